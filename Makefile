@@ -1,0 +1,64 @@
+# civhub: `make run` serves the demo site on SQLite; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/civhub
+# `make run` is a local, plain-HTTP server; production sets these for itself (docs/operations.md).
+RUN_ENV := CIVHUB_HTTPS=0 DEBUG=0
+
+.PHONY: run test venv dev lint check test-sqlite test-postgres messages bench clean
+
+$(BIN)/civhub: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+venv: $(BIN)/civhub
+
+$(VENV)/.dev: $(BIN)/civhub
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+dev: $(VENV)/.dev
+
+run: venv
+	$(RUN_ENV) $(BIN)/civhub migrate --noinput
+	$(RUN_ENV) $(BIN)/civhub demo --if-empty
+	$(RUN_ENV) $(BIN)/civhub collectstatic --noinput --verbosity 0
+	@echo "civhub is serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(RUN_ENV) $(BIN)/gunicorn civhub.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+lint: dev
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+check: dev
+	$(BIN)/civhub check --fail-level WARNING
+	$(BIN)/civhub makemigrations --check --dry-run
+
+test-sqlite: dev
+	$(BIN)/pytest -q
+
+test-postgres: dev
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q; \
+	elif [ "$(CIVHUB_REQUIRE_POSTGRES)" = "1" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_TEST_URL) and CIVHUB_REQUIRE_POSTGRES=1"; exit 1; \
+	else \
+		echo "PostgreSQL is not reachable at $(PG_TEST_URL): PostgreSQL run skipped."; \
+	fi
+
+test: lint check test-sqlite test-postgres
+
+# Refresh the translation catalogues after changing interface strings (needs GNU gettext).
+messages: dev
+	cd src/civhub && ../../$(BIN)/civhub makemessages -l ru -l kk --no-obsolete --ignore "tests/*"
+	cd src/civhub && ../../$(BIN)/civhub compilemessages
+
+bench: dev
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,3 @@
+"""civhub: the platform an intergovernmental civil-service hub runs on."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,36 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+# Paths a staff user without a second factor may still reach: to set it up, or to leave.
+_ALLOWED_PREFIXES = ("/static/", "/media/", "/healthz", "/i18n/")
+_ALLOWED_SEGMENTS = ("/accounts/",)
+
+
+class RequireStaffTwoFactorMiddleware:
+    """Staff roles (editors, steering committee, administrators) must set up TOTP first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and self._must_set_up(request, user):
+            messages.warning(
+                request,
+                _("Your role requires two-factor login. Set up an authenticator app to continue."),
+            )
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _must_set_up(request, user) -> bool:
+        path = request.path_info
+        if path.startswith(_ALLOWED_PREFIXES) or any(seg in path for seg in _ALLOWED_SEGMENTS):
+            return False
+        if not user.needs_two_factor:
+            return False
+        from allauth.mfa.models import Authenticator
+
+        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

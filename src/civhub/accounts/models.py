@@ -1,0 +1,152 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from civhub.accounts.choices import STAFF_ROLES, Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        user = self._create_user(email, password, **extra)
+        RoleAssignment.objects.get_or_create(user=user, role=Role.ADMIN, country=None)
+        return user
+
+
+class User(AbstractUser):
+    """A person who logs in, by e-mail. What they may do comes from their role assignments."""
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.email
+
+    @cached_property
+    def _roles(self) -> set[tuple[str, int | None]]:
+        if not self.is_active or not self.pk:
+            return set()
+        return set(self.role_assignments.values_list("role", "country_id"))
+
+    def has_role(self, role: str, country=None) -> bool:
+        """Whether the user holds `role`; with `country`, for that country (focal points)."""
+        if country is None:
+            return any(r == role for r, _c in self._roles)
+        country_id = getattr(country, "pk", country)
+        return (role, country_id) in self._roles
+
+    @property
+    def role_names(self) -> list[str]:
+        return sorted({r for r, _c in self._roles})
+
+    @property
+    def is_site_admin(self) -> bool:
+        return self.is_superuser or self.has_role(Role.ADMIN)
+
+    @property
+    def is_editor(self) -> bool:
+        """Secretariat editors and administrators moderate, publish and manage membership."""
+        return self.is_site_admin or self.has_role(Role.EDITOR)
+
+    @property
+    def is_member(self) -> bool:
+        return self.is_editor or bool(self._roles)
+
+    @property
+    def focal_country_ids(self) -> set[int]:
+        return {c for r, c in self._roles if r == Role.FOCAL_POINT and c is not None}
+
+    def is_focal_point_for(self, country) -> bool:
+        return self.has_role(Role.FOCAL_POINT, country)
+
+    @property
+    def needs_two_factor(self) -> bool:
+        return self.is_superuser or any(r in STAFF_ROLES for r, _c in self._roles)
+
+    def can_grant(self, role: str) -> bool:
+        from civhub.accounts.choices import ROLES_EDITORS_GRANT
+
+        if self.is_site_admin:
+            return True
+        return self.has_role(Role.EDITOR) and role in ROLES_EDITORS_GRANT
+
+    def forget_roles(self) -> None:
+        self.__dict__.pop("_roles", None)
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    country = models.ForeignKey(
+        "directory.Country",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        help_text=_("Only for country focal points: the one country whose records they keep."),
+    )
+    granted_by = models.ForeignKey(
+        User,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["user__email", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "country"], name="unique_role_per_country"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(country__isnull=True),
+                name="unique_role_without_country",
+            ),
+            # A focal point always speaks for exactly one country; other roles for none.
+            models.CheckConstraint(
+                condition=(Q(role=Role.FOCAL_POINT) & Q(country__isnull=False))
+                | (~Q(role=Role.FOCAL_POINT) & Q(country__isnull=True)),
+                name="focal_point_has_country",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.country_id:
+            return f"{self.user} — {self.get_role_display()} ({self.country})"
+        return f"{self.user} — {self.get_role_display()}"

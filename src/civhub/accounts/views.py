@@ -1,0 +1,79 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civhub.accounts import services
+from civhub.accounts.forms import GrantRoleForm, ProfileForm
+from civhub.accounts.models import RoleAssignment, User
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("accounts:profile")
+    assignments = request.user.role_assignments.select_related("country")
+    return render(request, "accounts/profile.html", {"form": form, "assignments": assignments})
+
+
+def _require_role_manager(user):
+    if not (user.is_authenticated and user.is_editor):
+        raise PermissionDenied
+
+
+@login_required
+def roles(request):
+    _require_role_manager(request.user)
+    query = request.GET.get("q", "").strip()
+    users = User.objects.prefetch_related(
+        Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("country"))
+    ).order_by("email")
+    if query:
+        users = users.filter(Q(email__icontains=query) | Q(display_name__icontains=query))
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    form = GrantRoleForm(actor=request.user)
+    return render(request, "accounts/roles.html", {"page_obj": page, "form": form, "q": query})
+
+
+@login_required
+@require_POST
+def grant(request):
+    _require_role_manager(request.user)
+    form = GrantRoleForm(request.POST, actor=request.user)
+    if form.is_valid():
+        try:
+            services.grant_role(
+                request.user,
+                form.cleaned_data["user"],
+                form.cleaned_data["role"],
+                form.cleaned_data.get("country"),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Role granted."))
+            return redirect("accounts:roles")
+    page = Paginator(User.objects.order_by("email"), 50).get_page(1)
+    return render(request, "accounts/roles.html", {"page_obj": page, "form": form}, status=400)
+
+
+@login_required
+@require_POST
+def revoke(request, pk):
+    _require_role_manager(request.user)
+    assignment = get_object_or_404(RoleAssignment.objects.select_related("user"), pk=pk)
+    try:
+        services.revoke_role(request.user, assignment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Role revoked."))
+    return redirect("accounts:roles")

@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from civhub.accounts import demo as accounts_demo
+from civhub.directory import demo as directory_demo
+from civhub.insights import demo as insights_demo
+
+# In dependency order: each loader may use what the ones before it made.
+LOADERS = [
+    ("directory", directory_demo.load),
+    ("contributions", insights_demo.load),
+    ("accounts", accounts_demo.load),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demonstration data: the hub as its source documents describe it. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already has member countries.",
+        )
+
+    def handle(self, *args, if_empty=False, **options):
+        from civhub.directory.models import Membership
+
+        if if_empty and Membership.objects.exists():
+            self.stdout.write("The database already has data; demo data not loaded.")
+            return
+        with transaction.atomic():
+            for step, (name, load) in enumerate(LOADERS, start=1):
+                self.stdout.write(f"[{step}/{len(LOADERS)}] {name}")
+                load(log=lambda line: self.stdout.write(line))
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -1,0 +1,59 @@
+"""What every app shares: timestamps, demo marking, and the audit log."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class DemoMarkedModel(models.Model):
+    """Records invented for the demonstration say so in the data itself."""
+
+    is_demo = models.BooleanField(
+        _("demo record"),
+        default=False,
+        help_text=_("Invented for the demonstration data; not a real fact."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntry(models.Model):
+    """One change that matters, who made it and what it was. Never edited."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("record type"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.summary}"

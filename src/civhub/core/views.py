@@ -1,0 +1,59 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from civhub.core.services import database_health
+from civhub.directory.models import Country, Membership, Organization, Person, member_count_on
+from civhub.insights.models import Contribution
+
+
+def home(request):
+    today = timezone.localdate()
+    context = {
+        "member_count": member_count_on(today),
+        "partner_count": Organization.objects.partners().count(),
+        "expert_count": Person.objects.experts().count(),
+        "latest_members": Membership.objects.select_related("country").order_by(
+            "-joined_on", "-id"
+        )[:5],
+        "partners": Organization.objects.partners().order_by("name")[:8],
+    }
+    return render(request, "core/home.html", context)
+
+
+def about(request):
+    from civhub.directory.services import membership_growth
+
+    context = {
+        "growth": membership_growth(),
+        "contributions": Contribution.objects.select_related("donor", "managed_by"),
+        "country_count": Country.objects.in_hub().count(),
+    }
+    return render(request, "core/about.html", context)
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    database = database_health()
+    body = {"status": "ok" if database["ok"] else "error", "database": database}
+    return JsonResponse(body, status=200 if database["ok"] else 503)
+
+
+def error_page(template: str, status: int):
+    def view(request, exception=None):
+        return render(request, template, status=status)
+
+    return view
+
+
+bad_request = error_page("400.html", 400)
+permission_denied = error_page("403.html", 403)
+page_not_found = error_page("404.html", 404)
+
+
+def server_error(request):
+    # Rendered without context processors: the request may be what broke.
+    return render(request, "500.html", status=500, using=None)

@@ -1,0 +1,108 @@
+import pycountry
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civhub.directory.models import Country, Membership, Organization, Person, Seat
+
+
+def language_choices():
+    languages = [
+        (lang.alpha_2, lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2")
+    ]
+    return sorted(languages, key=lambda item: item[1])
+
+
+class CountryForm(forms.ModelForm):
+    class Meta:
+        model = Country
+        fields = ["summary_en", "summary_ru", "summary_kk"]
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["status", "joined_on", "left_on", "note"]
+        widgets = {
+            "joined_on": forms.DateInput(attrs={"type": "date"}),
+            "left_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class _CountryScopedForm(forms.ModelForm):
+    """A focal point may only file records under its own country."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not user.is_editor:
+            own = Country.objects.filter(pk__in=user.focal_country_ids)
+            self.fields["country"].queryset = own
+            self.fields["country"].required = True
+            self.fields["country"].empty_label = None
+        else:
+            self.fields["country"].queryset = Country.objects.order_by("name")
+
+
+class OrganizationForm(_CountryScopedForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name_en",
+            "name_ru",
+            "name_kk",
+            "acronym",
+            "kind",
+            "country",
+            "parent",
+            "website",
+            "description_en",
+            "description_ru",
+            "description_kk",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name_en"].required = True
+        parents = Organization.objects.order_by("name")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+
+
+class PersonForm(_CountryScopedForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=language_choices,
+        required=False,
+        help_text=_("The languages the person works in."),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "position_en",
+            "position_ru",
+            "position_kk",
+            "organization",
+            "country",
+            "languages",
+            "topics",
+            "on_roster",
+            "bio_en",
+            "bio_ru",
+            "bio_kk",
+            "email",
+            "phone",
+            "contact_consent",
+        ]
+        widgets = {"topics": forms.CheckboxSelectMultiple}
+
+
+class SeatForm(forms.ModelForm):
+    class Meta:
+        model = Seat
+        fields = ["body", "person", "role", "country", "started_on", "ended_on"]
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}),
+            "ended_on": forms.DateInput(attrs={"type": "date"}),
+        }

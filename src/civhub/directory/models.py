@@ -1,0 +1,518 @@
+"""The hub's members and structure: countries and their membership, organizations, people,
+governance bodies, topics and the Sustainable Development Goals.
+
+Names and descriptions are translated with django-modeltranslation (see translation.py):
+`name` reads the active language and falls back to English, Russian, Kazakh in that order.
+"""
+
+import datetime
+
+import pycountry
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from civhub.core.models import DemoMarkedModel, TimeStampedModel
+from civhub.directory.choices import (
+    BodyKind,
+    CountryStatus,
+    MembershipStatus,
+    OrganizationKind,
+    SeatRole,
+)
+
+
+def validate_country_code(value: str) -> None:
+    if not value or pycountry.countries.get(alpha_2=value.upper()) is None:
+        raise ValidationError(
+            _("“%(code)s” is not an ISO 3166-1 alpha-2 country code."),
+            code="unknown_country",
+            params={"code": value},
+        )
+
+
+def validate_language_codes(value) -> None:
+    if not isinstance(value, list):
+        raise ValidationError(_("Languages must be a list of ISO 639-1 codes."))
+    unknown = [code for code in value if pycountry.languages.get(alpha_2=str(code)) is None]
+    if unknown:
+        raise ValidationError(
+            _("Unknown language codes: %(codes)s."), params={"codes": ", ".join(map(str, unknown))}
+        )
+
+
+def _user_can_edit_country_records(user, country_id) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_editor or (country_id is not None and country_id in user.focal_country_ids)
+
+
+class Region(models.Model):
+    """The hub's own grouping of its members (Central Asia, South Caucasus, ASEAN, ...)."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CountryQuerySet(models.QuerySet):
+    def with_status(self, on: datetime.date | None = None):
+        """Annotate `status` (participating, observer, former, or "") on the date `on`."""
+        on = on or timezone.localdate()
+        current = (
+            Membership.objects.active_on(on).filter(country=OuterRef("pk")).order_by("-joined_on")
+        )
+        ever = Membership.objects.filter(country=OuterRef("pk"), joined_on__lte=on)
+        return self.annotate(
+            current_status=Subquery(current.values("status")[:1]),
+            was_member=Exists(ever),
+        ).annotate(
+            status=Case(
+                When(current_status__isnull=False, then=F("current_status")),
+                When(was_member=True, then=Value(CountryStatus.FORMER)),
+                default=Value(""),
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_hub(self):
+        """Countries that have ever had a membership period."""
+        return self.filter(Exists(Membership.objects.filter(country=OuterRef("pk"))))
+
+    def members_on(self, on: datetime.date):
+        return self.filter(
+            Exists(
+                Membership.objects.active_on(on).filter(
+                    country=OuterRef("pk"), status=MembershipStatus.PARTICIPATING
+                )
+            )
+        )
+
+
+class Country(TimeStampedModel):
+    code = models.CharField(
+        _("ISO code"),
+        max_length=2,
+        unique=True,
+        validators=[validate_country_code],
+        help_text=_("ISO 3166-1 alpha-2, e.g. KZ."),
+    )
+    alpha3 = models.CharField(_("ISO alpha-3 code"), max_length=3, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="countries",
+    )
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        help_text=_("A short introduction to the country's civil service."),
+    )
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        self.code = (self.code or "").upper()
+
+    def save(self, *args, **kwargs):
+        self.code = self.code.upper()
+        if not self.alpha3:
+            known = pycountry.countries.get(alpha_2=self.code)
+            self.alpha3 = known.alpha_3 if known else ""
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:country", kwargs={"code": self.code.lower()})
+
+    @property
+    def flag(self) -> str:
+        known = pycountry.countries.get(alpha_2=self.code)
+        return getattr(known, "flag", "") if known else ""
+
+    def status_on(self, on: datetime.date | None = None) -> str:
+        return Country.objects.with_status(on).get(pk=self.pk).status
+
+    def can_edit(self, user) -> bool:
+        """Editors edit every country; a focal point only its own."""
+        return _user_can_edit_country_records(user, self.pk)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active_on(self, on: datetime.date):
+        return self.filter(joined_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+
+
+class Membership(DemoMarkedModel, TimeStampedModel):
+    """One period of a country's membership in the hub."""
+
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.PARTICIPATING,
+    )
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["country__name", "joined_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "joined_on"], name="unique_membership_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="membership_ends_after_it_starts",
+                violation_error_message=_("A membership cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = self.left_on.isoformat() if self.left_on else "…"
+        return f"{self.country} {self.get_status_display()} {self.joined_on.isoformat()}–{end}"
+
+    def clean(self):
+        super().clean()
+        if self.left_on and self.joined_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": _("A membership cannot end before it starts.")})
+        if self.country_id and self.joined_on:
+            overlapping = Membership.objects.filter(country_id=self.country_id).exclude(pk=self.pk)
+            overlapping = overlapping.filter(
+                Q(left_on__isnull=True) | Q(left_on__gt=self.joined_on)
+            )
+            if self.left_on:
+                overlapping = overlapping.filter(joined_on__lt=self.left_on)
+            if overlapping.exists():
+                raise ValidationError(
+                    {"joined_on": _("This period overlaps another membership of the same country.")}
+                )
+
+    def can_edit(self, user) -> bool:
+        return user.is_authenticated and user.is_editor
+
+
+def member_count_on(on: datetime.date) -> int:
+    """How many countries were participating members on the date `on`."""
+    return Country.objects.members_on(on).count()
+
+
+class Topic(models.Model):
+    """An area of civil-service reform that records are tagged with."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SdgGoal(models.Model):
+    number = models.PositiveSmallIntegerField(
+        _("number"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(17)]
+    )
+    short_name = models.CharField(_("short name"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+
+    class Meta:
+        verbose_name = _("Sustainable Development Goal")
+        verbose_name_plural = _("Sustainable Development Goals")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.short_name}"
+
+
+class SdgTarget(models.Model):
+    goal = models.ForeignKey(
+        SdgGoal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="targets"
+    )
+    code = models.CharField(_("code"), max_length=6, unique=True, help_text=_("e.g. 16.a"))
+    text = models.TextField(_("text"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("SDG target")
+        verbose_name_plural = _("SDG targets")
+        ordering = ["goal__number", "order"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def partners(self):
+        return self.filter(is_partner=True)
+
+
+class Organization(DemoMarkedModel, TimeStampedModel):
+    slug = models.SlugField(_("slug"), unique=True, max_length=120)
+    name = models.CharField(_("name"), max_length=300)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+        help_text=_("Empty for international organizations."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_partner = models.BooleanField(
+        _("partner of the hub"), default=False, help_text=_("A partner organization of the hub.")
+    )
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="organization_not_own_parent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def clean(self):
+        super().clean()
+        ancestor, seen = self.parent, set()
+        while ancestor is not None:
+            if ancestor.pk == self.pk or ancestor.pk in seen:
+                raise ValidationError({"parent": _("An organization cannot be its own ancestor.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Organization, self.acronym or self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:organization", kwargs={"slug": self.slug})
+
+    def can_edit(self, user) -> bool:
+        return _user_can_edit_country_records(user, self.country_id)
+
+
+def unique_slug(model, text: str, max_length: int = 100) -> str:
+    base = slugify(text, allow_unicode=False)[:max_length] or model._meta.model_name
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug = f"{base[: max_length - 4]}-{n}"
+        n += 1
+    return slug
+
+
+class PersonQuerySet(models.QuerySet):
+    def experts(self):
+        return self.filter(on_roster=True)
+
+
+class Person(DemoMarkedModel, TimeStampedModel):
+    slug = models.SlugField(_("slug"), unique=True, max_length=120)
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    languages = models.JSONField(
+        _("languages"),
+        default=list,
+        blank=True,
+        validators=[validate_language_codes],
+        help_text=_("ISO 639-1 codes of the languages the person works in."),
+    )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("expertise"), blank=True, related_name="people"
+    )
+    on_roster = models.BooleanField(_("on the expert roster"), default=False)
+    bio = models.TextField(_("biography"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    contact_consent = models.BooleanField(
+        _("consents to show contact details"),
+        default=False,
+        help_text=_("Without consent, no e-mail or phone number is shown to anyone."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Person, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:person", kwargs={"slug": self.slug})
+
+    @property
+    def language_names(self) -> list[str]:
+        names = []
+        for code in self.languages or []:
+            language = pycountry.languages.get(alpha_2=code)
+            names.append(language.name if language else code)
+        return names
+
+    def contact_visible_to(self, user) -> bool:
+        """Contact details are shown only with the person's consent, and only to members."""
+        return self.contact_consent and user.is_authenticated
+
+    def can_edit(self, user) -> bool:
+        if user.is_authenticated and self.user_id == user.pk:
+            return True
+        return _user_can_edit_country_records(user, self.country_id)
+
+
+class GoverningBody(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=BodyKind.choices)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("governance body")
+        verbose_name_plural = _("governance bodies")
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SeatQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(started_on__lte=on).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=on)
+        )
+
+
+class Seat(DemoMarkedModel, TimeStampedModel):
+    """A person's seat on a governance body, with its role and term."""
+
+    body = models.ForeignKey(
+        GoverningBody, verbose_name=_("body"), on_delete=models.CASCADE, related_name="seats"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="seats"
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=SeatRole.choices, default=SeatRole.MEMBER
+    )
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("representing"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="seats",
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+
+    objects = SeatQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("seat")
+        verbose_name_plural = _("seats")
+        ordering = ["body__order", "role", "person__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="seat_ends_after_it_starts",
+                violation_error_message=_("A seat cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["body", "person", "started_on"], name="unique_seat_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()}, {self.body}"
+
+    def clean(self):
+        super().clean()
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("A seat cannot end before it starts.")})

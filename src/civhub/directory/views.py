@@ -1,0 +1,227 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from civhub.core.permissions import CanEditObjectMixin
+from civhub.directory import services
+from civhub.directory.filters import CountryFilter, ExpertFilter, OrganizationFilter
+from civhub.directory.forms import CountryForm, MembershipForm, OrganizationForm, PersonForm
+from civhub.directory.models import Country, GoverningBody, Organization, Person, Seat
+
+
+class FilteredListView(ListView):
+    """A list narrowed by the model's filter class; the filter form shows above the table."""
+
+    filterset_class: type
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=super().get_queryset()
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context
+
+
+class CountryListView(FilteredListView):
+    template_name = "directory/country_list.html"
+    filterset_class = CountryFilter
+
+    def get_queryset(self):
+        self.queryset = (
+            Country.objects.in_hub()
+            .with_status()
+            .select_related("region")
+            .annotate(agency_count=Count("organizations", distinct=True))
+        )
+        return super().get_queryset()
+
+
+class CountryDetailView(DetailView):
+    template_name = "directory/country_detail.html"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Country.objects.with_status().select_related("region"),
+            code=self.kwargs["code"].upper(),
+        )
+
+    def get_context_data(self, **kwargs):
+        country = self.object
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        context.update(
+            memberships=country.memberships.order_by("joined_on"),
+            organizations=country.organizations.select_related("parent").order_by("name"),
+            experts=country.people.experts()
+            .select_related("organization")
+            .prefetch_related("topics"),
+            seats=Seat.objects.current().filter(country=country).select_related("body", "person"),
+            can_edit=country.can_edit(user),
+            can_manage_membership=user.is_authenticated and user.is_editor,
+            membership_form=MembershipForm() if user.is_authenticated and user.is_editor else None,
+        )
+        return context
+
+
+class CountryUpdateView(CanEditObjectMixin, UpdateView):
+    template_name = "directory/form.html"
+    form_class = CountryForm
+
+    def get_object(self, queryset=None):
+        country = get_object_or_404(Country, code=self.kwargs["code"].upper())
+        if not country.can_edit(self.request.user):
+            raise PermissionDenied
+        return country
+
+    def form_valid(self, form):
+        return _save_through_service(self, form)
+
+
+def _save_through_service(view, form):
+    try:
+        obj = services.save_record(view.request.user, form.instance, m2m_form=form)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return view.form_invalid(form)
+    messages.success(view.request, _("Saved."))
+    return HttpResponseRedirect(obj.get_absolute_url())
+
+
+@login_required
+@require_POST
+def add_membership(request, code):
+    country = get_object_or_404(Country, code=code.upper())
+    form = MembershipForm(request.POST, instance=None)
+    if form.is_valid():
+        membership = form.save(commit=False)
+        membership.country = country
+        try:
+            services.add_membership(request.user, membership)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Membership period added."))
+            return HttpResponseRedirect(country.get_absolute_url())
+    return render(
+        request,
+        "directory/form.html",
+        {"form": form, "title": _("Add a membership period"), "object": country},
+        status=400,
+    )
+
+
+class OrganizationListView(FilteredListView):
+    template_name = "directory/organization_list.html"
+    filterset_class = OrganizationFilter
+    queryset = Organization.objects.select_related("country", "parent")
+
+
+class OrganizationDetailView(DetailView):
+    template_name = "directory/organization_detail.html"
+    queryset = Organization.objects.select_related("country", "parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["children"] = self.object.children.order_by("name")
+        context["people"] = self.object.people.experts().order_by("name")
+        context["can_edit"] = self.object.can_edit(self.request.user)
+        return context
+
+
+class _CountryScopedFormMixin:
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        return _save_through_service(self, form)
+
+
+class _CanCreateMixin:
+    """Editors, and focal points (for their own country), may add directory records."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        if not (user.is_editor or user.focal_country_ids):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OrganizationCreateView(_CanCreateMixin, _CountryScopedFormMixin, CreateView):
+    template_name = "directory/form.html"
+    form_class = OrganizationForm
+    extra_context = {"title": _("Add an organization")}
+
+
+class OrganizationUpdateView(CanEditObjectMixin, _CountryScopedFormMixin, UpdateView):
+    template_name = "directory/form.html"
+    form_class = OrganizationForm
+    model = Organization
+
+
+class ExpertListView(FilteredListView):
+    template_name = "directory/expert_list.html"
+    filterset_class = ExpertFilter
+    queryset = (
+        Person.objects.experts()
+        .select_related("country", "organization")
+        .prefetch_related("topics")
+    )
+
+
+class PersonDetailView(DetailView):
+    template_name = "directory/person_detail.html"
+    queryset = Person.objects.select_related("country", "organization").prefetch_related("topics")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["show_contact"] = self.object.contact_visible_to(user)
+        context["can_edit"] = self.object.can_edit(user)
+        context["seats"] = self.object.seats.select_related("body").order_by("-started_on")
+        return context
+
+
+class PersonCreateView(_CanCreateMixin, _CountryScopedFormMixin, CreateView):
+    template_name = "directory/form.html"
+    form_class = PersonForm
+    extra_context = {"title": _("Add a person")}
+
+
+class PersonUpdateView(CanEditObjectMixin, _CountryScopedFormMixin, UpdateView):
+    template_name = "directory/form.html"
+    form_class = PersonForm
+    model = Person
+
+
+def governance(request):
+    today = timezone.localdate()
+    current_seats = Seat.objects.current(today).select_related(
+        "person", "country", "person__organization"
+    )
+    bodies = GoverningBody.objects.prefetch_related(
+        Prefetch("seats", queryset=current_seats, to_attr="current_seats")
+    )
+    return render(request, "directory/governance.html", {"bodies": bodies, "today": today})

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from civhub.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("civhub.core.urls")),
+    path("", include("civhub.directory.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("members/", include("civhub.accounts.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler400 = "civhub.core.views.bad_request"
+handler403 = "civhub.core.views.permission_denied"
+handler404 = "civhub.core.views.page_not_found"
+handler500 = "civhub.core.views.server_error"
