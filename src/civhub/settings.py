@@ -155,7 +155,8 @@ MFA_TOTP_ISSUER = "civhub"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; locale_extra holds Kazakh for the allauth pages (allauth ships no Kazakh).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_extra"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Almaty")
 USE_TZ = True

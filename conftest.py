@@ -1,0 +1,82 @@
+"""One persona per role, so every permission is tested by who asks (see CONVENTIONS.md)."""
+
+import pytest
+from django.test import Client
+
+from civhub.core.testing import make_user
+
+ROLES = ["member", "focal_point", "evaluator", "editor", "steering", "admin"]
+
+
+@pytest.fixture
+def kazakhstan(db):
+    from civhub.directory.models import Country
+
+    return Country.objects.get(code="KZ")
+
+
+@pytest.fixture
+def georgia(db):
+    from civhub.directory.models import Country
+
+    return Country.objects.get(code="GE")
+
+
+def _persona(role: str) -> Client:
+    extra = ("member",) if role != "member" else ()
+    user = make_user(f"{role}@test.example", role, *extra, country="KZ" if role == "focal_point" else None)
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def visitor(db) -> Client:
+    client = Client()
+    client.user = None
+    return client
+
+
+@pytest.fixture
+def member(db) -> Client:
+    return _persona("member")
+
+
+@pytest.fixture
+def focal_point(db) -> Client:
+    """The focal point of Kazakhstan."""
+    return _persona("focal_point")
+
+
+@pytest.fixture
+def evaluator(db) -> Client:
+    return _persona("evaluator")
+
+
+@pytest.fixture
+def editor(db) -> Client:
+    return _persona("editor")
+
+
+@pytest.fixture
+def steering(db) -> Client:
+    return _persona("steering")
+
+
+@pytest.fixture
+def admin(db) -> Client:
+    return _persona("admin")
+
+
+@pytest.fixture
+def persona(request, db):
+    """Parametrize with a role name ("visitor" or one of ROLES) to get that persona's client."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def demo_data(db):
+    from django.core.management import call_command
+
+    call_command("demo", stdout=open("/dev/null", "w"))

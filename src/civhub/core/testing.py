@@ -1,0 +1,40 @@
+"""Test helpers, loaded as a pytest plugin (`-p civhub.core.testing` in pyproject.toml).
+
+Loaded before Django's settings, so the test run serves plain HTTP (no redirect to HTTPS)
+like `make run` does. Imports of models stay inside the functions for the same reason.
+"""
+
+import os
+
+os.environ.setdefault("CIVHUB_HTTPS", "0")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(email: str, *roles: str, country: str | None = None, totp: bool | None = None):
+    """A verified user with the given roles (country: ISO code, for a focal point).
+
+    Users with a staff role get a TOTP authenticator unless `totp=False`.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from civhub.accounts.models import RoleAssignment, User
+    from civhub.accounts.services import _sync_staff_flags
+    from civhub.directory.models import Country
+
+    user = User.objects.create_user(email=email, password=PASSWORD, display_name=email.split("@")[0])
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    for role in roles:
+        RoleAssignment.objects.create(
+            user=user, role=role,
+            country=Country.objects.get(code=country) if role == "focal_point" else None,
+        )
+    _sync_staff_flags(user)
+    if totp is None:
+        totp = user.needs_two_factor
+    if totp:
+        TOTP.activate(user, generate_totp_secret())
+    user.forget_roles()
+    return user
