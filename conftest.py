@@ -8,6 +8,11 @@ from civhub.core.testing import make_user
 ROLES = ["member", "focal_point", "evaluator", "editor", "steering", "admin"]
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def kazakhstan(db):
     from civhub.directory.models import Country
@@ -28,6 +33,7 @@ def _persona(role: str) -> Client:
     client = Client()
     client.force_login(user)
     client.user = user
+    client.role = role
     return client
 
 
@@ -35,6 +41,7 @@ def _persona(role: str) -> Client:
 def visitor(db) -> Client:
     client = Client()
     client.user = None
+    client.role = "visitor"
     return client
 
 

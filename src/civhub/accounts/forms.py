@@ -19,7 +19,7 @@ class GrantRoleForm(forms.Form):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = Country.objects.in_hub().order_by("name")
+        self.fields["country"].queryset = Country.objects.order_by("name")
         if actor is not None:
             self.fields["role"].choices = [
                 (v, label) for v, label in Role.choices if actor.can_grant(v)

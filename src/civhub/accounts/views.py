@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from civhub.accounts import services
 from civhub.accounts.forms import GrantRoleForm, ProfileForm
+from civhub.core.forms import add_errors
 from civhub.accounts.models import RoleAssignment, User
 
 
@@ -56,8 +57,7 @@ def grant(request):
                 form.cleaned_data.get("country"),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Role granted."))
             return redirect("accounts:roles")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from civhub.core.forms import add_errors
 from civhub.core.permissions import CanEditObjectMixin
 from civhub.directory import services
 from civhub.directory.filters import CountryFilter, ExpertFilter, OrganizationFilter
@@ -96,9 +97,10 @@ class CountryUpdateView(CanEditObjectMixin, UpdateView):
 
 def _save_through_service(view, form):
     try:
-        obj = services.save_record(view.request.user, form.instance, m2m_form=form)
+        # commit=False gives the unsaved record and form.save_m2m for the service to call.
+        obj = services.save_record(view.request.user, form.save(commit=False), m2m_form=form)
     except ValidationError as exc:
-        form.add_error(None, exc)
+        add_errors(form, exc)
         return view.form_invalid(form)
     messages.success(view.request, _("Saved."))
     return HttpResponseRedirect(obj.get_absolute_url())
@@ -115,7 +117,7 @@ def add_membership(request, code):
         try:
             services.add_membership(request.user, membership)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Membership period added."))
             return HttpResponseRedirect(country.get_absolute_url())

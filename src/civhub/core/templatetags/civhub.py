@@ -25,3 +25,8 @@ def alternate_languages(context):
 def querystring_page(context, page):
     query = context.get("query_string", "")
     return f"?{query}&page={page}" if query else f"?page={page}"
+
+
+@register.filter
+def can_grant(user, role: str) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.can_grant(role))

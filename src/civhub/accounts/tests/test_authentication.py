@@ -1,0 +1,96 @@
+import re
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core import mail
+from django.test import Client
+
+from civhub.accounts.models import User
+from civhub.core.testing import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_registration_verifies_the_email_and_makes_a_member(client):
+    response = client.post(
+        "/en/accounts/signup/",
+        {"email": "new.member@example.org", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="new.member@example.org")
+    assert user.role_names == ["member"]
+    # Not logged in until the address is verified.
+    assert client.get("/en/members/profile/").status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://[^\s]+/accounts/confirm-email/[^\s]+/", mail.outbox[0].body).group(0)
+    client.post(link.split("testserver")[1])
+    assert user.emailaddress_set.get().verified
+
+
+def test_registration_mail_is_in_the_reader_language(client):
+    client.post(
+        "/ru/accounts/signup/",
+        {"email": "ru.member@example.org", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
+    )
+    assert "/ru/accounts/confirm-email/" in mail.outbox[0].body
+
+
+def test_a_weak_password_is_refused_with_the_field_named(client):
+    response = client.post(
+        "/en/accounts/signup/", {"email": "weak@example.org", "password1": "123", "password2": "123"}
+    )
+    assert response.status_code == 200
+    assert "password1" in response.context["form"].errors
+    assert not User.objects.filter(email="weak@example.org").exists()
+
+
+def test_login_attempts_are_rate_limited(client):
+    make_user("target@example.org", "member")
+    limited = "Too many failed login attempts"
+    for _ in range(5):
+        response = client.post("/en/accounts/login/", {"login": "target@example.org", "password": "wrong"})
+        assert response.status_code == 200 and limited not in response.content.decode()
+    # The sixth attempt in five minutes is refused, even with the right password.
+    response = client.post("/en/accounts/login/", {"login": "target@example.org", "password": PASSWORD})
+    assert limited in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+class TestTwoFactorForStaff:
+    @pytest.mark.parametrize("role", ["editor", "steering", "admin"])
+    def test_staff_without_totp_are_sent_to_set_it_up(self, role):
+        user = make_user(f"{role}.nototp@example.org", role, totp=False)
+        client = Client()
+        client.force_login(user)
+        response = client.get("/en/countries/")
+        assert response.status_code == 302
+        assert "/accounts/2fa/totp/activate/" in response["Location"]
+        # The set-up page (after confirming the password) stays reachable.
+        assert client.get(response["Location"], follow=True).status_code == 200
+
+    @pytest.mark.parametrize("role", ["member", "focal_point", "evaluator"])
+    def test_other_roles_are_not_forced(self, role):
+        user = make_user(f"{role}.plain@example.org", role, country="KZ")
+        assert not Authenticator.objects.filter(user=user).exists()
+        client = Client()
+        client.force_login(user)
+        assert client.get("/en/countries/").status_code == 200
+
+    def test_staff_with_totp_pass(self, editor):
+        assert editor.get("/en/countries/").status_code == 200
+
+    def test_login_asks_staff_for_the_code(self):
+        make_user("staff@example.org", "editor")
+        client = Client()
+        response = client.post("/en/accounts/login/", {"login": "staff@example.org", "password": PASSWORD})
+        assert response.status_code == 302 and "/accounts/2fa/authenticate/" in response["Location"]
+        assert client.get("/en/members/profile/").status_code == 302  # not in yet
+
+
+def test_the_menu_follows_the_role(member, focal_point, editor):
+    member_page = member.get("/en/").content.decode()
+    assert "Log out" in member_page and "Roles" not in member_page and "Add a person" not in member_page
+    focal_page = focal_point.get("/en/").content.decode()
+    assert "Add a person" in focal_page and "Roles" not in focal_page
+    editor_page = editor.get("/en/").content.decode()
+    assert "Roles" in editor_page and "Administration" in editor_page

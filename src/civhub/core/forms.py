@@ -1,0 +1,18 @@
+from django.core.exceptions import ValidationError
+from django.forms import Form
+
+
+def add_errors(form: Form, error: ValidationError) -> None:
+    """Show a service's validation error on the form: on the field it names when the form has
+    that field, otherwise above the form, always naming the field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        if field in form.fields:
+            form.add_error(field, messages)
+        elif field == "__all__":
+            form.add_error(None, messages)
+        else:
+            label = form.instance._meta.get_field(field).verbose_name if hasattr(form, "instance") else field
+            form.add_error(None, [f"{label}: {message}" for message in messages])
