@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -5,6 +6,9 @@ from django.urls import include, path
 from django.views.static import serve
 
 from civhub.core import views as core_views
+
+# The admin logs in through allauth, so staff pass the second factor and the rate limits.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

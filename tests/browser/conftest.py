@@ -91,3 +91,43 @@ def new_page(browser, live_server):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """axe's violations as a reader wants them: rule, impact, what to do, and where."""
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {' '.join(str(part) for part in node['target'])}")
+            for line in (node.get("failureSummary") or "").splitlines():
+                lines.append(f"      {line}")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="session")
+def axe():
+    sync_axe = pytest.importorskip(
+        "axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed"
+    )
+    return sync_axe.Axe()
+
+
+@pytest.fixture
+def assert_accessible(axe):
+    """Run axe-core (all rules but the experimental ones) on the page; fail on any violation.
+
+    axe is put in the page through the DevTools protocol, which the site's
+    Content-Security-Policy does not govern, so the CSP stays on while it runs.
+    """
+
+    def check(page, where: str = "") -> None:
+        violations = axe.run(page).response["violations"]
+        where = where or page.url
+        assert not violations, (
+            f"axe found {len(violations)} violation(s) on {where}:\n"
+            + describe_violations(violations)
+        )
+
+    return check

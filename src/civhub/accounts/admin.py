@@ -1,16 +1,23 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from civhub.accounts import services
 from civhub.accounts.models import RoleAssignment, User
 
 
 class RoleAssignmentInline(admin.TabularInline):
+    """Shown, not edited, here: roles change through the audited services (Role assignments)."""
+
     model = RoleAssignment
     fk_name = "user"
     extra = 0
-    autocomplete_fields = ["country"]
-    readonly_fields = ["granted_by", "granted_at"]
+    fields = readonly_fields = ["role", "country", "granted_by", "granted_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -31,7 +38,38 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):
+    """Granting and revoking here go through the same audited services as the roles page."""
+
     list_display = ["user", "role", "country", "granted_by", "granted_at"]
     list_filter = ["role", "country__region"]
     search_fields = ["user__email", "country__name"]
     autocomplete_fields = ["user", "country"]
+    fields = ["user", "role", "country"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        actor = request.user
+
+        class GrantForm(form):
+            def clean(self):
+                data = super().clean()
+                role = data.get("role")
+                if role and not actor.can_grant(role):
+                    raise ValidationError({"role": _("You may not grant this role.")})
+                return data
+
+        return GrantForm
+
+    def save_model(self, request, obj, form, change):
+        assignment = services.grant_role(request.user, obj.user, obj.role, obj.country)
+        obj.pk = assignment.pk
+
+    def delete_model(self, request, obj):
+        services.revoke_role(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        for assignment in queryset.select_related("user"):
+            services.revoke_role(request.user, assignment)

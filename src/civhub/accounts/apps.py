@@ -8,4 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self):
-        from civhub.accounts import signals  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from civhub.accounts import signals
+
+        # New models bring new permissions: give them to the editors' group after each migrate
+        # (after every app's signal, since each app's permissions are made by its own).
+        post_migrate.connect(signals.refresh_editors_group, dispatch_uid="civhub.editors_group")

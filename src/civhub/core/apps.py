@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "civhub.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from civhub.core import lookups
+
+        lookups.install()

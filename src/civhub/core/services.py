@@ -27,6 +27,19 @@ def audit(
     return entry
 
 
+def cache_health() -> dict[str, Any]:
+    """The cache holds sessions' rate limits: when it is Redis and Redis is down, logins fail."""
+    from django.core.cache import cache
+
+    backend = cache.__class__.__name__
+    try:
+        cache.set("civhub:healthz", "1", 5)
+        ok = cache.get("civhub:healthz") == "1"
+    except Exception as exc:  # any client error means the cache is unusable
+        return {"ok": False, "backend": backend, "error": exc.__class__.__name__}
+    return {"ok": ok, "backend": backend}
+
+
 def database_health() -> dict[str, Any]:
     started = time.perf_counter()
     try:

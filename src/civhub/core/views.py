@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from civhub.core.services import database_health
+from civhub.core.services import cache_health, database_health
 from civhub.directory.models import Country, Membership, Organization, Person, member_count_on
 from civhub.insights.models import Contribution
 
@@ -37,9 +37,10 @@ def about(request):
 @require_GET
 @never_cache
 def healthz(request):
-    database = database_health()
-    body = {"status": "ok" if database["ok"] else "error", "database": database}
-    return JsonResponse(body, status=200 if database["ok"] else 503)
+    database, cache = database_health(), cache_health()
+    ok = database["ok"] and cache["ok"]
+    body = {"status": "ok" if ok else "error", "database": database, "cache": cache}
+    return JsonResponse(body, status=200 if ok else 503)
 
 
 def error_page(template: str, status: int):

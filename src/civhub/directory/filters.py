@@ -26,9 +26,9 @@ class CountryFilter(django_filters.FilterSet):
 
     def filter_name(self, queryset, name, value):
         return queryset.filter(
-            Q(name_en__icontains=value)
-            | Q(name_ru__icontains=value)
-            | Q(name_kk__icontains=value)
+            Q(name_en__folded=value)
+            | Q(name_ru__folded=value)
+            | Q(name_kk__folded=value)
             | Q(code__iexact=value)
         )
 
@@ -56,10 +56,10 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def filter_name(self, queryset, name, value):
         return queryset.filter(
-            Q(name_en__icontains=value)
-            | Q(name_ru__icontains=value)
-            | Q(name_kk__icontains=value)
-            | Q(acronym__icontains=value)
+            Q(name_en__folded=value)
+            | Q(name_ru__folded=value)
+            | Q(name_kk__folded=value)
+            | Q(acronym__folded=value)
         )
 
     def filter_partner(self, queryset, name, value):
@@ -67,7 +67,7 @@ class OrganizationFilter(django_filters.FilterSet):
 
 
 class ExpertFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="icontains")
+    q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="folded")
     country = django_filters.ModelChoiceFilter(
         label=_("Country"),
         queryset=Country.objects.in_hub(),

@@ -122,3 +122,36 @@ class TestRolesPage:
 def test_createsuperuser_is_an_administrator(db):
     user = User.objects.create_superuser("root@example.org", "x" * 12)
     assert user.has_role(Role.ADMIN) and user.is_site_admin and user.needs_two_factor
+
+
+class TestRolesInTheAdmin:
+    def test_granting_in_the_admin_is_audited_and_sets_staff(self, admin, newcomer):
+        response = admin.post(
+            "/en/admin/accounts/roleassignment/add/", {"user": newcomer.pk, "role": "editor", "country": ""}
+        )
+        assert response.status_code == 302
+        newcomer.refresh_from_db()
+        assert newcomer.is_staff
+        assert AuditEntry.objects.filter(action="role.granted", object_id=str(newcomer.pk)).exists()
+
+    def test_a_focal_point_without_country_is_a_form_error_in_the_admin(self, admin, newcomer):
+        response = admin.post(
+            "/en/admin/accounts/roleassignment/add/", {"user": newcomer.pk, "role": "focal_point", "country": ""}
+        )
+        assert response.status_code == 200
+        assert not newcomer.role_assignments.filter(role="focal_point").exists()
+
+    def test_deleting_in_the_admin_revokes(self, admin, newcomer):
+        assignment = grant_role(admin.user, newcomer, Role.EDITOR)
+        response = admin.post(
+            f"/en/admin/accounts/roleassignment/{assignment.pk}/delete/", {"post": "yes"}
+        )
+        assert response.status_code == 302
+        newcomer.refresh_from_db()
+        assert not newcomer.is_staff
+        assert AuditEntry.objects.filter(action="role.revoked").exists()
+
+
+def test_the_admin_login_goes_through_allauth(client):
+    response = client.get("/en/admin/login/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
@@ -10,7 +11,10 @@ register = template.Library()
 def alternate_languages(context):
     """The current page in each interface language, for hreflang links and the switcher."""
     request = context["request"]
-    url = request.build_absolute_uri()
+    try:
+        url = request.build_absolute_uri()
+    except DisallowedHost:  # the 400 page for a bad Host header must still render
+        url = request.get_full_path()
     return [
         {
             "code": code,

@@ -25,10 +25,20 @@ class TestHealth:
         with mock.patch("civhub.core.services.connection.cursor", side_effect=DatabaseError("down")):
             response = client.get("/healthz")
         assert response.status_code == 503
-        assert response.json() == {
-            "status": "error",
-            "database": {"ok": False, "vendor": response.json()["database"]["vendor"], "error": "DatabaseError"},
-        }
+        body = response.json()
+        assert body["status"] == "error"
+        assert body["database"] == {"ok": False, "vendor": body["database"]["vendor"], "error": "DatabaseError"}
+
+    def test_a_broken_cache_is_503(self, client):
+        with mock.patch("django.core.cache.cache.set", side_effect=ConnectionError("redis down")):
+            response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.json()["cache"]["error"] == "ConnectionError"
+
+    def test_an_unknown_host_gets_the_400_page_not_a_500(self, client):
+        response = client.get("/en/", HTTP_HOST="evil.example")
+        assert response.status_code == 400
+        assert "Bad request" in response.content.decode()
 
 
 class TestLanguages:

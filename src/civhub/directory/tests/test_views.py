@@ -191,3 +191,13 @@ def test_governance_lists_current_seats_only(visitor, demo_data):
     # Rashad Aliyev left the Advisory Board at the end of 2018 but chairs a working group.
     assert page.count("Rashad Aliyev") == 1
     assert Country.objects.in_hub().count() == 36
+
+
+@pytest.mark.parametrize("query", ["казахстан", "ҚАЗАҚСТАН", "kazakh", "KZ"])
+def test_name_search_folds_case_in_every_script(visitor, demo_data, query):
+    codes = [c.code for c in visitor.get("/en/countries/", {"q": query}).context["object_list"]]
+    assert codes == ["KZ"]
+
+
+def test_name_search_treats_like_wildcards_literally(visitor, demo_data):
+    assert not visitor.get("/en/countries/", {"q": "%_"}).context["object_list"]
