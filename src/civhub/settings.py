@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "civhub.core",
     "civhub.accounts",
     "civhub.directory",
+    "civhub.knowledge",
     "civhub.insights",
 ]
 
@@ -232,3 +233,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# Attachments: the largest file accepted, in MiB.
+CIVHUB_MAX_UPLOAD_MB = env_int("CIVHUB_MAX_UPLOAD_MB", 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

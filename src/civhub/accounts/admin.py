@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from civhub.accounts import services

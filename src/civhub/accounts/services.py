@@ -11,7 +11,7 @@ from civhub.core.services import audit
 
 EDITORS_GROUP = "Secretariat editors"
 # Editors work in the Django admin on these apps' records.
-EDITOR_APPS = ("directory", "insights")
+EDITOR_APPS = ("directory", "knowledge", "insights")
 
 
 def editors_group() -> Group:

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from civhub.accounts import services
 from civhub.accounts.forms import GrantRoleForm, ProfileForm
-from civhub.core.forms import add_errors
 from civhub.accounts.models import RoleAssignment, User
+from civhub.core.forms import add_errors
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from civhub.core.models import AuditEntry
+from civhub.core.models import Attachment, AuditEntry
 
 
 @admin.register(AuditEntry)
@@ -19,3 +19,29 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = [
+        "filename",
+        "title",
+        "kind",
+        "mime_type",
+        "size",
+        "content_type",
+        "object_id",
+        "created_at",
+    ]
+    list_filter = ["kind", "mime_type", "content_type"]
+    search_fields = ["filename", "title"]
+    readonly_fields = [
+        "content_type",
+        "object_id",
+        "file",
+        "filename",
+        "mime_type",
+        "size",
+        "uploaded_by",
+        "created_at",
+    ]

@@ -14,5 +14,9 @@ def add_errors(form: Form, error: ValidationError) -> None:
         elif field == "__all__":
             form.add_error(None, messages)
         else:
-            label = form.instance._meta.get_field(field).verbose_name if hasattr(form, "instance") else field
+            label = (
+                form.instance._meta.get_field(field).verbose_name
+                if hasattr(form, "instance")
+                else field
+            )
             form.add_error(None, [f"{label}: {message}" for message in messages])

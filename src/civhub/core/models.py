@@ -57,3 +57,47 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.summary}"
+
+
+class AttachmentKind(models.TextChoices):
+    DOCUMENT = "document", _("Document")
+    CASE_STUDY = "case_study", _("Case study")
+    REPLICATION_GUIDE = "replication_guide", _("Replication guide")
+    EVIDENCE = "evidence", _("Evidence")
+    IMAGE = "image", _("Image")
+
+
+class Attachment(models.Model):
+    """A file attached to any record: PDF, Word, Excel or an image, recognized by its content."""
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("record type"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    target = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/", max_length=300)
+    filename = models.CharField(_("file name"), max_length=200)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=30, choices=AttachmentKind.choices, default=AttachmentKind.DOCUMENT
+    )
+    mime_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["kind", "created_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.title or self.filename

@@ -24,11 +24,14 @@ def make_user(email: str, *roles: str, country: str | None = None, totp: bool | 
     from civhub.accounts.services import _sync_staff_flags
     from civhub.directory.models import Country
 
-    user = User.objects.create_user(email=email, password=PASSWORD, display_name=email.split("@")[0])
+    user = User.objects.create_user(
+        email=email, password=PASSWORD, display_name=email.split("@")[0]
+    )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     for role in roles:
         RoleAssignment.objects.create(
-            user=user, role=role,
+            user=user,
+            role=role,
             country=Country.objects.get(code=country) if role == "focal_point" else None,
         )
     _sync_staff_flags(user)

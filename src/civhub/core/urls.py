@@ -7,4 +7,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("files/<int:pk>/", views.download_attachment, name="attachment"),
 ]

@@ -58,3 +58,25 @@ page_not_found = error_page("404.html", 404)
 def server_error(request):
     # Rendered without context processors: the request may be what broke.
     return render(request, "500.html", status=500, using=None)
+
+
+def download_attachment(request, pk):
+    """Files are always served as downloads, with a safe name and their sniffed type."""
+    from django.http import FileResponse, Http404
+    from django.shortcuts import get_object_or_404
+
+    from civhub.core.models import Attachment
+
+    attachment = get_object_or_404(Attachment, pk=pk)
+    target = attachment.target
+    can_view = getattr(target, "can_view", None)
+    if target is None or (can_view is not None and not can_view(request.user)):
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.mime_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

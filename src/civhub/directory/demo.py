@@ -22,7 +22,33 @@ from civhub.directory.models import (
 
 D = datetime.date
 FOUNDED = D(2013, 3, 1)
-FOUNDERS = ["AF", "AM", "AZ", "BY", "BA", "GE", "KZ", "KG", "MK", "MD", "MN", "ME", "PK", "RU", "TJ", "TR", "UA", "UZ", "CN", "EE", "LV", "LT", "RO", "BG", "RS"]
+FOUNDERS = [
+    "AF",
+    "AM",
+    "AZ",
+    "BY",
+    "BA",
+    "GE",
+    "KZ",
+    "KG",
+    "MK",
+    "MD",
+    "MN",
+    "ME",
+    "PK",
+    "RU",
+    "TJ",
+    "TR",
+    "UA",
+    "UZ",
+    "CN",
+    "EE",
+    "LV",
+    "LT",
+    "RO",
+    "BG",
+    "RS",
+]
 # (code, joined, left, status)
 LATER = [
     ("US", D(2014, 5, 20), None, MembershipStatus.PARTICIPATING),

@@ -287,7 +287,11 @@ class OrganizationQuerySet(models.QuerySet):
 
 class Organization(DemoMarkedModel, TimeStampedModel):
     slug = models.SlugField(
-        _("slug"), unique=True, max_length=120, blank=True, help_text=_("Made from the name when left empty.")
+        _("slug"),
+        unique=True,
+        max_length=120,
+        blank=True,
+        help_text=_("Made from the name when left empty."),
     )
     name = models.CharField(_("name"), max_length=300)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
@@ -365,7 +369,11 @@ class PersonQuerySet(models.QuerySet):
 
 class Person(DemoMarkedModel, TimeStampedModel):
     slug = models.SlugField(
-        _("slug"), unique=True, max_length=120, blank=True, help_text=_("Made from the name when left empty.")
+        _("slug"),
+        unique=True,
+        max_length=120,
+        blank=True,
+        help_text=_("Made from the name when left empty."),
     )
     name = models.CharField(_("name"), max_length=200)
     position = models.CharField(_("position"), max_length=300, blank=True)

@@ -14,7 +14,11 @@ pytestmark = pytest.mark.django_db
 def test_registration_verifies_the_email_and_makes_a_member(client):
     response = client.post(
         "/en/accounts/signup/",
-        {"email": "new.member@example.org", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
+        {
+            "email": "new.member@example.org",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="new.member@example.org")
@@ -30,14 +34,19 @@ def test_registration_verifies_the_email_and_makes_a_member(client):
 def test_registration_mail_is_in_the_reader_language(client):
     client.post(
         "/ru/accounts/signup/",
-        {"email": "ru.member@example.org", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
+        {
+            "email": "ru.member@example.org",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
     )
     assert "/ru/accounts/confirm-email/" in mail.outbox[0].body
 
 
 def test_a_weak_password_is_refused_with_the_field_named(client):
     response = client.post(
-        "/en/accounts/signup/", {"email": "weak@example.org", "password1": "123", "password2": "123"}
+        "/en/accounts/signup/",
+        {"email": "weak@example.org", "password1": "123", "password2": "123"},
     )
     assert response.status_code == 200
     assert "password1" in response.context["form"].errors
@@ -48,10 +57,14 @@ def test_login_attempts_are_rate_limited(client):
     make_user("target@example.org", "member")
     limited = "Too many failed login attempts"
     for _ in range(5):
-        response = client.post("/en/accounts/login/", {"login": "target@example.org", "password": "wrong"})
+        response = client.post(
+            "/en/accounts/login/", {"login": "target@example.org", "password": "wrong"}
+        )
         assert response.status_code == 200 and limited not in response.content.decode()
     # The sixth attempt in five minutes is refused, even with the right password.
-    response = client.post("/en/accounts/login/", {"login": "target@example.org", "password": PASSWORD})
+    response = client.post(
+        "/en/accounts/login/", {"login": "target@example.org", "password": PASSWORD}
+    )
     assert limited in response.content.decode()
     assert "_auth_user_id" not in client.session
 
@@ -82,14 +95,20 @@ class TestTwoFactorForStaff:
     def test_login_asks_staff_for_the_code(self):
         make_user("staff@example.org", "editor")
         client = Client()
-        response = client.post("/en/accounts/login/", {"login": "staff@example.org", "password": PASSWORD})
+        response = client.post(
+            "/en/accounts/login/", {"login": "staff@example.org", "password": PASSWORD}
+        )
         assert response.status_code == 302 and "/accounts/2fa/authenticate/" in response["Location"]
         assert client.get("/en/members/profile/").status_code == 302  # not in yet
 
 
 def test_the_menu_follows_the_role(member, focal_point, editor):
     member_page = member.get("/en/").content.decode()
-    assert "Log out" in member_page and "Roles" not in member_page and "Add a person" not in member_page
+    assert (
+        "Log out" in member_page
+        and "Roles" not in member_page
+        and "Add a person" not in member_page
+    )
     focal_page = focal_point.get("/en/").content.decode()
     assert "Add a person" in focal_page and "Roles" not in focal_page
     editor_page = editor.get("/en/").content.decode()

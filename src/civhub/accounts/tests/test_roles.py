@@ -31,7 +31,9 @@ class TestGrantingRoles:
             grant_role(editor.user, newcomer, role)
         assert not RoleAssignment.objects.filter(user=newcomer, role=role).exists()
 
-    @pytest.mark.parametrize("persona", ["member", "focal_point", "evaluator", "steering"], indirect=True)
+    @pytest.mark.parametrize(
+        "persona", ["member", "focal_point", "evaluator", "steering"], indirect=True
+    )
     def test_only_editors_and_administrators_grant(self, persona, newcomer):
         with pytest.raises(PermissionDenied):
             grant_role(persona.user, newcomer, Role.EVALUATOR)
@@ -84,7 +86,9 @@ class TestRevokingRoles:
 
 
 class TestRolesPage:
-    @pytest.mark.parametrize("persona", ["visitor", "member", "focal_point", "evaluator", "steering"], indirect=True)
+    @pytest.mark.parametrize(
+        "persona", ["visitor", "member", "focal_point", "evaluator", "steering"], indirect=True
+    )
     def test_closed_to_everyone_but_editors(self, persona):
         response = persona.get("/en/members/roles/")
         assert response.status_code == (302 if persona.role == "visitor" else 403)
@@ -102,12 +106,16 @@ class TestRolesPage:
         assert set(choices) == {"member", "focal_point", "evaluator"}
 
     def test_an_unknown_email_is_named(self, editor):
-        response = editor.post("/en/members/roles/grant/", {"email": "ghost@example.org", "role": "member"})
+        response = editor.post(
+            "/en/members/roles/grant/", {"email": "ghost@example.org", "role": "member"}
+        )
         assert response.status_code == 400
         assert "No account has this e-mail address." in response.content.decode()
 
     def test_a_focal_point_without_country_is_refused_on_the_page(self, editor, newcomer):
-        response = editor.post("/en/members/roles/grant/", {"email": newcomer.email, "role": "focal_point"})
+        response = editor.post(
+            "/en/members/roles/grant/", {"email": newcomer.email, "role": "focal_point"}
+        )
         assert response.status_code == 400
         assert "A country focal point needs a country." in response.content.decode()
         assert not newcomer.role_assignments.filter(role="focal_point").exists()
@@ -127,7 +135,8 @@ def test_createsuperuser_is_an_administrator(db):
 class TestRolesInTheAdmin:
     def test_granting_in_the_admin_is_audited_and_sets_staff(self, admin, newcomer):
         response = admin.post(
-            "/en/admin/accounts/roleassignment/add/", {"user": newcomer.pk, "role": "editor", "country": ""}
+            "/en/admin/accounts/roleassignment/add/",
+            {"user": newcomer.pk, "role": "editor", "country": ""},
         )
         assert response.status_code == 302
         newcomer.refresh_from_db()
@@ -136,7 +145,8 @@ class TestRolesInTheAdmin:
 
     def test_a_focal_point_without_country_is_a_form_error_in_the_admin(self, admin, newcomer):
         response = admin.post(
-            "/en/admin/accounts/roleassignment/add/", {"user": newcomer.pk, "role": "focal_point", "country": ""}
+            "/en/admin/accounts/roleassignment/add/",
+            {"user": newcomer.pk, "role": "focal_point", "country": ""},
         )
         assert response.status_code == 200
         assert not newcomer.role_assignments.filter(role="focal_point").exists()

@@ -34,3 +34,10 @@ def querystring_page(context, page):
 @register.filter
 def can_grant(user, role: str) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.can_grant(role))
+
+
+@register.filter
+def markdown(text):
+    from civhub.core.markdown import render_markdown
+
+    return render_markdown(text)

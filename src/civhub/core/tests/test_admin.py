@@ -15,7 +15,9 @@ def test_every_model_of_ours_is_in_the_admin():
 
     registered = set(our_models())
     missing = [
-        m.__name__ for app in OUR_APPS for m in apps.get_app_config(app).get_models()
+        m.__name__
+        for app in OUR_APPS
+        for m in apps.get_app_config(app).get_models()
         if m not in registered
     ]
     assert not missing
@@ -29,7 +31,9 @@ def test_changelist_search_and_add_pages_load(admin, demo_data, model):
     assert admin.get(changelist, {"q": "kaz"}).status_code == 200
     model_admin = admin_site_model_admin(model)
     if model_admin.has_add_permission(_request(admin.user)):
-        assert admin.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200
+        assert (
+            admin.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200
+        )
 
 
 def admin_site_model_admin(model):
@@ -44,7 +48,9 @@ def _request(user):
     return request
 
 
-@pytest.mark.parametrize("persona", ["member", "focal_point", "evaluator", "steering"], indirect=True)
+@pytest.mark.parametrize(
+    "persona", ["member", "focal_point", "evaluator", "steering"], indirect=True
+)
 def test_the_admin_is_closed_to_non_staff(persona):
     response = persona.get("/en/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -22,12 +22,18 @@ class TestHealth:
         assert body["database"]["vendor"] in {"sqlite", "postgresql"}
 
     def test_a_broken_database_is_503(self, client):
-        with mock.patch("civhub.core.services.connection.cursor", side_effect=DatabaseError("down")):
+        with mock.patch(
+            "civhub.core.services.connection.cursor", side_effect=DatabaseError("down")
+        ):
             response = client.get("/healthz")
         assert response.status_code == 503
         body = response.json()
         assert body["status"] == "error"
-        assert body["database"] == {"ok": False, "vendor": body["database"]["vendor"], "error": "DatabaseError"}
+        assert body["database"] == {
+            "ok": False,
+            "vendor": body["database"]["vendor"],
+            "error": "DatabaseError",
+        }
 
     def test_a_broken_cache_is_503(self, client):
         with mock.patch("django.core.cache.cache.set", side_effect=ConnectionError("redis down")):
@@ -65,7 +71,9 @@ class TestLanguages:
         assert "Страны" in client.get("/ru/").content.decode()
         assert "Елдер" in client.get("/kk/").content.decode()
 
-    @pytest.mark.parametrize(("lang", "text"), [("en", "Page not found"), ("ru", "Страница не найдена")])
+    @pytest.mark.parametrize(
+        ("lang", "text"), [("en", "Page not found"), ("ru", "Страница не найдена")]
+    )
     def test_error_pages_speak_the_reader_language(self, client, lang, text):
         response = client.get(f"/{lang}/no-such-page/")
         assert response.status_code == 404
@@ -73,9 +81,10 @@ class TestLanguages:
         assert text in page and page.count("<h1") == 1
 
     def test_the_500_page_is_a_real_page(self, client):
-        from civhub.core.views import server_error
         from django.test import RequestFactory
         from django.utils import translation
+
+        from civhub.core.views import server_error
 
         with translation.override("ru"):
             response = server_error(RequestFactory().get("/ru/"))
@@ -96,7 +105,8 @@ class TestSecurity:
         env = {
             **os.environ,
             "DEBUG": "0",
-            "SECRET_KEY": "k" * 20 + "-production-secret-key-of-enough-length-and-variety-0123456789",
+            "SECRET_KEY": "k" * 20
+            + "-production-secret-key-of-enough-length-and-variety-0123456789",
             "ALLOWED_HOSTS": "hub.example.org",
             "CIVHUB_VAR_DIR": str(tmp_path),
         }
@@ -104,7 +114,10 @@ class TestSecurity:
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
         result = subprocess.run(
             [sys.executable, "-m", "civhub", "check", "--deploy", "--fail-level", "WARNING"],
-            env=env, capture_output=True, text=True, timeout=120,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert result.returncode == 0, result.stderr + result.stdout
         assert "no issues" in result.stdout
@@ -117,7 +130,9 @@ class TestSecurity:
             "from django.conf import settings as s;"
             "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)"
         )
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
         assert out.stdout.split() == ["True", "True", "True", "31536000"]
 
 
@@ -130,12 +145,24 @@ def test_demo_data_runs_twice_without_duplicates():
     call_command("demo", stdout=quiet)
     counts = [M.objects.count() for M in (Membership, Organization, Person, Seat, Contribution)]
     call_command("demo", stdout=quiet)
-    assert [M.objects.count() for M in (Membership, Organization, Person, Seat, Contribution)] == counts
+    assert [
+        M.objects.count() for M in (Membership, Organization, Person, Seat, Contribution)
+    ] == counts
     assert counts[0] == 36
     contribution = Contribution.objects.get()
-    assert (contribution.amount, contribution.currency, contribution.period_end.year) == (14_000_000, "USD", 2017)
+    assert (contribution.amount, contribution.currency, contribution.period_end.year) == (
+        14_000_000,
+        "USD",
+        2017,
+    )
     assert set(Organization.objects.partners().values_list("acronym", flat=True)) == {
-        "UNDP", "GCPSE", "IRH", "OECD", "UNPAN", "ASPA", "AAPA"
+        "UNDP",
+        "GCPSE",
+        "IRH",
+        "OECD",
+        "UNPAN",
+        "ASPA",
+        "AAPA",
     }
     # What is invented says so in the data.
     assert Person.objects.filter(is_demo=True).exists()

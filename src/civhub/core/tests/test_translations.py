@@ -36,7 +36,9 @@ def test_placeholders_survive_translation(lang):
         expected = set(PLACEHOLDER.findall(entry.msgid))
         translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
         for text in translations:
-            assert set(PLACEHOLDER.findall(text)) <= expected | set(PLACEHOLDER.findall(entry.msgid_plural)), entry.msgid
+            assert set(PLACEHOLDER.findall(text)) <= expected | set(
+                PLACEHOLDER.findall(entry.msgid_plural)
+            ), entry.msgid
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -48,12 +50,18 @@ def test_compiled_catalogues_match_the_sources(lang):
         assert key(entry) in compiled, f"django.mo is stale: run `make messages` ({entry.msgid!r})"
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext (xgettext) is not installed")
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="GNU gettext (xgettext) is not installed"
+)
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_catalogues_hold_every_string_in_the_code(lang, tmp_path, monkeypatch):
     """Extract the strings afresh and compare: a new string without a translation fails here."""
     copy = tmp_path / "civhub"
-    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("locale", "locale_extra", "tests", "__pycache__"))
+    shutil.copytree(
+        PACKAGE,
+        copy,
+        ignore=shutil.ignore_patterns("locale", "locale_extra", "tests", "__pycache__"),
+    )
     (copy / "locale").mkdir()
     monkeypatch.chdir(copy)
     call_command("makemessages", locale=[lang], verbosity=0, no_obsolete=True)
@@ -66,7 +74,9 @@ def test_catalogues_hold_every_string_in_the_code(lang, tmp_path, monkeypatch):
 def test_allauth_pages_have_kazakh():
     import allauth
 
-    theirs = polib.pofile(str(Path(allauth.__file__).parent / "locale" / "ru" / "LC_MESSAGES" / "django.po"))
+    theirs = polib.pofile(
+        str(Path(allauth.__file__).parent / "locale" / "ru" / "LC_MESSAGES" / "django.po")
+    )
     ours = {key(e) for e in catalogue("kk", PACKAGE / "locale_extra").translated_entries()}
     missing = [e.msgid for e in theirs if not e.obsolete and key(e) not in ours]
     assert not missing, f"allauth strings without Kazakh: {missing[:20]}"

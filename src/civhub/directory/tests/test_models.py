@@ -37,9 +37,9 @@ class TestReferenceData:
     def test_the_17_goals_and_169_targets(self):
         assert SdgGoal.objects.count() == 17
         assert SdgTarget.objects.count() == 169
-        assert list(
-            SdgTarget.objects.filter(goal__number=16).values_list("code", flat=True)
-        )[-3:] == ["16.10", "16.a", "16.b"]
+        assert list(SdgTarget.objects.filter(goal__number=16).values_list("code", flat=True))[
+            -3:
+        ] == ["16.10", "16.a", "16.b"]
         target = SdgTarget.objects.get(code="16.6")
         assert target.text.startswith("Develop effective, accountable and transparent institutions")
         goal = SdgGoal.objects.get(number=16)
@@ -67,7 +67,9 @@ class TestMembershipHistory:
         assert member_count_on(D(2013, 3, 1)) == 2
         assert member_count_on(D(2014, 5, 1)) == 3
         assert member_count_on(D(2015, 12, 31)) == 3  # observers are not counted
-        assert member_count_on(D(2016, 1, 1)) == 2  # the day a country leaves it is no longer counted
+        assert (
+            member_count_on(D(2016, 1, 1)) == 2
+        )  # the day a country leaves it is no longer counted
 
     def test_status_on_a_date(self):
         join("GE", D(2014, 5, 1), left=D(2016, 1, 1))
@@ -109,7 +111,9 @@ class TestMembershipBadInput:
         assert "overlaps" in error.value.message_dict["joined_on"][0]
 
     def test_a_period_that_ends_before_it_starts_is_refused(self):
-        bad = Membership(country=Country.objects.get(code="KZ"), joined_on=D(2015, 1, 1), left_on=D(2014, 1, 1))
+        bad = Membership(
+            country=Country.objects.get(code="KZ"), joined_on=D(2015, 1, 1), left_on=D(2014, 1, 1)
+        )
         with pytest.raises(ValidationError) as error:
             bad.full_clean()
         assert "left_on" in error.value.message_dict
@@ -129,7 +133,9 @@ class TestCountryBadInput:
 
 class TestSeats:
     def test_a_seat_that_ends_before_it_starts_is_refused(self):
-        body = GoverningBody.objects.create(slug="sc", name="Steering Committee", kind="steering_committee")
+        body = GoverningBody.objects.create(
+            slug="sc", name="Steering Committee", kind="steering_committee"
+        )
         person = Person.objects.create(name="A Person")
         seat = Seat(body=body, person=person, started_on=D(2016, 1, 1), ended_on=D(2015, 1, 1))
         with pytest.raises(ValidationError) as error:
@@ -142,7 +148,9 @@ class TestSeats:
     def test_current_seats(self):
         body = GoverningBody.objects.create(slug="ab", name="Advisory Board", kind="advisory_board")
         person = Person.objects.create(name="B Person")
-        Seat.objects.create(body=body, person=person, started_on=D(2015, 1, 1), ended_on=D(2016, 12, 31))
+        Seat.objects.create(
+            body=body, person=person, started_on=D(2015, 1, 1), ended_on=D(2016, 12, 31)
+        )
         Seat.objects.create(body=body, person=person, started_on=D(2018, 1, 1))
         assert Seat.objects.current(D(2016, 12, 31)).count() == 1
         assert Seat.objects.current(D(2017, 6, 1)).count() == 0

@@ -15,8 +15,17 @@ EDITS_KZ = {"focal_point", "editor", "admin"}
 @pytest.mark.parametrize("persona", ALL, indirect=True)
 @pytest.mark.parametrize(
     "url",
-    ["/en/", "/en/countries/", "/en/countries/kz/", "/en/organizations/", "/en/experts/",
-     "/en/governance/", "/en/about/", "/ru/countries/", "/kk/countries/kz/"],
+    [
+        "/en/",
+        "/en/countries/",
+        "/en/countries/kz/",
+        "/en/organizations/",
+        "/en/experts/",
+        "/en/governance/",
+        "/en/about/",
+        "/ru/countries/",
+        "/kk/countries/kz/",
+    ],
 )
 def test_public_pages_are_open_to_everyone(persona, url, demo_data):
     response = persona.get(url)
@@ -36,13 +45,19 @@ def test_who_may_edit_a_country(persona, kazakhstan, georgia):
         assert response.status_code == 403
     # Nobody but editors and administrators edits another country.
     other = persona.get("/en/countries/ge/edit/")
-    assert other.status_code in ({302} if role == "visitor" else {200} if role in {"editor", "admin"} else {403})
+    assert other.status_code in (
+        {302} if role == "visitor" else {200} if role in {"editor", "admin"} else {403}
+    )
 
 
 def test_a_focal_point_edits_its_country_and_the_change_is_audited(focal_point, kazakhstan):
     response = focal_point.post(
         "/en/countries/kz/edit/",
-        {"summary_en": "A career-based civil service.", "summary_ru": "Карьерная модель.", "summary_kk": ""},
+        {
+            "summary_en": "A career-based civil service.",
+            "summary_ru": "Карьерная модель.",
+            "summary_kk": "",
+        },
     )
     assert response.status_code == 302
     kazakhstan.refresh_from_db()
@@ -64,8 +79,12 @@ def test_a_focal_point_cannot_file_an_organization_under_another_country(focal_p
 def test_a_focal_point_adds_an_organization_of_its_own_country(focal_point, kazakhstan):
     response = focal_point.post(
         "/en/organizations/add/",
-        {"name_en": "Academy of Public Administration", "name_ru": "Академия", "kind": "academy",
-         "country": kazakhstan.pk},
+        {
+            "name_en": "Academy of Public Administration",
+            "name_ru": "Академия",
+            "kind": "academy",
+            "country": kazakhstan.pk,
+        },
     )
     assert response.status_code == 302
     org = Organization.objects.get(name_en="Academy of Public Administration")
@@ -81,7 +100,9 @@ def test_people_without_a_country_role_cannot_add_records(persona):
 
 def test_an_organization_cannot_be_its_own_ancestor(editor, kazakhstan):
     parent = Organization.objects.create(name="Parent", kind="agency", country=kazakhstan)
-    child = Organization.objects.create(name="Child", kind="agency", country=kazakhstan, parent=parent)
+    child = Organization.objects.create(
+        name="Child", kind="agency", country=kazakhstan, parent=parent
+    )
     response = editor.post(
         f"/en/organizations/{parent.slug}/edit/",
         {"name_en": "Parent", "kind": "agency", "country": kazakhstan.pk, "parent": child.pk},
@@ -102,7 +123,9 @@ def test_only_the_secretariat_manages_membership(persona, georgia):
         assert response.status_code == 302
         assert Membership.objects.filter(country=georgia).count() == 1
     else:
-        assert response.status_code in (302, 403) and "/accounts/login/" in response.get("Location", "/accounts/login/")
+        assert response.status_code in (302, 403) and "/accounts/login/" in response.get(
+            "Location", "/accounts/login/"
+        )
         assert not Membership.objects.filter(country=georgia).exists()
 
 
@@ -114,7 +137,9 @@ def test_a_bad_membership_names_the_field_and_saves_nothing(editor, georgia):
     )
     assert response.status_code == 400
     assert "cannot end before it starts" in response.content.decode()
-    response = editor.post("/en/countries/ge/memberships/add/", {"status": "participating", "joined_on": "2014-05-01"})
+    response = editor.post(
+        "/en/countries/ge/memberships/add/", {"status": "participating", "joined_on": "2014-05-01"}
+    )
     assert response.status_code == 400
     assert Membership.objects.filter(country=georgia).count() == 1
 
@@ -123,8 +148,11 @@ class TestContactDetails:
     @pytest.fixture
     def expert(self, kazakhstan):
         return Person.objects.create(
-            name="Consenting Expert", country=kazakhstan, on_roster=True,
-            email="expert@example.org", contact_consent=True,
+            name="Consenting Expert",
+            country=kazakhstan,
+            on_roster=True,
+            email="expert@example.org",
+            contact_consent=True,
         )
 
     def test_members_see_consented_contacts(self, member, expert):
@@ -143,7 +171,9 @@ class TestContactDetails:
 
 class TestCountryList:
     def test_filters_by_region_and_status(self, visitor, demo_data):
-        response = visitor.get("/en/countries/", {"region": "south-caucasus", "status": "participating"})
+        response = visitor.get(
+            "/en/countries/", {"region": "south-caucasus", "status": "participating"}
+        )
         names = [c.code for c in response.context["object_list"]]
         assert sorted(names) == ["AM", "AZ", "GE"]
         former = visitor.get("/en/countries/", {"status": "former"}).context["object_list"]

@@ -1,0 +1,109 @@
+"""Attaching files to records: only PDF, Word, Excel and images, recognized by their content
+(never by the name or the browser's claim), within a size limit, under a safe name."""
+
+import os
+import re
+import unicodedata
+
+import filetype
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from civhub.core.models import Attachment, AttachmentKind
+from civhub.core.services import audit
+
+ALLOWED_TYPES = {
+    "application/pdf": "pdf",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+}
+
+
+def max_upload_bytes() -> int:
+    return settings.CIVHUB_MAX_UPLOAD_MB * 1024 * 1024
+
+
+def safe_filename(name: str, extension: str) -> str:
+    """A name safe to store and to send back: ASCII letters, digits, dots, dashes; the right extension."""
+    stem = os.path.splitext(os.path.basename(name.replace("\\", "/")))[0]
+    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._")[:80] or "attachment"
+    return f"{stem}.{extension}"
+
+
+def sniff(uploaded) -> str:
+    """The file's real type from its first bytes, or a ValidationError naming what is allowed."""
+    if uploaded.size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    if uploaded.size > max_upload_bytes():
+        raise ValidationError(
+            {
+                "file": _("The file is %(size)s; the limit is %(limit)s.")
+                % {
+                    "size": filesizeformat(uploaded.size),
+                    "limit": filesizeformat(max_upload_bytes()),
+                }
+            }
+        )
+    uploaded.seek(0)
+    head = uploaded.read(8192)
+    uploaded.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ALLOWED_TYPES:
+        raise ValidationError(
+            {
+                "file": _(
+                    "Only PDF, Word, Excel and image files (PNG, JPEG, GIF, WebP) can be attached."
+                )
+            }
+        )
+    return kind.mime
+
+
+@transaction.atomic
+def attach(
+    actor, record, uploaded, *, title: str = "", kind: str = AttachmentKind.DOCUMENT
+) -> Attachment:
+    if not record.can_edit(actor):
+        raise PermissionDenied(_("You may not add files to this record."))
+    mime = sniff(uploaded)
+    filename = safe_filename(uploaded.name, ALLOWED_TYPES[mime])
+    attachment = Attachment(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        filename=filename,
+        title=title[:300],
+        kind=kind,
+        mime_type=mime,
+        size=uploaded.size,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    attachment.file.save(filename, uploaded, save=False)
+    attachment.save()
+    audit(actor, "attachment.added", record, summary=filename, attachment=attachment.pk)
+    return attachment
+
+
+def attachments_of(record):
+    return Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+    )
+
+
+@transaction.atomic
+def remove(actor, attachment: Attachment) -> None:
+    if not attachment.target.can_edit(actor):
+        raise PermissionDenied(_("You may not remove this file."))
+    audit(actor, "attachment.removed", attachment.target, summary=attachment.filename)
+    attachment.file.delete(save=False)
+    attachment.delete()

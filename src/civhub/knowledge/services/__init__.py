@@ -1,0 +1,1 @@
+"""Changes to knowledge records, one module per aggregate."""

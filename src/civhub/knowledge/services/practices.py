@@ -1,0 +1,141 @@
+"""Changes to knowledge records. Each change is one function: permission-checked, atomic,
+audited, and notifying after the commit."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civhub.core.services import audit
+from civhub.knowledge.choices import PRACTICE_TRANSITIONS, PracticeState
+from civhub.knowledge.models import Endorsement, Practice
+
+
+def _notify_author(practice: Practice, subject: str, body: str) -> None:
+    author = practice.created_by
+    if author and author.email:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, None, [author.email], fail_silently=True)
+        )
+
+
+@transaction.atomic
+def save_practice(actor, practice: Practice, *, m2m_form=None) -> Practice:
+    """Create or update a practice. Members create drafts; authors edit their drafts."""
+    creating = practice.pk is None
+    if creating:
+        if not (actor.is_authenticated and actor.is_member):
+            raise PermissionDenied(_("Only members can submit practices."))
+        practice.created_by = actor
+        practice.state = PracticeState.DRAFT
+    elif not practice.can_edit(actor):
+        raise PermissionDenied(_("You may not edit this practice."))
+    practice.full_clean()
+    practice.save()
+    if m2m_form is not None:
+        m2m_form.save_m2m()
+    audit(
+        actor,
+        "practice.created" if creating else "practice.updated",
+        practice,
+        summary=practice.title,
+    )
+    return practice
+
+
+@transaction.atomic
+def transition(actor, practice: Practice, name: str, message: str = "") -> Practice:
+    """Move a practice along its workflow (see PRACTICE_TRANSITIONS)."""
+    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    step = PRACTICE_TRANSITIONS.get(name)
+    if step is None:
+        raise ValidationError(_("Unknown action."))
+    if not practice.can_transition(actor, name):
+        raise PermissionDenied(_("You may not do this now."))
+    message = message.strip()
+    if step.needs_message and not message:
+        raise ValidationError({"message": _("Tell the author what to change.")})
+    if name == "submit":
+        missing = missing_for_submission(practice)
+        if missing:
+            raise ValidationError(
+                {
+                    "state": _("Fill in before submitting: %(fields)s.")
+                    % {"fields": ", ".join(missing)}
+                }
+            )
+    previous = practice.state
+    practice.state = step.target
+    fields = ["state", "updated_at"]
+    now = timezone.now()
+    if name == "submit":
+        practice.submitted_at, practice.changes_requested = now, ""
+        fields += ["submitted_at", "changes_requested"]
+    elif name == "request_changes":
+        practice.changes_requested = message
+        fields.append("changes_requested")
+    elif step.target == PracticeState.PUBLISHED and not practice.published_at:
+        practice.published_at = now
+        fields.append("published_at")
+    practice.save(update_fields=fields)
+    audit(
+        actor,
+        f"practice.{name}",
+        practice,
+        summary=practice.title,
+        previous=previous,
+        state=practice.state,
+        message=message,
+    )
+    if step.actor != "author":
+        _notify_author(
+            practice,
+            _("Your practice “%(title)s”: %(state)s")
+            % {"title": practice.title, "state": practice.get_state_display()},
+            message
+            or _("The state of your practice changed to: %(state)s.")
+            % {"state": practice.get_state_display()},
+        )
+    return practice
+
+
+def missing_for_submission(practice: Practice) -> list[str]:
+    """What a practice needs before editors can review it, by field label."""
+    required = ["title", "summary", "challenge", "solution"]
+    missing = [
+        str(Practice._meta.get_field(f).verbose_name) for f in required if not getattr(practice, f)
+    ]
+    if not practice.countries.exists() and not practice.countries_text:
+        missing.append(str(Practice._meta.get_field("countries").verbose_name))
+    if not practice.topics.exists():
+        missing.append(str(Practice._meta.get_field("topics").verbose_name))
+    return missing
+
+
+@transaction.atomic
+def endorse(actor, practice: Practice, country, comment: str = "") -> Endorsement:
+    if not practice.can_endorse(actor) or country.pk not in actor.focal_country_ids:
+        raise PermissionDenied(_("Only a focal point of a country involved may endorse."))
+    if not practice.countries.filter(pk=country.pk).exists():
+        raise ValidationError({"country": _("This country is not involved in the practice.")})
+    endorsement, created = Endorsement.objects.get_or_create(
+        practice=practice,
+        country=country,
+        defaults={"endorsed_by": actor, "comment": comment[:500]},
+    )
+    if not created:
+        raise ValidationError({"country": _("This country has already endorsed the practice.")})
+    audit(actor, "practice.endorsed", practice, summary=practice.title, country=country.code)
+    return endorsement
+
+
+def history(practice: Practice):
+    """Every audited change of the practice, newest first, for editors."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from civhub.core.models import AuditEntry
+
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Practice), object_id=str(practice.pk)
+    ).select_related("actor")

@@ -1,0 +1,3 @@
+"""legal pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""profiles pages."""
+
+urlpatterns: list = []

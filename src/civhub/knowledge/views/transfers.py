@@ -1,0 +1,3 @@
+"""transfers pages."""
+
+urlpatterns: list = []
