@@ -1,5 +1,7 @@
 """One persona per role, so every permission is tested by who asks (see CONVENTIONS.md)."""
 
+from io import StringIO
+
 import pytest
 from django.test import Client
 
@@ -86,4 +88,4 @@ def persona(request, db):
 def demo_data(db):
     from django.core.management import call_command
 
-    call_command("demo", stdout=open("/dev/null", "w"))
+    call_command("demo", stdout=StringIO())

@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+from io import StringIO
 from unittest import mock
 
 import pytest
@@ -141,7 +142,7 @@ def test_migrations_are_complete():
 
 
 def test_demo_data_runs_twice_without_duplicates():
-    quiet = open(os.devnull, "w")
+    quiet = StringIO()
     call_command("demo", stdout=quiet)
     counts = [M.objects.count() for M in (Membership, Organization, Person, Seat, Contribution)]
     call_command("demo", stdout=quiet)
@@ -171,5 +172,5 @@ def test_demo_data_runs_twice_without_duplicates():
 
 def test_demo_if_empty_leaves_a_filled_database_alone(demo_data):
     Organization.objects.filter(slug="oecd").delete()
-    call_command("demo", "--if-empty", stdout=open(os.devnull, "w"))
+    call_command("demo", "--if-empty", stdout=StringIO())
     assert not Organization.objects.filter(slug="oecd").exists()
