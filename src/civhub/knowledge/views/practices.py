@@ -91,11 +91,17 @@ class PracticeDetailView(DetailView):
             can_edit=practice.can_edit(user),
             files=attachments.attachments_of(practice),
             attachment_form=AttachmentForm() if practice.can_edit(user) else None,
-            json_ld=json.dumps(_json_ld(self.request, practice), ensure_ascii=False),
+            json_ld=_script_safe_json(_json_ld(self.request, practice)),
             reading_language=practice.reading_language(),
             is_editor=user.is_authenticated and user.is_editor,
         )
         return context
+
+
+def _script_safe_json(data: dict) -> str:
+    """JSON that cannot close the <script> element it sits in."""
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _json_ld(request, practice: Practice) -> dict:
