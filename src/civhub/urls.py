@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from civhub.api import api
 from civhub.core import views as core_views
 
 # The admin logs in through allauth, so staff pass the second factor and the rate limits.
@@ -13,6 +14,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The REST API is versioned in its path and speaks every language (?lang=), so it sits
+    # outside the language-prefixed pages.
+    path("api/v1/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(

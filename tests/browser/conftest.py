@@ -35,8 +35,11 @@ def chromium_executable() -> str | None:
 def browser():
     executable = chromium_executable()
     if executable is None:
+        named = os.environ.get("CIVHUB_CHROMIUM")
         pytest.skip(
-            "No Chromium binary: install Debian's chromium (apt-get install chromium) "
+            f"No Chromium binary (CIVHUB_CHROMIUM={named!r} is not an executable file)"
+            if named
+            else "No Chromium binary: install Debian's chromium (apt-get install chromium) "
             "or name one in CIVHUB_CHROMIUM to run the browser tests."
         )
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")

@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civhub.accounts.choices import Role
@@ -38,3 +41,29 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "first_name", "last_name"]
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: a name, and how long it lasts."""
+
+    EXPIRY_CHOICES = [
+        ("30", _("In 30 days")),
+        ("90", _("In 90 days")),
+        ("365", _("In a year")),
+        ("", _("Never")),
+    ]
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “reporting script”."),
+    )
+    expires_in = forms.ChoiceField(
+        label=_("Expires"), choices=EXPIRY_CHOICES, required=False, initial="90"
+    )
+
+    def expires_at(self):
+        days = self.cleaned_data.get("expires_in")
+        if not days:
+            return None
+        return timezone.now() + datetime.timedelta(days=int(days))

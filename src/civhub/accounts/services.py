@@ -1,12 +1,18 @@
-"""Granting and revoking roles: the only way roles change, always audited."""
+"""Granting and revoking roles, and personal API tokens: the only way they change, always
+audited."""
+
+import datetime
+import hashlib
+import secrets
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civhub.accounts.choices import Role
-from civhub.accounts.models import RoleAssignment, User
+from civhub.accounts.models import ApiToken, RoleAssignment, User
 from civhub.core.services import audit
 
 EDITORS_GROUP = "Secretariat editors"
@@ -89,3 +95,75 @@ def revoke_role(actor: User | None, assignment: RoleAssignment) -> None:
         role=role,
         country=getattr(country, "code", None),
     )
+
+
+# Personal API tokens. The secret is shown once; only its SHA-256 is stored, so a leaked
+# database does not leak working tokens. Secrets are long and random, so a plain (unsalted)
+# hash is enough and lets a request find its token with one indexed lookup.
+TOKEN_BYTES = 32
+PREFIX_LENGTH = 8
+# last_used_at is written at most this often, so reads do not each cost a write.
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_token(
+    user: User, name: str, expires_at: datetime.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Make a token for `user`. Returns the token and its secret, which is never stored."""
+    if not (user.is_authenticated and user.is_active):
+        raise PermissionDenied(_("Only active users can have API tokens."))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name.")})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("The expiry date must be in the future.")})
+    secret = secrets.token_urlsafe(TOKEN_BYTES)
+    token = ApiToken(
+        user=user,
+        name=name,
+        prefix=secret[:PREFIX_LENGTH],
+        key_hash=hash_secret(secret),
+        expires_at=expires_at,
+    )
+    token.full_clean()
+    token.save()
+    audit(user, "api_token.created", user, summary=str(token), token=token.pk)
+    return token, secret
+
+
+@transaction.atomic
+def revoke_token(actor: User, token: ApiToken) -> ApiToken:
+    """Revoke a token; from then on it opens nothing. Revoking twice is refused."""
+    if not token.can_revoke(actor):
+        raise PermissionDenied(_("You may not revoke this token."))
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise ValidationError(_("This token is already revoked."))
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit(actor, "api_token.revoked", token.user, summary=str(token), token=token.pk)
+    return token
+
+
+def authenticate_token(secret: str) -> ApiToken | None:
+    """The active token with this secret, with its user, or None. Marks it as used."""
+    if not secret or len(secret) > 200:
+        return None
+    token = (
+        ApiToken.objects.active()
+        .select_related("user")
+        .filter(key_hash=hash_secret(secret), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

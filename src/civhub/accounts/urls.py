@@ -9,4 +9,6 @@ urlpatterns = [
     path("roles/", views.roles, name="roles"),
     path("roles/grant/", views.grant, name="grant"),
     path("roles/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.revoke_token, name="token_revoke"),
 ]

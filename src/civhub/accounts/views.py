@@ -5,11 +5,12 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from civhub.accounts import services
-from civhub.accounts.forms import GrantRoleForm, ProfileForm
-from civhub.accounts.models import RoleAssignment, User
+from civhub.accounts.forms import ApiTokenForm, GrantRoleForm, ProfileForm
+from civhub.accounts.models import ApiToken, RoleAssignment, User
 from civhub.core.forms import add_errors
 
 
@@ -77,3 +78,46 @@ def revoke(request, pk):
     else:
         messages.success(request, _("Role revoked."))
     return redirect("accounts:roles")
+
+
+@never_cache
+@login_required
+def tokens(request):
+    """The user's personal API tokens: list, make one (its secret shown once), revoke."""
+    form = ApiTokenForm(request.POST or None)
+    secret = new_token = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                new_token, secret = services.create_token(
+                    request.user, form.cleaned_data["name"], expires_at=form.expires_at()
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+                status = 400
+            else:
+                form = ApiTokenForm()
+        else:
+            status = 400
+    # The secret is in this response only: it is rendered, never stored or redirected with.
+    context = {
+        "form": form,
+        "secret": secret,
+        "new_token": new_token,
+        "tokens": request.user.api_tokens.all(),
+    }
+    return render(request, "accounts/tokens.html", context, status=status)
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    try:
+        services.revoke_token(request.user, token)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")

@@ -7,6 +7,7 @@ like `make run` does. Imports of models stay inside the functions for the same r
 import os
 
 os.environ.setdefault("CIVHUB_HTTPS", "0")
+os.environ.setdefault("CIVHUB_STATIC_MANIFEST", "0")  # no `collectstatic` needed to run the tests
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
 
 PASSWORD = "correct-horse-battery-staple"

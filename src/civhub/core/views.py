@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from civhub.core.services import cache_health, database_health
 from civhub.directory.models import Country, Membership, Organization, Person, member_count_on
 from civhub.insights.models import Contribution
+from civhub.knowledge.models import Practice
 
 
 def home(request):
@@ -19,6 +20,10 @@ def home(request):
             "-joined_on", "-id"
         )[:5],
         "partners": Organization.objects.partners().order_by("name")[:8],
+        "latest_practices": Practice.objects.published().order_by("-published_at", "-created_at")[
+            :5
+        ],
+        "practice_count": Practice.objects.published().count(),
     }
     return render(request, "core/home.html", context)
 

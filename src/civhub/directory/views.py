@@ -78,6 +78,10 @@ class CountryDetailView(DetailView):
             can_manage_membership=user.is_authenticated and user.is_editor,
             membership_form=MembershipForm() if user.is_authenticated and user.is_editor else None,
         )
+        # Knowledge transfers come from the knowledge app's service, never its models.
+        from civhub.knowledge.services.transfers import transfers_for_country
+
+        context["learned_from"], context["shared_with"] = transfers_for_country(country, user)
         return context
 
 

@@ -111,5 +111,9 @@ class LegalAct(OriginalLanguageModel, DemoMarkedModel, TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("knowledge:legal_act", kwargs={"slug": self.slug})
 
+    def can_view(self, user) -> bool:
+        """Drafts (and their attached files) only for who may see them on the page."""
+        return LegalAct.objects.visible_to(user).filter(pk=self.pk).exists()
+
     def can_edit(self, user) -> bool:
         return self.country.can_edit(user)

@@ -61,13 +61,13 @@ class ProfileQuestion(models.Model):
 
     def clean(self):
         super().clean()
-        if self.answer_type == AnswerType.CHOICE:
-            if not self.choices or not all(
-                isinstance(c, dict) and c.get("value") for c in self.choices
-            ):
-                raise ValidationError(
-                    {"choices": _("A choice question needs a list of choices with values.")}
-                )
+        if self.answer_type == AnswerType.CHOICE and (
+            not self.choices
+            or not all(isinstance(c, dict) and c.get("value") for c in self.choices)
+        ):
+            raise ValidationError(
+                {"choices": _("A choice question needs a list of choices with values.")}
+            )
 
     def choice_label(self, value: str, language: str = "en") -> str:
         for choice in self.choices:

@@ -170,6 +170,10 @@ class KnowledgeTransfer(DemoMarkedModel, TimeStampedModel):
     def source_label(self) -> str:
         return str(self.source_country or self.source_organization)
 
+    def can_view(self, user) -> bool:
+        """Drafts (and their attached files) only for who may see them on the page."""
+        return KnowledgeTransfer.objects.visible_to(user).filter(pk=self.pk).exists()
+
     def can_edit(self, user) -> bool:
         if not user.is_authenticated:
             return False

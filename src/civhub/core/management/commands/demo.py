@@ -4,12 +4,16 @@ from django.db import transaction
 from civhub.accounts import demo as accounts_demo
 from civhub.directory import demo as directory_demo
 from civhub.insights import demo as insights_demo
+from civhub.knowledge import demo_legal, demo_practices, demo_profiles
 
 # In dependency order: each loader may use what the ones before it made.
 LOADERS = [
     ("directory", directory_demo.load),
     ("contributions", insights_demo.load),
     ("accounts", accounts_demo.load),
+    ("laws and knowledge transfers", demo_legal.load),
+    ("country profiles", demo_profiles.load),
+    ("good practices", demo_practices.load),
 ]
 
 

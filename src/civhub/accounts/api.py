@@ -1,0 +1,96 @@
+"""Who is calling the API: personal tokens (`Authorization: Bearer <token>`), and `/me`.
+
+Reads are open: a request without a token is anonymous and sees what a visitor sees. With a
+token the caller is its user, with that user's roles (a focal point's token shows its drafts).
+Writes need a token. A token that is wrong, revoked or expired is refused with 401, never
+quietly treated as anonymous. The API does not use the browser session.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
+
+from civhub.accounts import services
+from civhub.core.api import ERRORS_WRITE, LanguageQuery
+
+
+class ApiTokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`; sets `request.user` to the token's user."""
+
+    def __call__(self, request: HttpRequest):
+        header = request.headers.get(self.header)
+        if not header:
+            return None
+        scheme, _sep, secret = header.partition(" ")
+        if scheme.lower() != self.openapi_scheme or not secret.strip():
+            raise AuthenticationError(
+                message=_("Send the token as “Authorization: Bearer <token>”.")
+            )
+        return self.authenticate(request, secret.strip())
+
+    def authenticate(self, request: HttpRequest, token: str):
+        api_token = services.authenticate_token(token)
+        if api_token is None:
+            raise AuthenticationError(message=_("This token is not valid, revoked or expired."))
+        request.user = api_token.user
+        request.api_token = api_token
+        return api_token.user
+
+
+def anonymous(request: HttpRequest):
+    """No token: the caller is a visitor (the session cookie is not used by the API)."""
+    request.user = AnonymousUser()
+    request.api_token = None
+    return request.user
+
+
+token_auth = ApiTokenAuth()
+#: reads: a token when given, else anonymous
+OPTIONAL_TOKEN = [token_auth, anonymous]
+#: OpenAPI: the token is optional on reads
+PUBLIC = {"security": [{"ApiTokenAuth": []}, {}]}
+
+
+class RoleOut(Schema):
+    role: str
+    label: str
+    country: str | None = None
+
+
+class MeOut(Schema):
+    email: str
+    display_name: str
+    roles: list[RoleOut]
+    is_member: bool
+    is_editor: bool
+    focal_countries: list[str]
+    token: str
+
+
+router = Router(tags=["accounts"])
+
+
+@router.get("/me", response={200: MeOut, **ERRORS_WRITE}, auth=token_auth, url_name="me")
+def me(request, params: Query[LanguageQuery]):
+    """The caller (needs a token): e-mail, roles, and what the roles allow."""
+    user = request.user
+    assignments = user.role_assignments.select_related("country").order_by("role")
+    return {
+        "email": user.email,
+        "display_name": str(user),
+        "roles": [
+            {
+                "role": a.role,
+                "label": str(a.get_role_display()),
+                "country": a.country.code if a.country_id else None,
+            }
+            for a in assignments
+        ],
+        "is_member": user.is_member,
+        "is_editor": user.is_editor,
+        "focal_countries": sorted(a.country.code for a in assignments if a.country_id),
+        "token": request.api_token.prefix,
+    }

@@ -1,0 +1,678 @@
+"""The knowledge base in the API: good practices (read, write, workflow), laws and by-laws,
+knowledge transfers.
+
+Reads show what `visible_to(caller)` allows: published records for everyone, and with a token
+whatever the caller's roles add (an author's drafts, a focal point's country). A record the
+caller may not see is a 404. Writes need a token and go through the services, which check the
+permission again; the form of the submission page validates the fields, so the API and the page
+accept exactly the same records.
+"""
+
+import copy
+import datetime
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from civhub.accounts.api import PUBLIC, token_auth
+from civhub.core.api import (
+    ERRORS_LIST,
+    ERRORS_READ,
+    ERRORS_WRITE,
+    LANGUAGE_CODES,
+    Language,
+    LanguageQuery,
+    Pagination,
+    csv_response,
+    filter_query,
+    filtered,
+)
+from civhub.directory.models import Country, Organization, SdgTarget, Topic
+from civhub.knowledge.choices import (
+    PRACTICE_TRANSITIONS,
+    PracticeState,
+    ProjectStatus,
+    PublicationState,
+)
+from civhub.knowledge.filters.legal import LegalActFilter
+from civhub.knowledge.filters.practices import PracticeFilter
+from civhub.knowledge.filters.transfers import TransferFilter
+from civhub.knowledge.forms.practices import PracticeForm
+from civhub.knowledge.models import LegalAct, Practice
+from civhub.knowledge.services import legal as legal_services
+from civhub.knowledge.services import practices as practice_services
+from civhub.knowledge.services import transfers as transfer_services
+
+router = Router(tags=["knowledge"])
+
+
+# --- Translated content ---------------------------------------------------------------------
+
+
+def shown_text(obj, field: str, language: str | None = None) -> str:
+    """A translated field in the language asked for, else in the record's original language,
+    else in whichever language has it."""
+    language = language or translation.get_language() or "en"
+    for code in (language, obj.language, *LANGUAGE_CODES):
+        value = getattr(obj, f"{field}_{code}", "") or ""
+        if value:
+            return value
+    return ""
+
+
+def _html_url(obj, context) -> str | None:
+    try:
+        return context["request"].build_absolute_uri(obj.get_absolute_url())
+    except NoReverseMatch:  # the record's page is not built (yet)
+        return None
+
+
+ORIGINAL = "The original language of the record."
+READING = (
+    "The language of the title as returned: the one asked for with `lang` when the record is "
+    "translated into it, else the original language. A field not translated yet comes in the "
+    "original language."
+)
+TRANSLATIONS = "The languages the record's title exists in."
+
+
+def _reading_language(obj) -> str:
+    return obj.reading_language(translation.get_language())
+
+
+# --- Practices: schemas ---------------------------------------------------------------------
+
+
+class PracticeOut(Schema):
+    slug: str
+    title: str
+    summary: str
+    state: str
+    countries: list[str] = Field(description="ISO codes of the countries involved.")
+    topics: list[str] = Field(description="Topic slugs.")
+    sdg_targets: list[str] = Field(description="SDG target codes.")
+    project_status: str
+    period_start: int | None
+    period_end: int | None
+    publication_date: datetime.date | None
+    published_at: datetime.datetime | None
+    html_url: str | None
+    language: str = Field(description=ORIGINAL)
+    reading_language: str = Field(description=READING)
+    translations: list[str] = Field(description=TRANSLATIONS)
+
+    @staticmethod
+    def resolve_reading_language(obj):
+        return _reading_language(obj)
+
+    @staticmethod
+    def resolve_translations(obj):
+        return obj.available_languages
+
+    @staticmethod
+    def resolve_title(obj):
+        return shown_text(obj, "title")
+
+    @staticmethod
+    def resolve_summary(obj):
+        return shown_text(obj, "summary")
+
+    @staticmethod
+    def resolve_countries(obj):
+        return [c.code for c in obj.countries.all()]
+
+    @staticmethod
+    def resolve_topics(obj):
+        return [t.slug for t in obj.topics.all()]
+
+    @staticmethod
+    def resolve_sdg_targets(obj):
+        return [t.code for t in obj.sdg_targets.all()]
+
+    @staticmethod
+    def resolve_html_url(obj, context):
+        return _html_url(obj, context)
+
+
+class ContactOut(Schema):
+    name: str
+    position: str
+    email: str
+
+
+class PracticeDetailOut(PracticeOut):
+    challenge: str
+    solution: str
+    results: str
+    lessons: str
+    countries_text: list[str]
+    supported_by: list[str] = Field(description="Organization slugs.")
+    supported_by_text: list[str]
+    implementing_entities: list[str] = Field(description="Organization slugs.")
+    implementing_text: list[str]
+    url: str = Field(description="The practice's own website.")
+    source: str
+    endorsed_by: list[str] = Field(description="ISO codes of the countries that endorse it.")
+    contacts: list[ContactOut] | None = Field(
+        description="Only for a caller with a token (null otherwise), as on the page."
+    )
+    changes_requested: str | None = Field(
+        description="The editors' message to the author; only for those who may edit."
+    )
+    can_edit: bool
+    transitions: list[str] = Field(description="The workflow steps the caller may take now.")
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_challenge(obj):
+        return shown_text(obj, "challenge")
+
+    @staticmethod
+    def resolve_solution(obj):
+        return shown_text(obj, "solution")
+
+    @staticmethod
+    def resolve_results(obj):
+        return shown_text(obj, "results")
+
+    @staticmethod
+    def resolve_lessons(obj):
+        return shown_text(obj, "lessons")
+
+    @staticmethod
+    def resolve_supported_by(obj):
+        return [o.slug for o in obj.supported_by.all()]
+
+    @staticmethod
+    def resolve_implementing_entities(obj):
+        return [o.slug for o in obj.implementing_entities.all()]
+
+    @staticmethod
+    def resolve_endorsed_by(obj):
+        return sorted(e.country.code for e in obj.endorsements.all())
+
+    @staticmethod
+    def resolve_contacts(obj, context):
+        if not obj.contacts_visible_to(context["request"].user):
+            return None
+        return list(obj.contacts.all())
+
+    @staticmethod
+    def resolve_changes_requested(obj, context):
+        return obj.changes_requested if obj.can_edit(context["request"].user) else None
+
+    @staticmethod
+    def resolve_can_edit(obj, context):
+        return obj.can_edit(context["request"].user)
+
+    @staticmethod
+    def resolve_transitions(obj, context):
+        return [t.name for t in obj.allowed_transitions(context["request"].user)]
+
+
+TEXT_FIELDS = ("title", "summary", "challenge", "solution", "results", "lessons")
+ProjectStatusValue = Literal[("", *ProjectStatus.values)]  # type: ignore[valid-type]
+
+
+class PracticeTexts(Schema):
+    title: str | None = None
+    summary: str | None = None
+    challenge: str | None = None
+    solution: str | None = None
+    results: str | None = None
+    lessons: str | None = None
+
+
+class PracticeChange(Schema):
+    """Every field of a practice, all optional (PATCH changes only the fields sent).
+
+    The text fields (title ... lessons) are in the record's original `language`; `translations`
+    holds the other languages, e.g. {"ru": {"title": "..."}}.
+    """
+
+    language: Language | None = None
+    title: str | None = None
+    summary: str | None = None
+    challenge: str | None = None
+    solution: str | None = None
+    results: str | None = None
+    lessons: str | None = None
+    translations: dict[Language, PracticeTexts] | None = None
+    countries: list[str] | None = Field(None, description="ISO codes.")
+    countries_text: list[str] | None = None
+    supported_by: list[str] | None = Field(None, description="Organization slugs.")
+    supported_by_text: list[str] | None = None
+    implementing_entities: list[str] | None = Field(None, description="Organization slugs.")
+    implementing_text: list[str] | None = None
+    topics: list[str] | None = Field(None, description="Topic slugs.")
+    sdg_targets: list[str] | None = Field(None, description="SDG target codes, e.g. 16.6.")
+    project_status: ProjectStatusValue | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    publication_date: datetime.date | None = None
+    url: str | None = None
+    source: str | None = None
+
+
+class PracticeIn(PracticeChange):
+    """A new practice; it is saved as a draft of the caller's."""
+
+    language: Language = "en"
+    title: str
+
+
+class TransitionIn(Schema):
+    message: str = Field("", description="Required when asking for changes.")
+
+
+TransitionName = Literal[tuple(PRACTICE_TRANSITIONS)]  # type: ignore[valid-type]
+
+
+# --- Practices: reading ---------------------------------------------------------------------
+
+LIST_RELATED = ("countries", "topics", "sdg_targets")
+DETAIL_RELATED = (
+    *LIST_RELATED,
+    "supported_by",
+    "implementing_entities",
+    "contacts",
+    "endorsements__country",
+)
+
+PracticeQuery = filter_query(PracticeFilter, "PracticeQuery")
+
+
+def practices_for(user):
+    return Practice.objects.visible_to(user).prefetch_related(*LIST_RELATED)
+
+
+def practice_for(request, slug: str) -> Practice:
+    """The practice, if the caller may see it; else 404 (as on the page)."""
+    practice = get_object_or_404(Practice.objects.prefetch_related(*DETAIL_RELATED), slug=slug)
+    if not practice.can_view(request.user):
+        raise Http404
+    return practice
+
+
+def _reloaded(practice: Practice) -> Practice:
+    return Practice.objects.prefetch_related(*DETAIL_RELATED).get(pk=practice.pk)
+
+
+@router.get("/practices", response={200: list[PracticeOut], **ERRORS_LIST}, openapi_extra=PUBLIC)
+@paginate(Pagination)
+def list_practices(request, params: Query[PracticeQuery]):
+    """Good practices the caller may see, filtered and sorted like the Good practices page."""
+    return filtered(request, PracticeFilter, practices_for(request.user), params)
+
+
+@router.get("/practices.csv", openapi_extra=PUBLIC, response={400: ERRORS_LIST[400]})
+def export_practices(request, params: Query[PracticeQuery]):
+    """The filtered practices as CSV, every row."""
+    rows = filtered(request, PracticeFilter, practices_for(request.user), params)
+    return csv_response(request, rows, PracticeOut, "practices.csv")
+
+
+@router.get(
+    "/practices/{slug}", response={200: PracticeDetailOut, **ERRORS_READ}, openapi_extra=PUBLIC
+)
+def get_practice(request, slug: str, params: Query[LanguageQuery]):
+    """One practice. Contacts only for a caller with a token."""
+    return practice_for(request, slug)
+
+
+# --- Practices: writing ---------------------------------------------------------------------
+
+# The API names relations by code or slug; the page's form takes primary keys.
+RELATIONS: dict[str, tuple[Any, str]] = {
+    "countries": (Country, "code"),
+    "supported_by": (Organization, "slug"),
+    "implementing_entities": (Organization, "slug"),
+    "topics": (Topic, "slug"),
+    "sdg_targets": (SdgTarget, "code"),
+}
+LINES = ("countries_text", "supported_by_text", "implementing_text")
+PLAIN = ("project_status", "period_start", "period_end", "publication_date", "url", "source")
+
+
+def _primary_keys(errors: dict, name: str, values: list[str]) -> list[int]:
+    model, key = RELATIONS[name]
+    wanted = [v.upper() if key == "code" and model is Country else v for v in values]
+    found = dict(model.objects.filter(**{f"{key}__in": wanted}).values_list(key, "pk"))
+    unknown = [v for v in wanted if v not in found]
+    if unknown:
+        errors[name] = [_("Unknown: %(values)s.") % {"values": ", ".join(unknown)}]
+    return [found[v] for v in wanted if v in found]
+
+
+def _form_for(practice: Practice, change: dict[str, Any]) -> tuple[PracticeForm, str]:
+    """The submission page's form, filled with the record as stored and the change over it."""
+    stored = PracticeForm(instance=practice)
+    data = {name: stored[name].value() for name in stored.fields}
+    language = change.get("language") or data.get("language") or "en"
+    data["language"] = language
+    for code, texts in (change.get("translations") or {}).items():
+        for field, value in texts.items():
+            data[f"{field}_{code}"] = value or ""
+    for field in TEXT_FIELDS:
+        if field in change:
+            data[f"{field}_{language}"] = change[field] or ""
+    errors: dict[str, list[str]] = {}
+    for name in RELATIONS:
+        if name in change:
+            data[name] = _primary_keys(errors, name, change[name] or [])
+    if errors:
+        raise ValidationError(errors)
+    for name in LINES:
+        if name in change:
+            data[name] = "\n".join(change[name] or [])
+    for name in PLAIN:
+        if name in change:
+            data[name] = "" if change[name] is None else change[name]
+    return PracticeForm(data=data, instance=practice), language
+
+
+def _form_errors(form: PracticeForm, language: str) -> ValidationError:
+    """The form's errors under the names the API uses: `title` for the original language,
+    `translations.ru.title` for a translation."""
+    errors: dict[str, list[str]] = {}
+    for name, messages in form.errors.items():
+        base, _sep, code = name.rpartition("_")
+        if base in TEXT_FIELDS and code in LANGUAGE_CODES:
+            name = base if code == language else f"translations.{code}.{base}"
+        errors.setdefault(name, []).extend(str(m) for m in messages)
+    return ValidationError(errors)
+
+
+def _save(request, practice: Practice, change: dict[str, Any]) -> Practice:
+    form, language = _form_for(practice, change)
+    if not form.is_valid():
+        raise _form_errors(form, language)
+    saved = practice_services.save_practice(request.user, form.save(commit=False), m2m_form=form)
+    return _reloaded(saved)
+
+
+@router.post(
+    "/practices",
+    auth=token_auth,
+    response={201: PracticeDetailOut, **ERRORS_WRITE},
+    url_name="create_practice",
+)
+def create_practice(request, payload: PracticeIn, params: Query[LanguageQuery]):
+    """Submit a practice (members): it is saved as the caller's draft."""
+    if not request.user.is_member:
+        raise PermissionDenied(_("Only members can submit practices."))
+    return Status(201, _save(request, Practice(), payload.model_dump(exclude_unset=True)))
+
+
+@router.patch(
+    "/practices/{slug}",
+    auth=token_auth,
+    response={200: PracticeDetailOut, **ERRORS_WRITE},
+    url_name="update_practice",
+)
+def update_practice(request, slug: str, payload: PracticeChange, params: Query[LanguageQuery]):
+    """Change the fields sent (`can_edit`: the author while it is a draft, and editors)."""
+    practice = practice_for(request, slug)
+    if not practice.can_edit(request.user):
+        raise PermissionDenied(_("You may not edit this practice."))
+    return _save(request, practice, payload.model_dump(exclude_unset=True))
+
+
+def _may_ever_take(practice: Practice, user, name: str) -> bool:
+    """Whether `user` could take the step if the practice were in a state it starts from:
+    asks the model's own rule (`can_transition`) about a copy in that state."""
+    probe = copy.copy(practice)
+    probe.state = PRACTICE_TRANSITIONS[name].sources[0]
+    return probe.can_transition(user, name)
+
+
+@router.post(
+    "/practices/{slug}/transitions/{name}",
+    auth=token_auth,
+    response={200: PracticeDetailOut, **ERRORS_WRITE},
+    url_name="practice_transition",
+)
+def transition_practice(
+    request,
+    slug: str,
+    name: TransitionName,
+    params: Query[LanguageQuery],
+    payload: TransitionIn | None = None,
+):
+    """Move a practice along its workflow: submit, withdraw (author); start_review,
+    request_changes (with a message), publish, archive, restore (editors).
+
+    403 when the caller's role may not take this step; 400 when the step does not start from
+    the practice's present state, or the practice is not ready for it."""
+    practice = practice_for(request, slug)
+    user = request.user
+    if not practice.can_transition(user, name):
+        step = PRACTICE_TRANSITIONS[name]
+        if not _may_ever_take(practice, user, name):
+            raise PermissionDenied(
+                _("Your role does not allow “%(action)s” on this practice.")
+                % {"action": step.label}
+            )
+        raise ValidationError(
+            {
+                "state": _("The practice is “%(state)s”; “%(action)s” needs it to be: %(sources)s.")
+                % {
+                    "state": PracticeState(practice.state).label,
+                    "action": step.label,
+                    "sources": ", ".join(str(PracticeState(s).label) for s in step.sources),
+                }
+            }
+        )
+    message = payload.message if payload is not None else ""
+    practice = practice_services.transition(user, practice, name, message)
+    return _reloaded(practice)
+
+
+# --- Laws and by-laws -----------------------------------------------------------------------
+
+
+class LegalActOut(Schema):
+    slug: str
+    title: str
+    country: str = Field(description="ISO code.")
+    kind: str
+    number: str
+    adopted_on: datetime.date | None
+    effective_on: datetime.date | None
+    status: str
+    state: str
+    topics: list[str] = Field(description="Topic slugs.")
+    official_url: str
+    html_url: str | None
+    language: str = Field(description=ORIGINAL)
+    reading_language: str = Field(description=READING)
+    translations: list[str] = Field(description=TRANSLATIONS)
+
+    @staticmethod
+    def resolve_reading_language(obj):
+        return _reading_language(obj)
+
+    @staticmethod
+    def resolve_translations(obj):
+        return obj.available_languages
+
+    @staticmethod
+    def resolve_title(obj):
+        return legal_services.shown_text(obj, "title", translation.get_language() or "en")[0]
+
+    @staticmethod
+    def resolve_country(obj):
+        return obj.country.code
+
+    @staticmethod
+    def resolve_topics(obj):
+        return [t.slug for t in obj.topics.all()]
+
+    @staticmethod
+    def resolve_html_url(obj, context):
+        return _html_url(obj, context)
+
+
+class LegalActDetailOut(LegalActOut):
+    summary: str
+    relations: dict[str, list[str]] = Field(
+        description="Slugs of the linked acts the caller may see: amends, amended_by, "
+        "repeals, repealed_by, drew_on (other countries' acts it learned from), inspired."
+    )
+    can_edit: bool
+
+    @staticmethod
+    def resolve_summary(obj):
+        return legal_services.shown_text(obj, "summary", translation.get_language() or "en")[0]
+
+    @staticmethod
+    def resolve_relations(obj, context):
+        relations = legal_services.relations(obj, context["request"].user)
+        return {name: [act.slug for act in acts] for name, acts in relations.items()}
+
+    @staticmethod
+    def resolve_can_edit(obj, context):
+        return obj.can_edit(context["request"].user)
+
+
+LegalActQuery = filter_query(LegalActFilter, "LegalActQuery")
+
+
+def legal_acts_for(user):
+    """As on the Laws page: what the caller may see, by country, newest first."""
+    return (
+        LegalAct.objects.visible_to(user)
+        .select_related("country")
+        .prefetch_related("topics")
+        .order_by("country__name", "-adopted_on", "pk")
+    )
+
+
+def _filtered_acts(request, params):
+    return filtered(request, LegalActFilter, legal_acts_for(request.user), params).distinct()
+
+
+@router.get("/laws", response={200: list[LegalActOut], **ERRORS_LIST}, openapi_extra=PUBLIC)
+@paginate(Pagination)
+def list_legal_acts(request, params: Query[LegalActQuery]):
+    """Laws and by-laws the caller may see, filtered like the Laws page."""
+    return _filtered_acts(request, params)
+
+
+@router.get("/laws.csv", openapi_extra=PUBLIC, response={400: ERRORS_LIST[400]})
+def export_legal_acts(request, params: Query[LegalActQuery]):
+    """The filtered laws and by-laws as CSV, every row."""
+    return csv_response(request, _filtered_acts(request, params), LegalActOut, "laws.csv")
+
+
+@router.get("/laws/{slug}", response={200: LegalActDetailOut, **ERRORS_READ}, openapi_extra=PUBLIC)
+def get_legal_act(request, slug: str, params: Query[LanguageQuery]):
+    """One law or by-law, with the acts it amends, repeals or drew on, and the reverse."""
+    return get_object_or_404(legal_acts_for(request.user), slug=slug)
+
+
+# --- Knowledge transfers --------------------------------------------------------------------
+
+
+class TransferOut(Schema):
+    id: int
+    source_country: str | None = Field(description="ISO code.")
+    source_organization: str | None = Field(description="Organization slug.")
+    target_country: str = Field(description="ISO code.")
+    target_organization: str | None = Field(description="Organization slug.")
+    subject_kind: str
+    subject: str
+    practice: str | None = Field(description="The practice's slug, if the caller may see it.")
+    legal_act: str | None = Field(description="The act's slug, if the caller may see it.")
+    institution: str | None = Field(description="Organization slug.")
+    kind: str
+    stage: str
+    started_on: datetime.date | None
+    ended_on: datetime.date | None
+    outcome: str
+    evidence_urls: list[str]
+    state: str
+    html_url: str | None
+
+    @staticmethod
+    def resolve_source_country(obj):
+        return obj.source_country.code if obj.source_country_id else None
+
+    @staticmethod
+    def resolve_source_organization(obj):
+        return obj.source_organization.slug if obj.source_organization_id else None
+
+    @staticmethod
+    def resolve_target_country(obj):
+        return obj.target_country.code
+
+    @staticmethod
+    def resolve_target_organization(obj):
+        return obj.target_organization.slug if obj.target_organization_id else None
+
+    @staticmethod
+    def resolve_institution(obj):
+        return obj.institution.slug if obj.institution_id else None
+
+    @staticmethod
+    def resolve_practice(obj, context):
+        practice = obj.practice
+        if practice is None:
+            return None
+        visible = practice.state == PracticeState.PUBLISHED or practice.can_view(
+            context["request"].user
+        )
+        return practice.slug if visible else None
+
+    @staticmethod
+    def resolve_legal_act(obj, context):
+        act = obj.legal_act
+        if act is None:
+            return None
+        visible = (
+            act.state == PublicationState.PUBLISHED
+            or LegalAct.objects.visible_to(context["request"].user).filter(pk=act.pk).exists()
+        )
+        return act.slug if visible else None
+
+    @staticmethod
+    def resolve_html_url(obj, context):
+        try:
+            url = reverse("knowledge:transfer", kwargs={"pk": obj.pk})
+        except NoReverseMatch:  # the transfer pages are not built (yet)
+            return None
+        return context["request"].build_absolute_uri(url)
+
+
+TransferQuery = filter_query(TransferFilter, "TransferQuery")
+
+
+def _filtered_transfers(request, params):
+    """As in the table of the Knowledge transfers page: what the caller may see, newest
+    first."""
+    visible = transfer_services.visible_transfers(request.user)
+    return filtered(request, TransferFilter, visible, params).order_by(
+        F("started_on").desc(nulls_last=True), F("created_at").desc(), F("pk").desc()
+    )
+
+
+@router.get("/transfers", response={200: list[TransferOut], **ERRORS_LIST}, openapi_extra=PUBLIC)
+@paginate(Pagination)
+def list_transfers(request, params: Query[TransferQuery]):
+    """Knowledge transfers the caller may see, filtered like the Knowledge transfers page."""
+    return _filtered_transfers(request, params)
+
+
+@router.get("/transfers.csv", openapi_extra=PUBLIC, response={400: ERRORS_LIST[400]})
+def export_transfers(request, params: Query[TransferQuery]):
+    """The filtered knowledge transfers as CSV, every row."""
+    return csv_response(request, _filtered_transfers(request, params), TransferOut, "transfers.csv")

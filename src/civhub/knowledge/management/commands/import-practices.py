@@ -1,0 +1,146 @@
+"""`civhub import-practices [--format un-text|json|csv] [--dry-run] [--json] [--publish]
+[--update] [--user EMAIL] PATH...`
+
+Each file is read and saved on its own, all or nothing (see services/imports.py). Progress and
+errors go to stderr; the counts end the output. With --json the parsed records are printed to
+stdout as a JSON list (with --dry-run, nothing else is), which --format json reads back.
+"""
+
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from civhub.knowledge import importers
+from civhub.knowledge.services.imports import ImportReport, can_import, import_records
+
+
+class Command(BaseCommand):
+    @property
+    def help(self):  # argparse needs a str, so translated when asked for
+        return _(
+            "Import good practices from the text of the UN series “Good Practices in South-South "
+            "and Triangular Cooperation”, or from JSON or CSV."
+        )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help=_("Files to import."))
+        parser.add_argument(
+            "--format",
+            choices=importers.FORMATS,
+            help=_("The files' format. By default .json and .csv by their extension, else text."),
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help=_("Read and check everything; save nothing.")
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help=_("Print the records read, as a JSON list, to standard output."),
+        )
+        parser.add_argument(
+            "--publish", action="store_true", help=_("Publish the records instead of drafts.")
+        )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help=_("Update records imported before (same title and file) instead of skipping."),
+        )
+        parser.add_argument(
+            "--user", metavar="EMAIL", help=_("The editor the import is recorded under.")
+        )
+
+    def handle(self, *args, paths, format, dry_run, json, publish, update, user, **options):
+        actor = self._actor(user)
+        # with --json, stdout holds the JSON list only: everything else goes to stderr
+        say = self._err if json else self.stdout.write
+        total = ImportReport(dry_run=dry_run)
+        failed_files = 0
+        printed: list[dict] = []
+        for n, path in enumerate(paths, start=1):
+            name = Path(path).name
+            fmt = format or importers.format_for(path)
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                failed_files += 1
+                total.failed += 1
+                self._err(
+                    _("%(file)s: cannot be read (%(error)s).")
+                    % {"file": path, "error": exc.strerror or exc}
+                )
+                continue
+            try:
+                parsed = importers.read(data, fmt, name)
+            except importers.ParseError as exc:
+                failed_files += 1
+                total.failed += 1
+                self._err(str(exc))
+                continue
+            if len(paths) > 1:
+                count = len(parsed.records)
+                self._err(
+                    ngettext(
+                        "[%(n)d/%(total)d] %(file)s: %(count)d record",
+                        "[%(n)d/%(total)d] %(file)s: %(count)d records",
+                        count,
+                    )
+                    % {"n": n, "total": len(paths), "file": name, "count": count}
+                )
+            printed += parsed.records
+            report = import_records(
+                actor,
+                parsed.records,
+                publish=publish,
+                update=update,
+                file_name=name,
+                source=importers.SERIES if fmt == importers.UN_TEXT else "",
+                lines=parsed.lines,
+                dry_run=dry_run,
+            )
+            for error in report.errors:
+                self._err(error)
+            if report.errors:
+                failed_files += 1
+            total.add(report)
+        if json:
+            self.stdout.write(_dumps(printed))
+        if dry_run:
+            say(_("Dry run: nothing was saved."))
+        say(
+            _("Created %(created)d, updated %(updated)d, skipped %(skipped)d, failed %(failed)d.")
+            % {
+                "created": total.created,
+                "updated": total.updated,
+                "skipped": total.skipped,
+                "failed": total.failed,
+            }
+        )
+        if failed_files:
+            raise CommandError(
+                _("%(count)d of %(total)d files failed; nothing of them was saved.")
+                % {"count": failed_files, "total": len(paths)},
+                returncode=1,
+            )
+
+    def _err(self, message: str) -> None:
+        self.stderr.write(message, style_func=lambda text: text)
+
+    def _actor(self, email: str | None):
+        if not email:
+            return None
+        User = get_user_model()
+        try:
+            actor = User.objects.get(email__iexact=email)
+        except User.DoesNotExist:
+            raise CommandError(_("No user with the e-mail %(email)s.") % {"email": email}) from None
+        if not can_import(actor):
+            raise CommandError(_("%(email)s is not an editor.") % {"email": email})
+        return actor
+
+
+def _dumps(records: list[dict]) -> str:
+    return json.dumps(records, ensure_ascii=False, indent=2)

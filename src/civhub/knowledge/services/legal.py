@@ -1,0 +1,115 @@
+"""Changes to laws and by-laws, and the reads the pages need.
+
+`save_legal_act` is the one way an act is created or changed: it checks the permission on the
+act as it is stored and as it would be saved (a focal point may not move another country's act
+to its own, nor file an act under another country), validates the record and its links to
+other acts, saves in one transaction and writes the audit log.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from civhub.core.services import audit
+from civhub.knowledge.models import LegalAct
+
+
+def can_add_legal_acts(user) -> bool:
+    """Editors add acts of any country; focal points of their own."""
+    return bool(user.is_authenticated and (user.is_editor or user.focal_country_ids))
+
+
+def _check_links(act: LegalAct, links: dict[str, list[LegalAct] | None]) -> None:
+    """An act amends and repeals acts of its own country and draws on other countries' acts;
+    it never points at itself. Every problem is reported on its field, naming the act."""
+    errors: dict[str, list[str]] = {}
+    for field, acts in links.items():
+        for other in acts or []:
+            if act.pk is not None and other.pk == act.pk:
+                errors.setdefault(field, []).append(_("An act cannot point to itself."))
+            elif field == "drew_on" and other.country_id == act.country_id:
+                errors.setdefault(field, []).append(
+                    _(
+                        "“%(title)s” is an act of the same country; “drew on” links to other countries' acts."
+                    )
+                    % {"title": other}
+                )
+            elif field in ("amends", "repeals") and other.country_id != act.country_id:
+                errors.setdefault(field, []).append(
+                    _(
+                        "“%(title)s” is another country's act; an act amends or repeals only acts of its own country."
+                    )
+                    % {"title": other}
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_legal_act(
+    actor,
+    act: LegalAct,
+    *,
+    topics: Iterable | None = None,
+    amends: Iterable[LegalAct] | None = None,
+    repeals: Iterable[LegalAct] | None = None,
+    drew_on: Iterable[LegalAct] | None = None,
+) -> LegalAct:
+    """Create or update an act and, for each relation given (None leaves it as it is), set it."""
+    if not can_add_legal_acts(actor):
+        raise PermissionDenied(_("Only editors and focal points may record laws and by-laws."))
+    creating = act.pk is None
+    if not creating:
+        stored = LegalAct.objects.select_related("country").get(pk=act.pk)
+        if not stored.can_edit(actor):
+            raise PermissionDenied(_("You may not edit this act."))
+    if act.country_id is not None and not act.can_edit(actor):
+        raise PermissionDenied(_("You may record acts of your own country only."))
+    if creating:
+        act.created_by = actor
+    act.full_clean()
+    links = {
+        "amends": None if amends is None else list(amends),
+        "repeals": None if repeals is None else list(repeals),
+        "drew_on": None if drew_on is None else list(drew_on),
+    }
+    _check_links(act, links)
+    act.save()
+    if topics is not None:
+        act.topics.set(topics)
+    for field, acts in links.items():
+        if acts is not None:
+            getattr(act, field).set(acts)
+    audit(
+        actor,
+        "legal_act.created" if creating else "legal_act.updated",
+        act,
+        summary=str(act),
+        country=act.country.code,
+    )
+    return act
+
+
+def relations(act: LegalAct, user) -> dict[str, list[LegalAct]]:
+    """The acts linked to `act` in both directions, as far as `user` may see them."""
+    visible = LegalAct.objects.visible_to(user).select_related("country")
+    return {
+        "amends": list(visible.filter(amended_by=act)),
+        "amended_by": list(visible.filter(amends=act)),
+        "repeals": list(visible.filter(repealed_by=act)),
+        "repealed_by": list(visible.filter(repeals=act)),
+        "drew_on": list(visible.filter(inspired=act)),
+        "inspired": list(visible.filter(drew_on=act)),
+    }
+
+
+def shown_text(act: LegalAct, field: str, language: str) -> tuple[str, str]:
+    """The text of a translated field in the language the reader gets, and that language:
+    the reader's when filled, else the original language, else the first language filled."""
+    for code in (language, act.language, "en", "ru", "kk"):
+        value = getattr(act, f"{field}_{code}", "") or ""
+        if value:
+            return value, code
+    return "", act.language
