@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Test processes (pytest-xdist); the suite's databases are per process.
+JOBS ?= 2
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/civhub
 # `make run` is a local, plain-HTTP server; production sets these for itself (docs/operations.md).
 RUN_ENV := CIVHUB_HTTPS=0 DEBUG=0
@@ -39,11 +41,11 @@ check: dev
 	$(BIN)/civhub makemigrations --check --dry-run
 
 test-sqlite: dev
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(JOBS)
 
 test-postgres: dev
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q; \
+		DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -n $(JOBS); \
 	elif [ "$(CIVHUB_REQUIRE_POSTGRES)" = "1" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_TEST_URL) and CIVHUB_REQUIRE_POSTGRES=1"; exit 1; \
 	else \

@@ -11,6 +11,16 @@ ROLES = ["member", "focal_point", "evaluator", "editor", "steering", "admin"]
 
 
 @pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """A request in Russian leaves Russian active in the thread: every test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

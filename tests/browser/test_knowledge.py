@@ -1,5 +1,5 @@
-"""The knowledge base in a real browser: a practice from submission to publication, the
-comparison of country profiles, and accessibility of the knowledge pages."""
+"""The knowledge base in a real browser: a practice from submission to publication, and
+accessibility of the knowledge pages (the comparison journey is in test_profiles.py)."""
 
 import re
 
@@ -10,15 +10,6 @@ from civhub.core.testing import make_user
 from tests.browser.test_journeys import current_totp_code, log_in
 
 LANGUAGES = ["en", "ru", "kk"]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    call_command("demo", stdout=StringIO())
 
 
 @pytest.mark.browser
@@ -69,23 +60,6 @@ def test_submit_endorse_publish_and_find_a_practice(new_page, transactional_db, 
 
 
 @pytest.mark.browser
-def test_compare_three_countries(new_page, demo, assert_accessible):
-    page = new_page(java_script_enabled=False)
-    page.goto("/en/profiles/compare/")
-    for code in ("KZ", "GE", "AZ"):
-        page.locator(f"input[name=countries][value={code}], option[value={code}]").first.evaluate(
-            "el => el.tagName === 'OPTION' ? (el.selected = true) : (el.checked = true)"
-        )
-    page.locator("main form").get_by_role("button").first.click()
-    table = page.locator("main table").first
-    header = table.locator("thead")
-    for name in ("Kazakhstan", "Georgia", "Azerbaijan"):
-        expect(header).to_contain_text(name)
-    expect(table.locator("tbody tr").first).to_be_visible()
-    assert_accessible(page, "comparison of three countries")
-
-
-@pytest.mark.browser
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize(
     "path",
@@ -98,7 +72,7 @@ def test_compare_three_countries(new_page, demo, assert_accessible):
     ],
     ids=["practice-list", "practice", "comparison", "network", "laws"],
 )
-def test_knowledge_pages_are_accessible(page, demo, assert_accessible, lang, path):
+def test_knowledge_pages_are_accessible(page, demo_data, assert_accessible, lang, path):
     response = page.goto(f"/{lang}/{path}")
     assert response.status == 200
     expect(page.locator("html")).to_have_attribute("lang", lang)

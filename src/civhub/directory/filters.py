@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from civhub.core.filters import AnyYesNoWidget
 from civhub.directory.choices import CountryStatus, OrganizationKind
 from civhub.directory.models import Country, Organization, Person, Region, Topic
 
@@ -45,9 +46,9 @@ class OrganizationFilter(django_filters.FilterSet):
         empty_label=_("All countries"),
     )
     is_partner = django_filters.BooleanFilter(
-        label=_("Partners of the hub only"),
+        label=_("Partners of the hub"),
         method="filter_partner",
-        widget=django_filters.widgets.BooleanWidget(),
+        widget=AnyYesNoWidget(choices=[("", _("All organizations")), ("true", _("Partners only"))]),
     )
 
     class Meta:

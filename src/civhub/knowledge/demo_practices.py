@@ -32,7 +32,9 @@ DEMO = [
         "solution": {
             "ru": "Создан центр тестирования с банком вопросов, видеонаблюдением и автоматической проверкой ответов.",
         },
-        "results": {"ru": "Число жалоб на результаты отбора сократилось, а конкурс на одно место вырос."},
+        "results": {
+            "ru": "Число жалоб на результаты отбора сократилось, а конкурс на одно место вырос."
+        },
         "countries": ["AZ"],
         "topics": ["recruitment-selection", "hr-information-systems"],
         "sdg": ["16.6", "16.7"],
@@ -107,7 +109,9 @@ def _fields(name: str, values: dict[str, str]) -> dict[str, str]:
 
 def load(log=print) -> None:
     parsed = read(SEED.read_bytes(), UN_TEXT, SEED.name)
-    report = import_records(None, parsed.records, publish=True, file_name=parsed.name, lines=parsed.lines)
+    report = import_records(
+        None, parsed.records, publish=True, file_name=parsed.name, lines=parsed.lines
+    )
     if not report.ok:
         raise RuntimeError("; ".join(report.errors))
     seed = Practice.objects.get(source_file=SEED.name)
@@ -121,17 +125,28 @@ def load(log=print) -> None:
         practice, _created = Practice.objects.update_or_create(
             slug=item["slug"],
             defaults={
-                "language": original, "title": title[original], "is_demo": True, "state": "published",
+                "language": original,
+                "title": title[original],
+                "is_demo": True,
+                "state": "published",
                 "published_at": timezone.make_aware(datetime.datetime(2020, 1, 15)),
-                "project_status": item["status"], "period_start": start, "period_end": end,
+                "project_status": item["status"],
+                "period_start": start,
+                "period_end": end,
                 "source": "Demo record, invented for the demonstration",
-                **_fields("title", title), **_fields("summary", item.get("summary", {})),
-                **_fields("challenge", item.get("challenge", {})), **_fields("solution", item.get("solution", {})),
+                **_fields("title", title),
+                **_fields("summary", item.get("summary", {})),
+                **_fields("challenge", item.get("challenge", {})),
+                **_fields("solution", item.get("solution", {})),
                 **_fields("results", item.get("results", {})),
             },
         )
         practice.countries.set(Country.objects.filter(code__in=item["countries"]))
         practice.topics.set(Topic.objects.filter(slug__in=item["topics"]))
         practice.sdg_targets.set(SdgTarget.objects.filter(code__in=item["sdg"]))
-        practice.implementing_entities.set(Organization.objects.filter(slug__in=item["implementing"]))
-    log(f"  practices: {Practice.objects.count()} (seed record: {report.created} created, {report.skipped} already there)")
+        practice.implementing_entities.set(
+            Organization.objects.filter(slug__in=item["implementing"])
+        )
+    log(
+        f"  practices: {Practice.objects.count()} (seed record: {report.created} created, {report.skipped} already there)"
+    )

@@ -6,6 +6,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from civhub.core.services import audit
 from civhub.knowledge.choices import PRACTICE_TRANSITIONS, PracticeState
@@ -130,12 +131,32 @@ def endorse(actor, practice: Practice, country, comment: str = "") -> Endorsemen
     return endorsement
 
 
-def history(practice: Practice):
-    """Every audited change of the practice, newest first, for editors."""
+HISTORY_LABELS = {
+    "practice.created": _lazy("Created"),
+    "practice.updated": _lazy("Edited"),
+    "practice.imported": _lazy("Imported"),
+    "practice.reimported": _lazy("Updated by an import"),
+    "practice.endorsed": _lazy("Endorsed"),
+    "attachment.added": _lazy("File attached"),
+    "attachment.removed": _lazy("File removed"),
+    **{f"practice.{name}": step.label for name, step in PRACTICE_TRANSITIONS.items()},
+}
+
+
+def history(practice: Practice) -> list:
+    """Every audited change of the practice, newest first, with readable labels, for editors."""
     from django.contrib.contenttypes.models import ContentType
 
     from civhub.core.models import AuditEntry
 
-    return AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Practice), object_id=str(practice.pk)
-    ).select_related("actor")
+    states = dict(PracticeState.choices)
+    entries = list(
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Practice), object_id=str(practice.pk)
+        ).select_related("actor")
+    )
+    for entry in entries:
+        entry.label = HISTORY_LABELS.get(entry.action, entry.action)
+        entry.previous_label = states.get(entry.data.get("previous"), "")
+        entry.state_label = states.get(entry.data.get("state"), "")
+    return entries

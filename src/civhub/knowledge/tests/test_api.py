@@ -376,7 +376,9 @@ def test_bad_input_is_400_naming_the_field_and_saves_nothing(
     response = call(member).post("/practices", payload)
     assert response.status_code == 400, response.content
     assert field in response.json()["errors"]
-    assert not Practice.objects.filter(created_by__isnull=False).exists()  # the demo's practices have no author
+    assert not Practice.objects.filter(
+        created_by__isnull=False
+    ).exists()  # the demo's practices have no author
     assert not AuditEntry.objects.filter(action="practice.created").exists()
 
 
@@ -394,7 +396,9 @@ def test_a_wrong_shape_is_422(demo_data, member, call, payload):
     response = call(member).post("/practices", payload)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][0] == "body"
-    assert not Practice.objects.filter(created_by__isnull=False).exists()  # the demo's practices have no author
+    assert not Practice.objects.filter(
+        created_by__isnull=False
+    ).exists()  # the demo's practices have no author
 
 
 def test_the_author_edits_the_draft(practices, member, call):

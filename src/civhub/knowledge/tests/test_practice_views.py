@@ -255,3 +255,19 @@ class TestList:
         response = visitor.get("/en/practices/feed/")
         assert response["Content-Type"].startswith("application/atom+xml")
         assert "Fed practice" in response.content.decode()
+
+
+def test_history_reads_as_words(editor, member, kazakhstan):
+    from civhub.knowledge.services import practices as services
+
+    practice = Practice.objects.create(
+        title="Tracked", summary="s", challenge="c", solution="s", created_by=member.user
+    )
+    practice.countries.add(kazakhstan)
+    practice.topics.add(Topic.objects.get(slug="innovation"))
+    services.transition(member.user, practice, "submit")
+    services.transition(editor.user, practice, "request_changes", message="Add results")
+    page = editor.get(f"/en/practices/{practice.slug}/history/").content.decode()
+    assert "Submit for review" in page and "Ask for changes" in page
+    assert "Submitted → Draft" in page and "“Add results”" in page
+    assert "practice.submit" not in page

@@ -380,8 +380,12 @@ def test_a_draft_transfers_files_are_not_served_to_visitors(editor, visitor, kaz
     from civhub.knowledge.models import KnowledgeTransfer
 
     transfer = KnowledgeTransfer.objects.create(
-        source_country=georgia, target_country=kazakhstan, subject_kind="other", subject="Draft idea",
-        kind="study", state="draft",
+        source_country=georgia,
+        target_country=kazakhstan,
+        subject_kind="other",
+        subject="Draft idea",
+        kind="study",
+        state="draft",
     )
     pdf = SimpleUploadedFile("evidence.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     attachment = attach(editor.user, transfer, pdf)
