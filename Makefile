@@ -11,16 +11,16 @@ RUN_ENV := CIVHUB_HTTPS=0 DEBUG=0
 
 .PHONY: run test venv dev lint check test-sqlite test-postgres messages bench clean
 
-$(BIN)/civhub: pyproject.toml
+$(BIN)/civhub: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -c constraints.txt -e .
 	touch $@
 
 venv: $(BIN)/civhub
 
 $(VENV)/.dev: $(BIN)/civhub
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
 
 dev: $(VENV)/.dev
