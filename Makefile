@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/civhub
 # `make run` is a local, plain-HTTP server; production sets these for itself (docs/operations.md).
 RUN_ENV := CIVHUB_HTTPS=0 DEBUG=0
 
-.PHONY: run test venv dev lint check test-sqlite test-postgres messages bench clean
+.PHONY: run test venv dev lint check test-sqlite test-postgres messages clean
 
 $(BIN)/civhub: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,9 +58,6 @@ test: lint check test-sqlite test-postgres
 messages: dev
 	cd src/civhub && ../../$(BIN)/civhub makemessages -l ru -l kk --no-obsolete --ignore "tests/*"
 	cd src/civhub && ../../$(BIN)/civhub compilemessages
-
-bench: dev
-	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) var/static

@@ -1,4 +1,4 @@
-"""One persona per role, so every permission is tested by who asks (see CONVENTIONS.md)."""
+"""One persona per role, so every permission is tested by who asks (see ../shared/CONVENTIONS.md)."""
 
 from io import StringIO
 

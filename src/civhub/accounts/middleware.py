@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -5,7 +7,8 @@ from django.utils.translation import gettext as _
 
 # Paths a staff user without a second factor may still reach: to set it up, or to leave.
 _ALLOWED_PREFIXES = ("/static/", "/media/", "/healthz", "/i18n/")
-_ALLOWED_SEGMENTS = ("/accounts/",)
+# allauth's own pages (login, logout, re-authentication, TOTP set-up), in any language.
+_ACCOUNT_PAGES = re.compile(r"^/[a-z]{2}/accounts/")
 
 
 class RequireStaffTwoFactorMiddleware:
@@ -27,7 +30,7 @@ class RequireStaffTwoFactorMiddleware:
     @staticmethod
     def _must_set_up(request, user) -> bool:
         path = request.path_info
-        if path.startswith(_ALLOWED_PREFIXES) or any(seg in path for seg in _ALLOWED_SEGMENTS):
+        if path.startswith(_ALLOWED_PREFIXES) or _ACCOUNT_PAGES.match(path):
             return False
         if not user.needs_two_factor:
             return False

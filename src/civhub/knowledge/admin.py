@@ -49,7 +49,8 @@ class PracticeAdmin(TranslationAdmin):
     ]
     date_hierarchy = "publication_date"
     inlines = [ContactInline, EndorsementInline, AttachmentInline]
-    readonly_fields = ["submitted_at", "published_at"]
+    # The workflow's state changes only through its services (audited, with notifications).
+    readonly_fields = ["state", "submitted_at", "published_at", "changes_requested"]
 
 
 @admin.register(LegalAct)

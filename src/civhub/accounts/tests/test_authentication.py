@@ -81,6 +81,17 @@ class TestTwoFactorForStaff:
         # The set-up page (after confirming the password) stays reachable.
         assert client.get(response["Location"], follow=True).status_code == 200
 
+    @pytest.mark.parametrize(
+        "path", ["/en/admin/accounts/user/", "/ru/admin/", "/kk/members/roles/"]
+    )
+    def test_no_staff_page_is_reachable_without_it(self, path):
+        user = make_user("admin.nototp@example.org", "admin", totp=False)
+        client = Client()
+        client.force_login(user)
+        response = client.get(path)
+        assert response.status_code == 302
+        assert "/accounts/2fa/totp/activate/" in response["Location"]
+
     @pytest.mark.parametrize("role", ["member", "focal_point", "evaluator"])
     def test_other_roles_are_not_forced(self, role):
         user = make_user(f"{role}.plain@example.org", role, country="KZ")

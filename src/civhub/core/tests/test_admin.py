@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
-OUR_APPS = {"core", "accounts", "directory", "insights"}
+OUR_APPS = {"core", "accounts", "directory", "knowledge", "insights"}
 
 
 def our_models():
@@ -14,6 +14,12 @@ def test_every_model_of_ours_is_in_the_admin():
     from django.apps import apps
 
     registered = set(our_models())
+    # Parts of an aggregate are edited as inlines of its root's admin.
+    registered |= {
+        inline.model
+        for model_admin in admin.site._registry.values()
+        for inline in model_admin.inlines
+    }
     missing = [
         m.__name__
         for app in OUR_APPS

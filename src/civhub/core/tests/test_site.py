@@ -123,6 +123,26 @@ class TestSecurity:
         assert result.returncode == 0, result.stderr + result.stdout
         assert "no issues" in result.stdout
 
+    @pytest.mark.parametrize(
+        ("env", "count"),
+        [
+            ({}, "0"),
+            ({"BEHIND_PROXY": "1"}, "1"),
+            ({"BEHIND_PROXY": "1", "TRUSTED_PROXY_COUNT": "2"}, "2"),
+        ],
+    )
+    def test_rate_limits_see_the_client_behind_a_proxy(self, tmp_path, env, count):
+        full = {**os.environ, "CIVHUB_VAR_DIR": str(tmp_path), **env}
+        full.pop("BEHIND_PROXY", None) if "BEHIND_PROXY" not in env else None
+        code = (
+            "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='civhub.settings';django.setup();"
+            "from allauth import app_settings;print(app_settings.TRUSTED_PROXY_COUNT)"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=full, capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == count
+
     def test_production_cookies_are_secure(self, tmp_path):
         env = {**os.environ, "DEBUG": "0", "CIVHUB_VAR_DIR": str(tmp_path)}
         env.pop("CIVHUB_HTTPS", None)

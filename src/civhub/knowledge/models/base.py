@@ -29,9 +29,12 @@ class OriginalLanguageModel(models.Model):
     translation_key_field = "title"
 
     def reading_language(self, language: str | None = None) -> str:
+        """The language the reader gets: theirs when translated, else the first language in
+        the fields' fallback chain (settings.MODELTRANSLATION_FALLBACK_LANGUAGES) that has text."""
         language = (language or get_language() or settings.LANGUAGE_CODE)[:2]
-        if getattr(self, f"{self.translation_key_field}_{language}", ""):
-            return language
+        for code in (language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES):
+            if getattr(self, f"{self.translation_key_field}_{code}", ""):
+                return code
         return self.language
 
     def is_translated_into(self, language: str | None = None) -> bool:

@@ -271,3 +271,13 @@ def test_history_reads_as_words(editor, member, kazakhstan):
     assert "Submit for review" in page and "Ask for changes" in page
     assert "Submitted → Draft" in page and "“Add results”" in page
     assert "practice.submit" not in page
+
+
+def test_the_language_note_matches_the_text_shown(visitor, kazakhstan):
+    practice = published(kazakhstan, language="ru", title_ru="Оригинал", title_en="Translation")
+    page = visitor.get(f"/kk/practices/{practice.slug}/").content.decode()
+    # Kazakh readers get the English translation (the fallback chain), and the page says so.
+    assert '<article lang="en">' in page and "Translation" in page
+    original_only = published(kazakhstan, language="ru", title_ru="Только оригинал", title_en="")
+    page = visitor.get(f"/en/practices/{original_only.slug}/").content.decode()
+    assert '<article lang="ru">' in page and "Только оригинал" in page

@@ -18,6 +18,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from civhub.core import attachments
 from civhub.core.forms import add_errors
 from civhub.directory.models import Country
+from civhub.knowledge.choices import ContentLanguage
 from civhub.knowledge.filters.practices import PracticeFilter
 from civhub.knowledge.forms.practices import (
     AttachmentForm,
@@ -93,6 +94,7 @@ class PracticeDetailView(DetailView):
             attachment_form=AttachmentForm() if practice.can_edit(user) else None,
             json_ld=_script_safe_json(_json_ld(self.request, practice)),
             reading_language=practice.reading_language(),
+            reading_language_name=ContentLanguage(practice.reading_language()).label,
             is_editor=user.is_authenticated and user.is_editor,
         )
         return context
