@@ -44,7 +44,8 @@ test-sqlite: dev
 	$(BIN)/pytest -q -n $(JOBS)
 
 test-postgres: dev
-	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	@# Probe the server through its maintenance database: the tests create their own.
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', dbname='postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -n $(JOBS); \
 	elif [ "$(CIVHUB_REQUIRE_POSTGRES)" = "1" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_TEST_URL) and CIVHUB_REQUIRE_POSTGRES=1"; exit 1; \
