@@ -21,8 +21,9 @@ def _english_to_start_with():
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+def _fast_password_hashing(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads in tests never land in var/media
 
 
 @pytest.fixture
@@ -41,7 +42,9 @@ def georgia(db):
 
 def _persona(role: str) -> Client:
     extra = ("member",) if role != "member" else ()
-    user = make_user(f"{role}@test.example", role, *extra, country="KZ" if role == "focal_point" else None)
+    user = make_user(
+        f"{role}@test.example", role, *extra, country="KZ" if role == "focal_point" else None
+    )
     client = Client()
     client.force_login(user)
     client.user = user

@@ -105,5 +105,4 @@ def remove(actor, attachment: Attachment) -> None:
     if not attachment.target.can_edit(actor):
         raise PermissionDenied(_("You may not remove this file."))
     audit(actor, "attachment.removed", attachment.target, summary=attachment.filename)
-    attachment.file.delete(save=False)
-    attachment.delete()
+    attachment.delete()  # the post_delete signal removes the file

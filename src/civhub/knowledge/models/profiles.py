@@ -202,6 +202,12 @@ class ProfileAnswer(DemoMarkedModel):
             and self.legal_act.country_id != self.country_id
         ):
             raise ValidationError({"legal_act": _("The law must be one of this country's.")})
+        if (
+            self.question.answer_type == AnswerType.LEGAL_ACT
+            and self.legal_act.state != "published"
+        ):
+            # Profiles are public: a draft law's title must not show through them.
+            raise ValidationError({"legal_act": _("Link a published law.")})
 
     def display(self, language: str = "en") -> str:
         """The answer as text, for the comparison table and the CSV export."""

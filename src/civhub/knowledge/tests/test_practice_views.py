@@ -281,3 +281,16 @@ def test_the_language_note_matches_the_text_shown(visitor, kazakhstan):
     original_only = published(kazakhstan, language="ru", title_ru="Только оригинал", title_en="")
     page = visitor.get(f"/en/practices/{original_only.slug}/").content.decode()
     assert '<article lang="ru">' in page and "Только оригинал" in page
+
+
+def test_deleting_an_attachment_removes_its_file(member, kazakhstan):
+    import os
+
+    practice = Practice.objects.create(title="Mine", created_by=member.user)
+    upload = SimpleUploadedFile("case.pdf", PDF, content_type="application/pdf")
+    member.post(f"/en/practices/{practice.slug}/files/", {"file": upload, "kind": "document"})
+    attachment = Attachment.objects.get()
+    path = attachment.file.path
+    assert os.path.exists(path)
+    attachment.delete()
+    assert not os.path.exists(path)

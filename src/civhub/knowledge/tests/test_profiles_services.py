@@ -494,3 +494,20 @@ def test_the_demo_profiles_load_twice_without_duplicates(demo_data):
     assert [a.value_number for a in items["size-civil-servants"].history] == [91500]
     # One answer awaits review, for the review page.
     assert ProfileAnswer.objects.filter(status="pending").count() == 1
+
+
+def test_a_draft_law_cannot_be_an_answer(kazakhstan):
+    from django.core.exceptions import ValidationError
+
+    from civhub.knowledge.models import LegalAct, ProfileAnswer, ProfileQuestion
+
+    question = ProfileQuestion.objects.filter(answer_type="legal_act").first()
+    draft = LegalAct.objects.create(
+        country=kazakhstan, kind="law", title="Draft law", state="draft"
+    )
+    answer = ProfileAnswer(
+        country=kazakhstan, question=question, legal_act=draft, as_of="2020-01-01", source="x"
+    )
+    with pytest.raises(ValidationError) as error:
+        answer.full_clean()
+    assert "legal_act" in error.value.message_dict
