@@ -106,3 +106,29 @@ def remove(actor, attachment: Attachment) -> None:
         raise PermissionDenied(_("You may not remove this file."))
     audit(actor, "attachment.removed", attachment.target, summary=attachment.filename)
     attachment.delete()  # the post_delete signal removes the file
+
+
+def attach_from_form(request, record, form) -> bool:
+    """Attach the file of a posted attachment form to `record`, telling the user how it went
+    (on success, or with every error by message). Returns whether a file was attached."""
+    from django.contrib import messages
+
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return False
+    try:
+        attach(
+            request.user,
+            record,
+            form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            kind=form.cleaned_data["kind"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    messages.success(request, _("File attached."))
+    return True

@@ -227,25 +227,7 @@ def practice_endorse(request, slug, code):
 @require_POST
 def practice_attach(request, slug):
     practice = _practice_for(request, slug)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attachments.attach(
-                request.user,
-                practice,
-                form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                kind=form.cleaned_data["kind"],
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("File attached."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+    attachments.attach_from_form(request, practice, AttachmentForm(request.POST, request.FILES))
     return redirect(practice.get_absolute_url())
 
 

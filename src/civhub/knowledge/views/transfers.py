@@ -144,25 +144,7 @@ class TransferUpdateView(_TransferFormMixin, UpdateView):
 @require_POST
 def transfer_attach(request, pk):
     record = _transfer_for(request, pk)
-    form = EvidenceFileForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attachments.attach(
-                request.user,
-                record,
-                form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                kind=form.cleaned_data["kind"],
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("File attached."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+    attachments.attach_from_form(request, record, EvidenceFileForm(request.POST, request.FILES))
     return redirect("knowledge:transfer", pk=record.pk)
 
 
