@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "civhub.directory",
     "civhub.knowledge",
     "civhub.insights",
+    "civhub.search",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -235,9 +237,28 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "huey": {"level": env_str("HUEY_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # Attachments: the largest file accepted, in MiB.
 CIVHUB_MAX_UPLOAD_MB = env_int("CIVHUB_MAX_UPLOAD_MB", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Search (docs/architecture.md, "Search"): the sentence-embedding model behind the semantic half.
+CIVHUB_EMBEDDER = env_str("CIVHUB_EMBEDDER", "civhub.search.embeddings.E5Embedder")
+
+# Background work (huey): Redis when REDIS_URL is set, else a SQLite file beside the database;
+# `civhub run_huey` is the worker (`make run` starts one). CIVHUB_TASKS_IMMEDIATE=1 runs tasks
+# in the process that asks for them (the tests do).
+HUEY = {
+    "name": "civhub",
+    "immediate": env_bool("CIVHUB_TASKS_IMMEDIATE", False),
+    "consumer": {"workers": 1, "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3")}

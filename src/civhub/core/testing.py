@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("CIVHUB_HTTPS", "0")
 os.environ.setdefault("CIVHUB_STATIC_MANIFEST", "0")  # no `collectstatic` needed to run the tests
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
+os.environ.setdefault("CIVHUB_TASKS_IMMEDIATE", "1")  # background work runs in the test itself
 
 PASSWORD = "correct-horse-battery-staple"
 

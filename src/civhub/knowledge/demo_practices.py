@@ -126,7 +126,6 @@ def load(log=print) -> None:
             slug=item["slug"],
             defaults={
                 "language": original,
-                "title": title[original],
                 "is_demo": True,
                 "state": "published",
                 "published_at": timezone.make_aware(datetime.datetime(2020, 1, 15)),

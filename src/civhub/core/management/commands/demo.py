@@ -33,7 +33,9 @@ class Command(BaseCommand):
         if if_empty and Membership.objects.exists():
             self.stdout.write("The database already has data; demo data not loaded.")
             return
-        with transaction.atomic():
+        from civhub.search.signals import batched
+
+        with transaction.atomic(), batched():
             for step, (name, load) in enumerate(LOADERS, start=1):
                 self.stdout.write(f"[{step}/{len(LOADERS)}] {name}")
                 load(log=lambda line: self.stdout.write(line))

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "civhub.search"
+    label = "search"
+    verbose_name = _("Search")
+
+    def ready(self):
+        # Each app describes its searchable records in its own search.py.
+        from django.utils.module_loading import autodiscover_modules
+
+        from civhub.search import signals
+
+        autodiscover_modules("search")
+        signals.connect()

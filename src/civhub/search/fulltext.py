@@ -1,0 +1,65 @@
+"""The database's full-text index over the documents table, made by migration 0002.
+
+SQLite: an FTS5 table with the documents table as its external content, kept in step by
+triggers. PostgreSQL: a stored generated tsvector column with a GIN index. On SQLite, a later
+migration that alters the documents table rebuilds it (Django copies the table) and loses the
+triggers: such a migration must call `create(schema_editor)` again after its change.
+"""
+
+TABLE = "search_searchdocument"
+FTS = "search_fts"
+
+SQLITE = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(title_terms, body_terms, "
+    f"content='{TABLE}', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS}_ai AFTER INSERT ON {TABLE} BEGIN "
+    f"INSERT INTO {FTS}(rowid, title_terms, body_terms) "
+    f"VALUES (new.id, new.title_terms, new.body_terms); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS}_ad AFTER DELETE ON {TABLE} BEGIN "
+    f"INSERT INTO {FTS}({FTS}, rowid, title_terms, body_terms) "
+    f"VALUES ('delete', old.id, old.title_terms, old.body_terms); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS}_au AFTER UPDATE OF title_terms, body_terms ON {TABLE} "
+    f"BEGIN INSERT INTO {FTS}({FTS}, rowid, title_terms, body_terms) "
+    f"VALUES ('delete', old.id, old.title_terms, old.body_terms); "
+    f"INSERT INTO {FTS}(rowid, title_terms, body_terms) "
+    f"VALUES (new.id, new.title_terms, new.body_terms); END",
+    f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')",
+]
+
+POSTGRESQL = [
+    f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS "
+    "(setweight(to_tsvector('simple', title_terms), 'A') || "
+    "setweight(to_tsvector('simple', body_terms), 'B')) STORED",
+    f"CREATE INDEX IF NOT EXISTS search_document_vector_gin ON {TABLE} USING gin (search_vector)",
+]
+
+DROP = {
+    "sqlite": [
+        f"DROP TRIGGER IF EXISTS {FTS}_ai",
+        f"DROP TRIGGER IF EXISTS {FTS}_ad",
+        f"DROP TRIGGER IF EXISTS {FTS}_au",
+        f"DROP TABLE IF EXISTS {FTS}",
+    ],
+    "postgresql": [
+        "DROP INDEX IF EXISTS search_document_vector_gin",
+        f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector",
+    ],
+}
+
+
+def statements(vendor: str) -> list[str]:
+    if vendor == "sqlite":
+        return SQLITE
+    if vendor == "postgresql":
+        return POSTGRESQL
+    raise NotImplementedError(f"civhub's search supports SQLite and PostgreSQL, not {vendor}.")
+
+
+def create(schema_editor) -> None:
+    for sql in statements(schema_editor.connection.vendor):
+        schema_editor.execute(sql)
+
+
+def drop(schema_editor) -> None:
+    for sql in DROP.get(schema_editor.connection.vendor, []):
+        schema_editor.execute(sql)

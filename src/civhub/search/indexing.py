@@ -1,0 +1,216 @@
+"""Keeping the index in step with the records: on save and delete (signals), and in bulk.
+
+The lexical part is written in the saving transaction (cheap, and rolled back with it); the
+vectors are made after the commit by background work, so saving never waits for the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+from django.db.models import F
+
+from civhub.search import registry, text
+from civhub.search.embeddings import get_embedder, get_embedder_name, passage_text, text_hash
+from civhub.search.models import IndexState, SearchDocument
+from civhub.search.registry import SearchType
+
+EMBED_BATCH = 32
+
+
+def bump_generation() -> None:
+    updated = IndexState.objects.filter(pk=1).update(generation=F("generation") + 1)
+    if not updated:
+        IndexState.objects.get_or_create(pk=1)
+
+
+def generation() -> int:
+    return IndexState.objects.filter(pk=1).values_list("generation", flat=True).first() or 0
+
+
+def index_instance(search_type: SearchType, instance) -> list[int]:
+    """Write the record's documents (or remove them when it has no entry). Returns the ids
+    of documents whose vector must be made anew."""
+    object_id = search_type.object_id(instance)
+    entry = search_type.entry(instance)
+    existing = {
+        doc.language: doc
+        for doc in SearchDocument.objects.filter(kind=search_type.kind, object_id=object_id)
+    }
+    if entry is None or not entry.versions:
+        if existing:
+            SearchDocument.objects.filter(pk__in=[d.pk for d in existing.values()]).delete()
+            bump_generation()
+        return []
+
+    stale = []
+    kept = set()
+    for version in entry.versions:
+        doc = existing.get(version.language) or SearchDocument(
+            kind=search_type.kind, object_id=object_id, language=version.language
+        )
+        doc.is_original = version.is_original
+        doc.audience = entry.audience
+        doc.title = version.title[:1000]
+        doc.body = version.body
+        doc.title_terms = text.index_terms(version.title, version.language)
+        doc.body_terms = text.index_terms(version.body, version.language)
+        doc.path = entry.path
+        doc.year = entry.year
+        doc.text_hash = text_hash(doc.title, doc.body)
+        doc.save()
+        doc.countries.set(entry.country_ids)
+        doc.topics.set(entry.topic_ids)
+        doc.sdg_targets.set(entry.sdg_target_ids)
+        kept.add(version.language)
+        if doc.vector_hash != doc.text_hash or doc.vector_model != get_embedder_name():
+            stale.append(doc.pk)
+    gone = [doc.pk for language, doc in existing.items() if language not in kept]
+    if gone:
+        SearchDocument.objects.filter(pk__in=gone).delete()
+    bump_generation()
+    return stale
+
+
+def remove(kind: str, object_id: str) -> int:
+    deleted, _ = SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
+    if deleted:
+        bump_generation()
+    return deleted
+
+
+def schedule_vectors(doc_ids: list[int]) -> None:
+    """Make the vectors after the commit, in background work."""
+    if not doc_ids:
+        return
+    from civhub.search.tasks import embed_documents
+
+    transaction.on_commit(lambda: embed_documents(doc_ids))
+
+
+def embed_documents(doc_ids: Iterable[int] | None = None, progress: Callable | None = None) -> int:
+    """Make the vectors that are missing or stale; all of them when `doc_ids` is None."""
+    embedder = get_embedder()
+    docs = SearchDocument.objects.exclude(
+        vector_hash=F("text_hash"), vector_model=embedder.name
+    ).only("id", "title", "body", "text_hash")
+    if doc_ids is not None:
+        docs = docs.filter(pk__in=list(doc_ids))
+    done = 0
+    batch: list[SearchDocument] = []
+    for doc in docs.order_by("pk").iterator(chunk_size=500):
+        batch.append(doc)
+        if len(batch) == EMBED_BATCH:
+            done += _embed_batch(embedder, batch)
+            batch = []
+            if progress:
+                progress(done)
+    if batch:
+        done += _embed_batch(embedder, batch)
+        if progress:
+            progress(done)
+    if done:
+        bump_generation()
+    return done
+
+
+def _embed_batch(embedder, docs: list[SearchDocument]) -> int:
+    vectors = embedder.passages([passage_text(d.title, d.body) for d in docs])
+    for doc, vector in zip(docs, vectors, strict=True):
+        # Only if the text is still the one embedded: a save in between wins.
+        SearchDocument.objects.filter(pk=doc.pk, text_hash=doc.text_hash).update(
+            vector=np.asarray(vector, dtype=np.float32).tobytes(),
+            vector_hash=doc.text_hash,
+            vector_model=embedder.name,
+        )
+    return len(docs)
+
+
+# -- whole types ------------------------------------------------------------------------
+
+
+@dataclass
+class IndexReport:
+    kind: str
+    indexed: int = 0
+    removed: int = 0
+
+
+def reindex(kinds: Iterable[str] | None = None, progress: Callable | None = None):
+    """Rebuild the lexical index of the given types (all by default), one record at a time
+    in its own transaction; documents of records that no longer exist are removed."""
+    reports = []
+    for search_type in _selected(kinds):
+        report = IndexReport(search_type.kind)
+        seen = set()
+        for instance in search_type.queryset().iterator(chunk_size=200):
+            with transaction.atomic():
+                index_instance(search_type, instance)
+            seen.add(search_type.object_id(instance))
+            report.indexed += 1
+            if progress:
+                progress(search_type, report.indexed)
+        orphans = SearchDocument.objects.filter(kind=search_type.kind).exclude(object_id__in=seen)
+        report.removed, _ = orphans.delete()
+        reports.append(report)
+    bump_generation()
+    return reports
+
+
+@dataclass
+class Discrepancy:
+    kind: str
+    object_id: str
+    problem: str  # "missing", "stale", "orphan", "no vector"
+
+
+def check(kinds: Iterable[str] | None = None) -> list[Discrepancy]:
+    """What the index gets wrong: records that should be found and are not, documents whose
+    text differs from the record's, documents of records gone, documents without a vector."""
+    problems = []
+    embedder_name = get_embedder_name()
+    for search_type in _selected(kinds):
+        docs = {
+            (d.object_id, d.language): d
+            for d in SearchDocument.objects.filter(kind=search_type.kind).only(
+                "object_id", "language", "text_hash", "vector_hash", "vector_model", "audience"
+            )
+        }
+        expected = set()
+        for instance in search_type.queryset().iterator(chunk_size=200):
+            entry = search_type.entry(instance)
+            if entry is None:
+                continue
+            object_id = search_type.object_id(instance)
+            for version in entry.versions:
+                key = (object_id, version.language)
+                expected.add(key)
+                doc = docs.get(key)
+                if doc is None:
+                    problems.append(Discrepancy(search_type.kind, object_id, "missing"))
+                elif (
+                    doc.text_hash != text_hash(version.title[:1000], version.body)
+                    or doc.audience != entry.audience
+                ):
+                    problems.append(Discrepancy(search_type.kind, object_id, "stale"))
+                elif doc.vector_hash != doc.text_hash or doc.vector_model != embedder_name:
+                    problems.append(Discrepancy(search_type.kind, object_id, "no vector"))
+        for object_id, _language in sorted(set(docs) - expected):
+            problems.append(Discrepancy(search_type.kind, object_id, "orphan"))
+    return problems
+
+
+def _selected(kinds: Iterable[str] | None) -> list[SearchType]:
+    if not kinds:
+        return registry.types()
+    selected = []
+    for kind in kinds:
+        search_type = registry.get(kind)
+        if search_type is None:
+            known = ", ".join(t.kind for t in registry.types())
+            raise ValueError(f"Unknown type {kind!r}; known types: {known}.")
+        selected.append(search_type)
+    return selected

@@ -1,0 +1,413 @@
+"""One search over every registered record: lexical and semantic results fused, with facets.
+
+Pages, the API and the command line all call `search()` and `related()`; they differ only in
+how they read parameters and show results.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from civhub.directory.models import Country, Region, SdgTarget, Topic
+from civhub.search import lexical, registry, text, vectors
+from civhub.search.lexical import Filters
+from civhub.search.models import Audience, LoggedQuery, SearchDocument
+
+MODES = ("hybrid", "lexical", "semantic")
+#: semantic candidates taken into ranking and facets
+SEMANTIC_LIMIT = 100
+#: reciprocal rank fusion's constant: how much the first ranks count more than later ones
+RRF_K = 60
+MAX_LIMIT = 100
+
+
+def error_message(code: str) -> str:
+    """What to tell the reader about a query that cannot be searched, in their language."""
+    if code == "too_long":
+        return _("The query is too long: at most %(max)s characters.") % {
+            "max": text.MAX_QUERY_LENGTH
+        }
+    if code == "too_many_terms":
+        return _("The query has too many words: at most %(max)s.") % {"max": text.MAX_QUERY_TERMS}
+    return _("Type at least one word to search for.")
+
+
+def audience_of(user) -> int:
+    if user is None or not user.is_authenticated:
+        return Audience.PUBLIC
+    return Audience.EDITORS if user.is_editor else Audience.MEMBERS
+
+
+@dataclass
+class Params:
+    q: str = ""
+    kinds: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)  # ISO codes
+    regions: list[str] = field(default_factory=list)  # slugs
+    topics: list[str] = field(default_factory=list)  # slugs
+    sdg_targets: list[str] = field(default_factory=list)  # codes, e.g. "16.6"
+    languages: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    mode: str = "hybrid"
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass
+class Result:
+    kind: str
+    kind_label: str
+    object_id: str
+    title: str
+    url: str
+    snippet: SafeString
+    language: str  # the language the title and snippet are in
+    original_language: str
+    score: float
+    year: int | None = None
+
+    @property
+    def in_reader_language(self) -> bool:
+        return self.language == (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str | Promise
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Results:
+    params: Params
+    total: int = 0
+    results: list[Result] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    error: str = ""
+
+    def as_json(self) -> dict:
+        return {
+            "query": self.params.q,
+            "total": self.total,
+            "limit": self.params.limit,
+            "offset": self.params.offset,
+            "error": str(self.error) if self.error else None,
+            "results": [
+                {
+                    "type": r.kind,
+                    "id": r.object_id,
+                    "title": r.title,
+                    "url": r.url,
+                    "snippet": str(r.snippet),
+                    "language": r.language,
+                    "original_language": r.original_language,
+                    "score": round(r.score, 6),
+                    "year": r.year,
+                }
+                for r in self.results
+            ],
+            "facets": {
+                name: [{"value": v.value, "label": str(v.label), "count": v.count} for v in values]
+                for name, values in self.facets.items()
+            },
+        }
+
+
+class InvalidFilter(ValueError):
+    """A filter names something that does not exist (the message says which)."""
+
+
+def resolve_filters(params: Params, user) -> Filters:
+    def ids(model, field_name: str, values: list[str], what: str, transform=str) -> list[int]:
+        values = [transform(v) for v in values if v]
+        if not values:
+            return []
+        found = dict(
+            model.objects.filter(**{f"{field_name}__in": values}).values_list(field_name, "pk")
+        )
+        unknown = [v for v in values if v not in found]
+        if unknown:
+            raise InvalidFilter(
+                _("Unknown %(what)s: %(values)s.") % {"what": what, "values": ", ".join(unknown)}
+            )
+        return list(found.values())
+
+    unknown_kinds = [k for k in params.kinds if registry.get(k) is None]
+    if unknown_kinds:
+        raise InvalidFilter(_("Unknown type: %(values)s.") % {"values": ", ".join(unknown_kinds)})
+    languages = [code for code, _name in settings.LANGUAGES]
+    unknown_languages = [code for code in params.languages if code not in languages]
+    if unknown_languages:
+        raise InvalidFilter(
+            _("Unknown language: %(values)s.") % {"values": ", ".join(unknown_languages)}
+        )
+    return Filters(
+        audience=audience_of(user),
+        kinds=list(params.kinds),
+        languages=list(params.languages),
+        country_ids=ids(Country, "code", params.countries, _("country"), str.upper),
+        region_ids=ids(Region, "slug", params.regions, _("region")),
+        topic_ids=ids(Topic, "slug", params.topics, _("topic")),
+        sdg_target_ids=ids(SdgTarget, "code", params.sdg_targets, _("SDG target")),
+        year_from=params.year_from,
+        year_to=params.year_to,
+    )
+
+
+def search(params: Params, user=None, log: bool = False) -> Results:
+    """Search everything the user may see. Raises InvalidFilter for a filter naming nothing."""
+    params.limit = max(1, min(params.limit, MAX_LIMIT))
+    params.offset = max(0, params.offset)
+    if params.mode not in MODES:
+        raise InvalidFilter(_("Unknown mode: %(mode)s.") % {"mode": params.mode})
+    results = Results(params)
+    query = text.parse(params.q)
+    filters = resolve_filters(params, user)
+    if query.error:
+        results.error = error_message(query.error)
+        return results
+    if query.is_empty:
+        if params.q.strip():
+            results.error = error_message("no_words")
+        return results
+
+    ranked = rank(query, filters, params.mode)
+    results.total = len(ranked)
+    best_doc = {record: doc_id for record, doc_id, _score in ranked}
+    results.facets = facets(list(best_doc.values()), params)
+    page = ranked[params.offset : params.offset + params.limit]
+    results.results = present(page, query)
+    if log and params.offset == 0:
+        LoggedQuery.objects.create(
+            text=params.q[:500],
+            normalized=" ".join(text.words(params.q))[:500],
+            interface_language=(get_language() or settings.LANGUAGE_CODE)[:8],
+            results=results.total,
+        )
+    return results
+
+
+def rank(query: text.Query, filters: Filters, mode: str) -> list[tuple[tuple, int, float]]:
+    """(record, best document id, fused score) for every candidate record, best first."""
+    lists = []
+    if mode in ("hybrid", "lexical"):
+        lists.append([doc_id for doc_id, _score in lexical.search(query, filters)])
+    if mode in ("hybrid", "semantic"):
+        lists.append([hit.doc_id for hit in semantic(query.text, filters)])
+    records_of = _records_of({doc_id for ranked in lists for doc_id in ranked})
+    scores: dict[tuple, float] = defaultdict(float)
+    best: dict[tuple, int] = {}
+    for ranked in lists:
+        seen = set()
+        for doc_id in ranked:
+            record = records_of[doc_id]
+            if record in seen:
+                continue  # one place per record in each list: its best version's
+            seen.add(record)
+            scores[record] += 1.0 / (RRF_K + len(seen))
+            best.setdefault(record, doc_id)
+    order = sorted(scores, key=lambda record: (-scores[record], best[record]))
+    return [(record, best[record], scores[record]) for record in order]
+
+
+def semantic(q: str, filters: Filters) -> list[vectors.Hit]:
+    index = vectors.get_index()
+    allowed = filters.matching_ids() if filters.needs_relations else None
+    keep = index.mask(filters.audience, filters.kinds, filters.languages, allowed)
+    return index.search(index.centred_query(q), keep, SEMANTIC_LIMIT)
+
+
+def _records_of(doc_ids) -> dict[int, tuple[str, str]]:
+    index = vectors.get_index()
+    out, missing = {}, []
+    for doc_id in doc_ids:
+        i = index.position.get(doc_id)
+        if i is None:
+            missing.append(doc_id)
+        else:
+            out[doc_id] = index.records[i]
+    if missing:
+        for doc_id, kind, object_id in SearchDocument.objects.filter(pk__in=missing).values_list(
+            "id", "kind", "object_id"
+        ):
+            out[doc_id] = (kind, object_id)
+    return out
+
+
+# -- facets -----------------------------------------------------------------------------
+
+
+def facets(doc_ids: list[int], params: Params) -> dict[str, list[FacetValue]]:
+    """Counts of the candidate records by type, country, region, topic, SDG target, year and
+    language. A record counts once in each value it has."""
+    if not doc_ids:
+        return {}
+    docs = SearchDocument.objects.filter(pk__in=doc_ids)
+    kinds = Counter(docs.values_list("kind", flat=True))
+    years = Counter(y for y in docs.values_list("year", flat=True) if y)
+    languages = Counter(docs.values_list("language", flat=True))
+
+    def related(name: str, key: str) -> dict:
+        through = getattr(SearchDocument, name).through
+        rows = (
+            through.objects.filter(searchdocument_id__in=doc_ids)
+            .values(key)
+            .annotate(n=Count("searchdocument_id", distinct=True))
+        )
+        return {row[key]: row["n"] for row in rows}
+
+    country_counts = related("countries", "country_id")
+    countries = Country.objects.filter(pk__in=country_counts).select_related("region")
+    region_counts: Counter = Counter()
+    through = SearchDocument.countries.through
+    for region_id, n in (
+        through.objects.filter(searchdocument_id__in=doc_ids, country__region__isnull=False)
+        .values("country__region_id")
+        .annotate(n=Count("searchdocument_id", distinct=True))
+        .values_list("country__region_id", "n")
+    ):
+        region_counts[region_id] = n
+    topic_counts = related("topics", "topic_id")
+    target_counts = related("sdg_targets", "sdgtarget_id")
+    language_names = dict(settings.LANGUAGES)
+
+    def ordered(values: list[FacetValue], selected: list[str]) -> list[FacetValue]:
+        for value in values:
+            value.selected = value.value in selected
+        return sorted(values, key=lambda v: (-v.count, str(v.label)))
+
+    result = {
+        "type": ordered(
+            [
+                FacetValue(kind, registry.get(kind).label_plural, n)
+                for kind, n in kinds.items()
+                if registry.get(kind)
+            ],
+            params.kinds,
+        ),
+        "country": ordered(
+            [FacetValue(c.code, c.name, country_counts[c.pk]) for c in countries],
+            [c.upper() for c in params.countries],
+        ),
+        "region": ordered(
+            [
+                FacetValue(r.slug, r.name, region_counts[r.pk])
+                for r in Region.objects.filter(pk__in=region_counts)
+            ],
+            params.regions,
+        ),
+        "topic": ordered(
+            [
+                FacetValue(t.slug, t.name, topic_counts[t.pk])
+                for t in Topic.objects.filter(pk__in=topic_counts)
+            ],
+            params.topics,
+        ),
+        "sdg_target": ordered(
+            [
+                FacetValue(t.code, t.code, target_counts[t.pk])
+                for t in SdgTarget.objects.filter(pk__in=target_counts)
+            ],
+            params.sdg_targets,
+        ),
+        "year": sorted(
+            (
+                FacetValue(str(year), str(year), n, params.year_from == params.year_to == year)
+                for year, n in years.items()
+            ),
+            key=lambda v: v.value,
+            reverse=True,
+        ),
+        "language": ordered(
+            [FacetValue(code, language_names.get(code, code), n) for code, n in languages.items()],
+            params.languages,
+        ),
+    }
+    return {name: values for name, values in result.items() if values}
+
+
+# -- showing results --------------------------------------------------------------------
+
+
+def present(page: list[tuple[tuple, int, float]], query: text.Query | None) -> list[Result]:
+    """Results in the reader's language where the record has it, else in the version found."""
+    if not page:
+        return []
+    reader = (get_language() or settings.LANGUAGE_CODE)[:2]
+    records = [record for record, _doc, _score in page]
+    versions: dict[tuple, dict[str, SearchDocument]] = defaultdict(dict)
+    by_id = {}
+    for doc in SearchDocument.objects.filter(
+        pk__in=[doc_id for _r, doc_id, _s in page]
+    ) | SearchDocument.objects.filter(
+        kind__in={kind for kind, _id in records},
+        object_id__in={object_id for _kind, object_id in records},
+        language=reader,
+    ):
+        versions[doc.record_key][doc.language] = doc
+        by_id[doc.pk] = doc
+    results = []
+    for record, doc_id, score in page:
+        found = by_id[doc_id]
+        shown = versions[record].get(reader) or found
+        original = next(
+            (d.language for d in versions[record].values() if d.is_original), found.language
+        )
+        search_type = registry.get(record[0])
+        snippet = text.highlight(shown.body, shown.language, query) if query else ""
+        if not snippet.strip():
+            snippet = text.highlight(shown.body, shown.language, text.Query(text=""))
+        results.append(
+            Result(
+                kind=record[0],
+                kind_label=search_type.label if search_type else record[0],
+                object_id=record[1],
+                title=shown.title,
+                url=f"/{reader}{shown.path}",
+                snippet=mark_safe(snippet),  # noqa: S308 - text.highlight escapes the text
+                language=shown.language,
+                original_language=original,
+                score=score,
+                year=shown.year,
+            )
+        )
+    return results
+
+
+def related(kind: str, object_id: str, user, limit: int = 5) -> list[Result]:
+    """The records nearest in meaning to this one, that the user may see."""
+    docs = list(SearchDocument.objects.filter(kind=kind, object_id=str(object_id)))
+    if not docs:
+        return []
+    index = vectors.get_index()
+    source = next((d for d in docs if d.is_original), docs[0])
+    vector = index.vector_of(source.pk)
+    if vector is None:
+        return []
+    keep = index.mask(audience_of(user))
+    for doc in docs:
+        i = index.position.get(doc.pk)
+        if i is not None:
+            keep[i] = False
+    hits = index.search(vector, keep, limit * 4, min_z=None)
+    page, seen = [], set()
+    for hit in hits:
+        record = index.records[index.position[hit.doc_id]]
+        if record in seen or record == (kind, str(object_id)):
+            continue
+        seen.add(record)
+        page.append((record, hit.doc_id, hit.score))
+        if len(page) == limit:
+            break
+    return present(page, None)
