@@ -6,6 +6,8 @@ vectors are made after the commit by background work, so saving never waits for 
 
 from __future__ import annotations
 
+import secrets
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -22,9 +24,11 @@ EMBED_BATCH = 32
 
 
 def bump_generation() -> None:
-    updated = IndexState.objects.filter(pk=1).update(generation=F("generation") + 1)
-    if not updated:
-        IndexState.objects.get_or_create(pk=1)
+    """Mark the index as changed. The new generation is random, not a count: a count would
+    repeat after a rollback or a restored backup, and a process would keep stale vectors."""
+    value = secrets.randbits(62)
+    if not IndexState.objects.filter(pk=1).update(generation=value):
+        IndexState.objects.update_or_create(pk=1, defaults={"generation": value})
 
 
 def generation() -> int:
@@ -176,7 +180,14 @@ def check(kinds: Iterable[str] | None = None) -> list[Discrepancy]:
         docs = {
             (d.object_id, d.language): d
             for d in SearchDocument.objects.filter(kind=search_type.kind).only(
-                "object_id", "language", "text_hash", "vector_hash", "vector_model", "audience"
+                "object_id",
+                "language",
+                "title",
+                "body",
+                "text_hash",
+                "vector_hash",
+                "vector_model",
+                "audience",
             )
         }
         expected = set()
@@ -192,7 +203,7 @@ def check(kinds: Iterable[str] | None = None) -> list[Discrepancy]:
                 if doc is None:
                     problems.append(Discrepancy(search_type.kind, object_id, "missing"))
                 elif (
-                    doc.text_hash != text_hash(version.title[:1000], version.body)
+                    text_hash(doc.title, doc.body) != text_hash(version.title[:1000], version.body)
                     or doc.audience != entry.audience
                 ):
                     problems.append(Discrepancy(search_type.kind, object_id, "stale"))

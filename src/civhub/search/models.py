@@ -67,7 +67,7 @@ class SearchDocument(models.Model):
 
 
 class IndexState(models.Model):
-    """One row whose generation moves on with every change to the index, so each server
+    """One row whose generation changes with every change to the index, so each server
     process knows, with one cheap read, when its in-memory vectors are out of date."""
 
     generation = models.PositiveBigIntegerField(default=0)

@@ -359,7 +359,9 @@ def present(page: list[tuple[tuple, int, float]], query: text.Query | None) -> l
         by_id[doc.pk] = doc
     results = []
     for record, doc_id, score in page:
-        found = by_id[doc_id]
+        found = by_id.get(doc_id)
+        if found is None:
+            continue  # removed since it was ranked
         shown = versions[record].get(reader) or found
         original = next(
             (d.language for d in versions[record].values() if d.is_original), found.language

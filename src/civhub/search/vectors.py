@@ -21,6 +21,17 @@ from civhub.search.models import SearchDocument
 
 #: how far above the corpus's mean similarity (in standard deviations) a candidate stands
 MIN_Z = 2.0
+#: below this many documents a z-score says little: every document is ranked
+MIN_POPULATION = 50
+#: documents a language needs before its mean counts half (see _load)
+SHRINK = 5
+#: hubness correction (CSLS, Conneau et al. 2018): a document close to many others (a
+#: country profile listing everything) is near every query; its score is lowered by
+#: HUB_WEIGHT times its mean similarity to its HUB_K nearest documents, estimated against a
+#: fixed sample of HUB_SAMPLE documents so that it stays linear in the corpus size
+HUB_WEIGHT = 0.5
+HUB_K = 10
+HUB_SAMPLE = 1000
 
 
 @dataclass
@@ -41,6 +52,7 @@ class VectorIndex:
         self.records: list[tuple[str, str]] = []
         self.position: dict[int, int] = {}
         self.means: dict[str, np.ndarray] = {}
+        self.hubness = np.zeros(0, dtype=np.float32)
 
     # -- keeping up with the database ----------------------------------------------------
 
@@ -79,10 +91,14 @@ class VectorIndex:
         means = {}
         for language in set(languages):
             rows_of = languages_array == language
-            means[language] = matrix[rows_of].mean(axis=0)
+            # Shrunk towards zero for a language with few documents: the mean of three
+            # documents is mostly those documents, and removing it would erase them.
+            n = int(rows_of.sum())
+            means[language] = matrix[rows_of].mean(axis=0) * (n / (n + SHRINK))
             matrix[rows_of] -= means[language]
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         matrix /= np.maximum(norms, 1e-6)
+        self.hubness = hubness(matrix) * np.float32(HUB_WEIGHT)
         self.ids = np.array(ids, dtype=np.int64)
         self.matrix = np.ascontiguousarray(matrix, dtype=np.float32)
         self.languages = languages_array
@@ -120,21 +136,47 @@ class VectorIndex:
         `min_z` standard deviations; None takes the best whatever they are)."""
         if not len(self.ids) or not keep.any():
             return []
-        scores = self.matrix @ vector
+        scores = self.matrix @ vector - self.hubness
         mean, std = float(scores.mean()), float(scores.std()) or 1.0
         scores = np.where(keep, scores, -np.inf)
-        count = min(limit, int(keep.sum()))
+        population = int(keep.sum())
+        count = min(limit, population)
         top = np.argpartition(-scores, count - 1)[:count]
         top = top[np.argsort(-scores[top])]
         return [
             Hit(int(self.ids[i]), float(scores[i]))
             for i in top
-            if min_z is None or (scores[i] - mean) / std >= min_z
+            if min_z is None or population < MIN_POPULATION or (scores[i] - mean) / std >= min_z
         ]
 
     def vector_of(self, doc_id: int) -> np.ndarray | None:
         i = self.position.get(doc_id)
         return None if i is None else self.matrix[i]
+
+
+def hubness(matrix: np.ndarray, chunk: int = 4096) -> np.ndarray:
+    """Each row's mean similarity to its HUB_K nearest rows among a fixed sample."""
+    n = len(matrix)
+    out = np.zeros(n, dtype=np.float32)
+    if n <= HUB_K:
+        return out
+    sample = (
+        np.random.default_rng(0).choice(n, size=HUB_SAMPLE, replace=False)
+        if n > HUB_SAMPLE
+        else np.arange(n)
+    )
+    column_of = np.full(n, -1)
+    column_of[sample] = np.arange(len(sample))
+    reference = matrix[sample].T
+    k = min(HUB_K, len(sample) - 1)
+    for start in range(0, n, chunk):
+        block = matrix[start : start + chunk] @ reference
+        rows = np.arange(start, start + len(block))
+        own = column_of[rows]
+        in_sample = own >= 0
+        block[np.nonzero(in_sample)[0], own[in_sample]] = -np.inf  # not its own neighbour
+        out[start : start + len(block)] = np.partition(block, -k, axis=1)[:, -k:].mean(axis=1)
+    return out
 
 
 def query_language(query: str) -> str:

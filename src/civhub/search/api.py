@@ -1,0 +1,121 @@
+"""Search in the API: `GET /api/v1/search`, the search page's parameters and results as JSON.
+
+The caller sees what their token's roles allow (anonymous: what a visitor sees). The body is
+`services.Results.as_json()`, the same as `civhub search --json` prints. Searches made through
+the API are not written to the query log: that log is the demand signal of people searching
+on the site, which scripts would drown.
+"""
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from civhub.accounts.api import PUBLIC
+from civhub.core.api import DEFAULT_LIMIT, LANGUAGE_CODES, Message
+from civhub.search import services
+
+router = Router(tags=["search"])
+
+
+class SearchQuery(Schema):
+    q: str = Field("", description="The words to search for, in any of the hub's languages.")
+    type: list[str] = Field(
+        [], description="Record types: practice, law, profile, organization, expert."
+    )
+    country: list[str] = Field([], description="ISO codes of countries, e.g. KZ.")
+    region: list[str] = Field([], description="Region slugs.")
+    topic: list[str] = Field([], description="Topic slugs.")
+    sdg: list[str] = Field([], description="SDG target codes, e.g. 16.6.")
+    lang: list[str] = Field(
+        [],
+        description="Languages of the content to search (en, ru, kk). As everywhere in the "
+        "API, it also sets the language of the answer (the last one given, else en).",
+    )
+    year_from: int | None = Field(None, description="Records of this year or later.")
+    year_to: int | None = Field(None, description="Records of this year or earlier.")
+    mode: str = Field(
+        "hybrid",
+        description="hybrid (words and meaning, the default), lexical (words) or semantic "
+        "(meaning).",
+    )
+    limit: int = Field(
+        DEFAULT_LIMIT,
+        description=f"How many results to return, 1 to {services.MAX_LIMIT}; more is a 400.",
+    )
+    offset: int = Field(0, ge=0, description="How many results to skip.")
+
+
+class SearchResultOut(Schema):
+    type: str
+    id: str = Field(description="The record's id; for a country profile, the country's code.")
+    title: str
+    url: str = Field(description="The record's page, in the language of the answer.")
+    snippet: str = Field(description="HTML: escaped text with the matched words in <mark>.")
+    language: str = Field(description="The language of the title and snippet.")
+    original_language: str
+    score: float
+    year: int | None
+
+
+class FacetValueOut(Schema):
+    value: str = Field(description="The value to pass as the filter's parameter.")
+    label: str
+    count: int
+
+
+class SearchOut(Schema):
+    query: str
+    total: int
+    limit: int
+    offset: int
+    error: str | None = Field(description="Why the query cannot be searched, else null.")
+    results: list[SearchResultOut]
+    facets: dict[str, list[FacetValueOut]] = Field(
+        description="Counts of the matching records by type, country, region, topic, "
+        "sdg_target, year and language."
+    )
+
+
+def answer_language(languages: list[str]) -> str:
+    """The language the API answers in for these `lang` values (core.api.in_requested_language
+    reads the last one), so the command line can answer in the same."""
+    last = languages[-1] if languages else ""
+    return last if last in LANGUAGE_CODES else settings.LANGUAGE_CODE
+
+
+def params_of(query: SearchQuery) -> services.Params:
+    return services.Params(
+        q=query.q,
+        kinds=query.type,
+        countries=query.country,
+        regions=query.region,
+        topics=query.topic,
+        sdg_targets=query.sdg,
+        languages=query.lang,
+        year_from=query.year_from,
+        year_to=query.year_to,
+        mode=query.mode,
+        limit=query.limit,
+        offset=query.offset,
+    )
+
+
+@router.get(
+    "/search",
+    response={200: SearchOut, 400: Message},
+    openapi_extra=PUBLIC,
+    url_name="search",
+)
+def search(request, params: Query[SearchQuery]):
+    """Everything the caller may see, ranked by words and meaning, with facet counts.
+
+    A query that cannot be searched (only punctuation, too long) is a 200 whose `error` says
+    why; a filter naming nothing known, or a `limit` over 100, is a 400.
+    """
+    if not 1 <= params.limit <= services.MAX_LIMIT:
+        return 400, {"detail": _("limit: from 1 to %(max)s results.") % {"max": services.MAX_LIMIT}}
+    try:
+        results = services.search(params_of(params), request.user)
+    except services.InvalidFilter as exc:
+        return 400, {"detail": str(exc)}
+    return results.as_json()

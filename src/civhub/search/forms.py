@@ -1,0 +1,91 @@
+"""The search page's parameters, read and checked in one place.
+
+The names are the API's (see api.py): q, type, country, region, topic, sdg, lang, year_from,
+year_to, mode, and page here where the API has limit and offset. A repeated parameter means
+"any of" (`?country=KZ&country=GE`). Whether a named country or topic exists is the service's
+question (services.InvalidFilter); the form only checks the shape of the values.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civhub.search.services import Params
+
+MODE_CHOICES = [
+    ("hybrid", _("Words and meaning")),
+    ("lexical", _("Exact words only")),
+    ("semantic", _("Meaning only")),
+]
+
+#: the query-string parameter of each facet of services.Results
+FACET_PARAMS = {
+    "type": "type",
+    "country": "country",
+    "region": "region",
+    "topic": "topic",
+    "sdg_target": "sdg",
+    "language": "lang",
+}
+#: the parameters a facet or the "clear filters" link adds or removes
+FILTER_PARAMS = (*FACET_PARAMS.values(), "year_from", "year_to")
+
+
+class MultipleValues(forms.Field):
+    """Every value of a repeated query-string parameter, blanks dropped."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[str]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        return [text for v in value if (text := str(v).strip())]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search for"),
+        required=False,
+        widget=forms.SearchInput(attrs={"id": "search-q", "autocomplete": "off"}),
+    )
+    type = MultipleValues(required=False)
+    country = MultipleValues(required=False)
+    region = MultipleValues(required=False)
+    topic = MultipleValues(required=False)
+    sdg = MultipleValues(required=False)
+    lang = MultipleValues(required=False)
+    year_from = forms.IntegerField(
+        label=_("From the year"), required=False, min_value=1, max_value=9999
+    )
+    year_to = forms.IntegerField(
+        label=_("To the year"), required=False, min_value=1, max_value=9999
+    )
+    mode = forms.ChoiceField(label=_("Match"), choices=MODE_CHOICES, required=False)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def params(self, per_page: int) -> Params:
+        """The search asked for (the form must be valid), on the page it names."""
+        data = self.cleaned_data
+        page = data["page"] or 1
+        return Params(
+            q=data["q"],
+            kinds=data["type"],
+            countries=data["country"],
+            regions=data["region"],
+            topics=data["topic"],
+            sdg_targets=data["sdg"],
+            languages=data["lang"],
+            year_from=data["year_from"],
+            year_to=data["year_to"],
+            mode=data["mode"] or "hybrid",
+            limit=per_page,
+            offset=(page - 1) * per_page,
+        )
+
+    def error_message(self) -> str:
+        """One sentence naming each refused parameter, for the page's alert."""
+        return " ".join(
+            f"{name}: {' '.join(str(m) for m in messages)}"
+            for name, messages in self.errors.items()
+        )

@@ -1,0 +1,175 @@
+"""The index follows the records: on save, on change, on delete, and in bulk."""
+
+import pytest
+from django.db import transaction
+
+from civhub.directory.models import Organization, Person
+from civhub.knowledge.models import LegalAct, Practice, ProfileAnswer, ProfileQuestion
+from civhub.search import indexing, signals
+from civhub.search.models import Audience, SearchDocument
+from civhub.search.tests.factories import practice
+
+pytestmark = pytest.mark.django_db
+
+
+def docs_of(record, kind="practice"):
+    return SearchDocument.objects.filter(kind=kind, object_id=str(record.pk))
+
+
+def test_saving_a_practice_indexes_each_language_version():
+    record = practice(
+        "Merit-based recruitment",
+        "Open competitions for every post.",
+        translations={"ru": ("Отбор по заслугам", "Открытые конкурсы на каждую должность.")},
+        countries=("KZ", "GE"),
+        topics=("recruitment-selection",),
+    )
+    docs = {doc.language: doc for doc in docs_of(record)}
+    assert set(docs) == {"en", "ru"}
+    assert docs["en"].is_original and not docs["ru"].is_original
+    assert docs["ru"].title == "Отбор по заслугам"
+    assert docs["ru"].title_terms == "отбор заслуг"
+    assert docs["en"].path == f"/practices/{record.slug}/"
+    assert docs["en"].year == 2018
+    assert sorted(docs["en"].countries.values_list("code", flat=True)) == ["GE", "KZ"]
+    assert list(docs["ru"].topics.values_list("slug", flat=True)) == ["recruitment-selection"]
+    assert docs["en"].audience == Audience.PUBLIC
+
+
+def test_a_change_reaches_the_index_and_a_removed_translation_leaves_it():
+    record = practice("Old title", translations={"kk": ("Ескі атау", "")})
+    record.title_en = "New title"
+    record.title_kk = ""
+    record.save()
+    assert list(docs_of(record).values_list("language", "title")) == [("en", "New title")]
+
+
+def test_changing_countries_or_topics_reaches_the_index(kazakhstan, georgia):
+    record = practice("Recruitment", countries=("KZ",))
+    record.countries.add(georgia)
+    doc = docs_of(record).get()
+    assert set(doc.countries.all()) == {kazakhstan, georgia}
+    record.countries.clear()
+    assert not doc.countries.exists()
+
+
+def test_deleting_a_record_removes_its_documents():
+    record = practice("To be deleted", translations={"ru": ("Удалить", "")})
+    pk = record.pk
+    record.delete()
+    assert not SearchDocument.objects.filter(kind="practice", object_id=str(pk)).exists()
+
+
+def test_a_draft_is_indexed_for_editors_only_and_published_for_everyone():
+    record = practice("Draft idea", state="draft")
+    assert docs_of(record).get().audience == Audience.EDITORS
+    record.state = "published"
+    record.save()
+    assert docs_of(record).get().audience == Audience.PUBLIC
+
+
+def test_the_index_is_written_in_the_saving_transaction():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        practice("Rolled back")
+        raise RuntimeError
+    assert not SearchDocument.objects.filter(title="Rolled back").exists()
+
+
+def test_vectors_are_made_after_the_commit_not_during_the_save(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        record = practice("Performance appraisal", "Annual appraisal of civil servants.")
+        assert docs_of(record).get().vector is None  # saving did not wait for the model
+    assert callbacks
+    for callback in callbacks:
+        callback()  # the background task (run in-process in tests)
+    doc = docs_of(record).get()
+    assert len(bytes(doc.vector)) == 384 * 4 and doc.vector_hash == doc.text_hash
+
+
+def test_a_changed_text_needs_a_new_vector(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        record = practice("Performance appraisal")
+    first = bytes(docs_of(record).get().vector)
+    with django_capture_on_commit_callbacks(execute=True):
+        record.title_en = "Digital government services"
+        record.save()
+    doc = docs_of(record).get()
+    assert doc.vector_hash == doc.text_hash and bytes(doc.vector) != first
+
+
+def test_a_law_an_organization_and_an_expert_are_indexed(kazakhstan):
+    act = LegalAct.objects.create(
+        country=kazakhstan, kind="law", title_en="On Civil Service", number="416-V", state="draft"
+    )
+    assert docs_of(act, "law").get().audience == Audience.EDITORS
+    act.state = "published"
+    act.save()
+    doc = docs_of(act, "law").get()
+    assert doc.audience == Audience.PUBLIC and doc.body == "416-V"
+    organization = Organization.objects.create(name_en="Civil Service Agency", kind="government")
+    assert docs_of(organization, "organization").get().title == "Civil Service Agency"
+    expert = Person.objects.create(name="Aigerim S.", position_en="HR adviser", on_roster=False)
+    assert not docs_of(expert, "expert").exists()  # only the roster is searchable
+    expert.on_roster = True
+    expert.email = "secret@example.org"
+    expert.save()
+    doc = docs_of(expert, "expert").get()
+    assert "HR adviser" in doc.body and "secret@example.org" not in doc.body
+
+
+def test_a_profile_is_indexed_once_answers_are_approved(demo_data, kazakhstan):
+    doc = SearchDocument.objects.get(kind="profile", object_id="KZ", language="ru")
+    assert doc.title == "Профиль государственной службы: Казахстан"
+    assert doc.path == "/profiles/kz/"
+    ProfileAnswer.objects.filter(country=kazakhstan).update(status="pending")
+    answer = ProfileAnswer.objects.filter(country=kazakhstan).first()
+    answer.save()  # any change to an answer re-reads the profile
+    assert not SearchDocument.objects.filter(kind="profile", object_id="KZ").exists()
+
+
+def test_batched_indexes_each_record_once_at_the_end(django_assert_max_num_queries, kazakhstan):
+    question = ProfileQuestion.objects.filter(answer_type="text").first()
+    with signals.batched():
+        for day in range(1, 6):
+            ProfileAnswer.objects.create(
+                country=kazakhstan,
+                question=question,
+                as_of=f"2020-01-0{day}",
+                value_text=f"Answer {day}",
+                status="approved",
+            )
+        assert not SearchDocument.objects.filter(kind="profile").exists()
+    doc = SearchDocument.objects.get(kind="profile", object_id="KZ", language="en")
+    assert "Answer 5" in doc.body and "Answer 4" not in doc.body  # the current answer only
+
+
+def test_paused_writes_nothing_and_check_then_reindex_repairs(kazakhstan):
+    with signals.paused():
+        record = practice("Written while paused")
+    assert not docs_of(record).exists()
+    problems = indexing.check(["practice"])
+    assert [(p.object_id, p.problem) for p in problems] == [(str(record.pk), "missing")]
+
+    reports = indexing.reindex(["practice"])
+    assert reports[0].indexed == Practice.objects.count()
+    assert [p.problem for p in indexing.check(["practice"])] == ["no vector"]
+    indexing.embed_documents()
+    assert indexing.check() == []
+
+
+def test_check_reports_stale_and_orphan_documents():
+    record = practice("Fresh")
+    SearchDocument.objects.filter(kind="practice").update(title="Edited behind our back")
+    SearchDocument.objects.create(
+        kind="practice", object_id="999999", language="en", title="Gone", path="/x/"
+    )
+    indexing.embed_documents()
+    problems = {(p.object_id, p.problem) for p in indexing.check(["practice"])}
+    assert problems == {(str(record.pk), "stale"), ("999999", "orphan")}
+    reports = indexing.reindex(["practice"])
+    assert reports[0].removed == 1
+
+
+def test_unknown_types_are_named():
+    with pytest.raises(ValueError, match="Unknown type 'events'; known types: practice, law"):
+        indexing.reindex(["events"])

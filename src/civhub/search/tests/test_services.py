@@ -1,0 +1,245 @@
+"""One search over everything: lexical and semantic halves, fused, filtered and counted.
+
+These run on SQLite and on PostgreSQL (make test runs the suite on both): the lexical half is
+each database's own full-text index and must mean the same on both.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
+
+from civhub.core.testing import make_user
+from civhub.search import indexing, services, vectors
+from civhub.search.services import Params
+from civhub.search.tests.factories import practice
+
+pytestmark = pytest.mark.django_db
+
+APPRAISAL = (
+    "Remote working arrangements for civil servants",
+    "Civil servants may work from home up to two days a week under a written agreement; "
+    "managers judge results, not hours, and bonuses follow the annual appraisal.",
+)
+ONE_STOP = (
+    "Open data portal of government spending",
+    "Every ministry publishes its budget and payments as open data that citizens can "
+    "download and analyse; one queue of requests is answered within a week.",
+)
+TESTING_RU = (
+    "Наставничество для молодых государственных служащих",
+    "Каждому новому служащему назначается опытный наставник на первый год работы; "
+    "наставники проходят обучение и тестирование.",
+)
+ETHICS_KK = (
+    "Мемлекеттік қызметшілердің әдеп кодексі",
+    "Әдеп жөніндегі уәкілдер мемлекеттік органдарда әдеп нормаларының сақталуын бақылайды.",
+)
+
+
+@pytest.fixture
+def corpus():
+    records = {
+        "appraisal": practice(*APPRAISAL, countries=("EE",), topics=("performance-appraisal",)),
+        "one_stop": practice(*ONE_STOP, countries=("KZ", "GE"), year=2016),
+        "testing": practice(*TESTING_RU, language="ru", countries=("AZ",), year=2013),
+        "ethics": practice(*ETHICS_KK, language="kk", countries=("KZ",), year=2015),
+        "draft": practice(
+            "Draft: appraisal by artificial intelligence", "Not ready.", state="draft"
+        ),
+    }
+    indexing.embed_documents()
+    return records
+
+
+@pytest.fixture
+def big_corpus(demo_data, corpus):
+    """The test records among the demo's ~100 records in three languages: enough documents
+    per language for the semantic half to centre each language, as on a real site."""
+    indexing.embed_documents()
+    return corpus
+
+
+def titles(results):
+    return [r.title for r in results.results]
+
+
+def run(q, user=None, **params):
+    return services.search(Params(q=q, **params), user or AnonymousUser())
+
+
+# -- lexical ----------------------------------------------------------------------------
+
+
+def test_english_words_are_found_whatever_their_form(corpus):
+    assert titles(run("appraisals", mode="lexical")) == [APPRAISAL[0]]
+    assert titles(run("Citizen", mode="lexical")) == [ONE_STOP[0]]
+    assert titles(run("appraisals", mode="lexical")) == [APPRAISAL[0]]
+
+
+def test_russian_words_are_found_whatever_their_form(corpus):
+    assert titles(run("наставником служащих", mode="lexical")) == [TESTING_RU[0]]
+
+
+def test_kazakh_words_are_found_by_prefix(corpus):
+    assert titles(run("қызметші", mode="lexical")) == [ETHICS_KK[0]]
+    assert titles(run("әдеп", mode="lexical")) == [ETHICS_KK[0]]
+
+
+def test_every_word_must_match_unless_none_does_then_any_may(corpus):
+    # No record has both words: any of them will do.
+    assert set(titles(run("appraisal citizens", mode="lexical"))) == {APPRAISAL[0], ONE_STOP[0]}
+    assert titles(run("appraisal bonuses", mode="lexical")) == [APPRAISAL[0]]
+
+
+def test_phrases_and_prefixes(corpus):
+    assert titles(run('"one queue"', mode="lexical")) == [ONE_STOP[0]]
+    assert titles(run('"queue one"', mode="lexical")) == []
+    assert titles(run("govern*", mode="lexical")) == [ONE_STOP[0]]
+    assert titles(run("минист*", mode="lexical")) == []
+
+
+def test_a_title_match_ranks_above_a_text_match():
+    in_text = practice("Annual reports", "The appraisal is mentioned once here.")
+    in_title = practice("Appraisal rules", "Rules.")
+    assert titles(run("appraisal", mode="lexical")) == [in_title.title, in_text.title]
+
+
+def test_snippets_mark_the_words_found(corpus):
+    (result,) = run("bonuses", mode="lexical").results
+    assert "<mark>bonuses</mark>" in result.snippet
+
+
+# -- semantic, across languages ---------------------------------------------------------
+
+
+def test_a_russian_query_finds_an_english_practice(big_corpus):
+    results = run("удалённая работа государственных служащих из дома", mode="semantic")
+    assert titles(results)[0] == APPRAISAL[0]
+
+
+def test_an_english_query_finds_a_russian_practice(big_corpus):
+    results = run("mentoring programme for newly hired civil servants", mode="semantic")
+    assert titles(results)[0] == TESTING_RU[0]
+
+
+def test_an_english_query_finds_a_kazakh_practice_and_back(big_corpus):
+    assert ETHICS_KK[0] in titles(run("code of ethics for public officials", mode="semantic"))[:3]
+    assert titles(run("бюджет шығыстары туралы ашық деректер", mode="semantic"))[0] == (ONE_STOP[0])
+
+
+def test_hybrid_finds_across_languages_what_lexical_cannot(big_corpus):
+    query = "удалённая работа государственных служащих из дома"
+    assert APPRAISAL[0] not in titles(run(query, mode="lexical"))
+    assert APPRAISAL[0] in titles(run(query))[:3]
+
+
+def test_semantic_results_are_the_ones_that_stand_out(big_corpus):
+    results = run("mentoring programme for newly hired civil servants", mode="semantic")
+    scores = [r.score for r in results.results]
+    assert scores == sorted(scores, reverse=True)
+    # Ranked, and cut relative to the rest of the corpus: not every document comes back.
+    documents = vectors.get_index().ids.size
+    assert 0 < results.total < documents / 4
+
+
+# -- who sees what ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", services.MODES)
+def test_a_draft_is_never_found_by_a_visitor_or_a_member(corpus, mode):
+    member = make_user("m@example.org", "member")
+    for user in (AnonymousUser(), member):
+        assert "Draft: appraisal by artificial intelligence" not in titles(
+            run("artificial intelligence appraisal", user, mode=mode)
+        )
+
+
+def test_an_editor_finds_a_draft(corpus):
+    editor = make_user("e@example.org", "editor")
+    assert "Draft: appraisal by artificial intelligence" in titles(
+        run("artificial intelligence", editor, mode="lexical")
+    )
+
+
+# -- facets, filters, languages ---------------------------------------------------------
+
+
+def test_facets_count_the_records_found(corpus):
+    results = run("government citizens", mode="lexical")
+    facets = {name: {v.value: v.count for v in values} for name, values in results.facets.items()}
+    assert facets["type"] == {"practice": results.total}
+    assert facets["country"]["KZ"] == 1 and facets["country"]["GE"] == 1
+
+
+def test_filters_narrow_the_results(corpus):
+    everything = run("civil service public government", mode="lexical")
+    assert everything.total >= 2
+    kz = run("civil service public government", mode="lexical", countries=["KZ"])
+    assert titles(kz) and all(t in (ONE_STOP[0], ETHICS_KK[0]) for t in titles(kz))
+    assert titles(run("government", mode="hybrid", countries=["AZ"])) in ([], [TESTING_RU[0]])
+    assert run("government", mode="lexical", year_from=2017).total == 0
+    assert titles(run("appraisal", topics=["performance-appraisal"])) == [APPRAISAL[0]]
+
+
+def test_a_filter_naming_nothing_is_an_error_naming_it(corpus):
+    with pytest.raises(services.InvalidFilter, match="Unknown country: XX"):
+        run("appraisal", countries=["XX"])
+    with pytest.raises(services.InvalidFilter, match="Unknown type: events"):
+        run("appraisal", kinds=["events"])
+    with pytest.raises(services.InvalidFilter, match="Unknown language: de"):
+        run("appraisal", languages=["de"])
+
+
+def test_a_result_is_shown_in_the_readers_language_when_translated():
+    record = practice(
+        *APPRAISAL, translations={"ru": ("Оценка деятельности служащих", "Ежегодная оценка.")}
+    )
+    indexing.embed_documents()
+    with translation.override("ru"):
+        (result,) = run("appraisal", mode="lexical").results
+    assert result.title == "Оценка деятельности служащих"
+    assert result.language == "ru" and result.original_language == "en"
+    assert result.url == f"/ru/practices/{record.slug}/"
+
+
+def test_an_untranslated_result_keeps_its_language_marked(corpus):
+    with translation.override("kk"):
+        (result,) = run("bonuses", mode="lexical").results
+        assert result.language == "en" and not result.in_reader_language
+        assert result.url.startswith("/kk/practices/")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("x" * 10_000, "The query is too long"),
+        ("!!! ... ???", "Type at least one word"),
+        (" ".join(f"w{i}" for i in range(40)), "too many words"),
+    ],
+)
+def test_unusable_queries_get_a_message_not_an_error(corpus, typed, message):
+    results = run(typed)
+    assert message in results.error and results.total == 0
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '"unbalanced quote appraisal',
+        "appraisal'; DROP TABLE search_searchdocument; --",
+        'NEAR(appraisal bonuses) OR title:* AND "',
+        "appraisal* OR (b AND NOT c) ^d -e +f {g} [h] <-> i:*",
+    ],
+)
+def test_database_syntax_in_a_query_is_read_as_words(corpus, typed):
+    results = run(typed)
+    assert not results.error
+    assert APPRAISAL[0] in titles(results)
+
+
+def test_related_records_are_near_in_meaning_and_visible(corpus):
+    related = services.related("practice", corpus["appraisal"].pk, AnonymousUser())
+    found = [r.title for r in related]
+    assert APPRAISAL[0] not in found  # never itself
+    assert "Draft: appraisal by artificial intelligence" not in found
+    assert found  # the rest of the corpus, nearest first

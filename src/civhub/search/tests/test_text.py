@@ -1,0 +1,106 @@
+"""How words become index terms and queries: the same on both databases, so tested once."""
+
+import pytest
+
+from civhub.search import text
+
+
+@pytest.mark.parametrize(
+    ("word", "language", "term"),
+    [
+        ("appraisals", "en", "apprais"),
+        ("Appraisal", "en", "apprais"),
+        ("оценки", "ru", "оценк"),
+        ("Оценка", "ru", "оценк"),
+        ("ёлка", "ru", "елк"),  # ё and е are one letter to searchers
+        ("қызметшілер", "kk", "қызметшілер"),  # Kazakh: folded, never stemmed
+        ("мемлекет", "kk", "мемлекет"),  # plain Cyrillic in a Kazakh text is Kazakh
+        ("мемлекет", "ru", "мемлекет"),
+        ("digital", "ru", "digit"),  # a Latin word in a Russian text is English
+        ("2019", "en", "2019"),
+    ],
+)
+def test_index_terms_follow_the_words_script(word, language, term):
+    assert text.index_terms(word, language) == term
+
+
+def test_stop_words_stay_out_of_the_index():
+    assert text.index_terms("The reform of the civil service and its results", "en") == (
+        "reform civil servic it result"
+    )
+
+
+def test_a_query_word_matches_russian_stems_and_kazakh_prefixes():
+    query = text.parse("Оценка")
+    (term,) = query.terms
+    assert term.matches("оценк")  # Russian, stemmed
+    assert term.matches("оценкалар")  # a Kazakh form of the same word, by prefix
+    assert not term.matches("оцен")
+
+
+def test_a_kazakh_word_matches_by_prefix_only():
+    (term,) = text.parse("қызмет").terms
+    assert term.matches("қызметшілерді")
+    assert not term.matches("қызме")
+
+
+def test_quotes_make_phrases_and_a_star_a_prefix():
+    query = text.parse('"performance appraisal" digit*')
+    assert query.phrases == [("perform", "apprais")]
+    assert query.terms == [text.Term(prefixes=("digit",))]
+    assert query.fts5() == '("digit"*) AND "perform apprais"'
+    assert query.tsquery() == "(digit:*) & (perform <-> apprais)"
+
+
+def test_a_quoted_single_word_is_a_word():
+    assert text.parse('"reform"').terms == [text.Term(exact=("reform",))]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '"unbalanced quote',
+        "'; DROP TABLE search_searchdocument; --",
+        'NEAR(a b) OR title:* AND "',
+        "a* OR (b AND NOT c) ^d -e +f {g} [h] <-> i:*",
+        "select * from x where 1=1",
+    ],
+)
+def test_nothing_typed_reaches_the_database_as_syntax(typed):
+    query = text.parse(typed)
+    # Every option is a quoted word of letters and digits: FTS5 reads no operator in it.
+    for term in query.terms:
+        for word in term.exact + term.prefixes:
+            assert word.isalnum(), word
+    assert query.fts5().count('"') % 2 == 0
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "!!! ??? ...", "*", '""', "the and of"])
+def test_queries_without_words_are_empty(typed):
+    query = text.parse(typed)
+    assert query.is_empty and not query.error
+
+
+def test_a_too_long_query_is_refused():
+    assert text.parse("a" * (text.MAX_QUERY_LENGTH + 1)).error == "too_long"
+    assert text.parse("word " * 40).error == ""  # one distinct word
+    many = " ".join(f"word{i}" for i in range(text.MAX_QUERY_TERMS + 1))
+    assert text.parse(many).error == "too_many_terms"
+
+
+def test_highlight_marks_the_matches_and_escapes_the_rest():
+    query = text.parse("appraisal")
+    snippet = text.highlight("Annual <b>appraisals</b> of staff & managers", "en", query)
+    assert snippet == ("Annual &lt;b&gt;<mark>appraisals</mark>&lt;/b&gt; of staff &amp; managers")
+
+
+def test_highlight_picks_the_window_with_the_matches():
+    body = " ".join(["filler"] * 100 + ["merit", "based", "recruitment"] + ["filler"] * 100)
+    snippet = text.highlight(body, "en", text.parse("recruitment"), width=10)
+    assert "<mark>recruitment</mark>" in snippet
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+
+
+def test_highlight_marks_russian_forms_of_a_russian_query():
+    snippet = text.highlight("Оценки эффективности служащих", "ru", text.parse("оценка"))
+    assert snippet == "<mark>Оценки</mark> эффективности служащих"
