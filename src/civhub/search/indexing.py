@@ -7,7 +7,6 @@ vectors are made after the commit by background work, so saving never waits for 
 from __future__ import annotations
 
 import secrets
-
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
