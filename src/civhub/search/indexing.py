@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from civhub.search import registry, text
 from civhub.search.embeddings import get_embedder, get_embedder_name, passage_text, text_hash
@@ -128,6 +129,7 @@ def _embed_batch(embedder, docs: list[SearchDocument]) -> int:
             vector=np.asarray(vector, dtype=np.float32).tobytes(),
             vector_hash=doc.text_hash,
             vector_model=embedder.name,
+            updated_at=timezone.now(),  # update() skips auto_now; the vector index reads it
         )
     return len(docs)
 

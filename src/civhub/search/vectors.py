@@ -10,10 +10,12 @@ Two things seen with multilingual-e5 shape the scoring:
 
 from __future__ import annotations
 
+import datetime
 import threading
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils import timezone
 
 from civhub.search import indexing, text
 from civhub.search.embeddings import get_embedder
@@ -40,19 +42,35 @@ class Hit:
     score: float
 
 
+#: the audience of a removed row: above every reader's level, so never found
+TOMBSTONE = 127
+#: room kept for documents added between full loads, as a share of the corpus
+HEADROOM = 0.1
+#: changes patched in place; more than this share of the corpus reloads everything
+PATCH_SHARE = 0.05
+#: leeway for clocks between the processes that write documents
+CLOCK_SKEW = datetime.timedelta(seconds=5)
+
+
 class VectorIndex:
+    """Arrays sized with some headroom: a few changed documents are patched in place (a save
+    on a large site costs milliseconds, not a reload); many changes reload everything."""
+
     def __init__(self):
         self._lock = threading.Lock()
         self.generation = -1
+        self.loaded_at: datetime.datetime | None = None
+        self.size = 0
         self.ids = np.zeros(0, dtype=np.int64)
         self.matrix = np.zeros((0, 0), dtype=np.float32)
         self.languages = np.zeros(0, dtype="U8")
         self.kinds = np.zeros(0, dtype="U32")
         self.audiences = np.zeros(0, dtype=np.int8)
+        self.hubness = np.zeros(0, dtype=np.float32)
         self.records: list[tuple[str, str]] = []
         self.position: dict[int, int] = {}
         self.means: dict[str, np.ndarray] = {}
-        self.hubness = np.zeros(0, dtype=np.float32)
+        self.reference = np.zeros((0, 0), dtype=np.float32)
 
     # -- keeping up with the database ----------------------------------------------------
 
@@ -61,52 +79,91 @@ class VectorIndex:
         if current == self.generation:
             return
         with self._lock:
-            if current != self.generation:
+            if current == self.generation:
+                return
+            if self.loaded_at is None or not self._patch():
                 self._load()
-                self.generation = current
+            self.generation = current
 
-    def _load(self) -> None:
-        model = get_embedder().name
-        rows = (
-            SearchDocument.objects.filter(vector__isnull=False, vector_model=model)
+    @staticmethod
+    def _rows():
+        return (
+            SearchDocument.objects.filter(vector__isnull=False, vector_model=get_embedder().name)
             .exclude(vector_hash="")
             .values_list("id", "kind", "object_id", "language", "audience", "vector")
-            .order_by("id")
         )
+
+    def _load(self) -> None:
+        started = timezone.now()
+        rows = self._rows().order_by("id")
+        count = rows.count()
+        capacity = count + max(64, int(count * HEADROOM))
         dim = get_embedder().dim
         # Filled in place: a list of 100,000 small arrays would double the peak memory.
-        matrix = np.empty((rows.count(), dim), dtype=np.float32)
-        ids, kinds, records, languages, audiences = [], [], [], [], []
-        for doc_id, kind, object_id, language, audience, vector in rows.iterator(chunk_size=2000):
-            if len(ids) == len(matrix):
+        self.matrix = np.zeros((capacity, dim), dtype=np.float32)
+        self.ids = np.full(capacity, -1, dtype=np.int64)
+        self.languages = np.zeros(capacity, dtype="U8")
+        self.kinds = np.zeros(capacity, dtype="U32")
+        self.audiences = np.full(capacity, TOMBSTONE, dtype=np.int8)
+        self.hubness = np.zeros(capacity, dtype=np.float32)
+        self.records, self.position, self.size = [], {}, 0
+        for row in rows.iterator(chunk_size=2000):
+            if self.size == count:
                 break  # written since the count: the next refresh takes it
-            matrix[len(ids)] = np.frombuffer(vector, dtype=np.float32)
-            ids.append(doc_id)
-            kinds.append(kind)
-            records.append((kind, object_id))
-            languages.append(language)
-            audiences.append(audience)
-        matrix = matrix[: len(ids)]
-        languages_array = np.array(languages, dtype="U8")
-        means = {}
-        for language in set(languages):
-            rows_of = languages_array == language
+            self._put(self.size, row, raw=True)
+        n = self.size
+        matrix, languages = self.matrix[:n], self.languages[:n]
+        self.means = {}
+        for language in set(languages.tolist()):
+            rows_of = languages == language
             # Shrunk towards zero for a language with few documents: the mean of three
             # documents is mostly those documents, and removing it would erase them.
-            n = int(rows_of.sum())
-            means[language] = matrix[rows_of].mean(axis=0) * (n / (n + SHRINK))
-            matrix[rows_of] -= means[language]
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        matrix /= np.maximum(norms, 1e-6)
-        self.hubness = hubness(matrix) * np.float32(HUB_WEIGHT)
-        self.ids = np.array(ids, dtype=np.int64)
-        self.matrix = np.ascontiguousarray(matrix, dtype=np.float32)
-        self.languages = languages_array
-        self.kinds = np.array(kinds, dtype="U32")
-        self.audiences = np.array(audiences, dtype=np.int8)
-        self.records = records
-        self.position = {doc_id: i for i, doc_id in enumerate(ids)}
-        self.means = means
+            count_of = int(rows_of.sum())
+            self.means[language] = matrix[rows_of].mean(axis=0) * (count_of / (count_of + SHRINK))
+            matrix[rows_of] -= self.means[language]
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-6)
+        self.reference = reference_sample(matrix)
+        self.hubness[:n] = hubness(matrix, self.reference) * np.float32(HUB_WEIGHT)
+        self.loaded_at = started
+
+    def _put(self, i: int, row, raw: bool = False) -> None:
+        doc_id, kind, object_id, language, audience, vector = row
+        vector = np.frombuffer(vector, dtype=np.float32)
+        if not raw:  # a patched row: centred and scored like the rest at the last load
+            vector = vector - self.means.get(language, 0)
+            vector = vector / max(float(np.linalg.norm(vector)), 1e-6)
+            self.hubness[i] = hubness(vector[None, :], self.reference)[0] * HUB_WEIGHT
+        self.matrix[i] = vector
+        self.ids[i] = doc_id
+        self.languages[i] = language
+        self.kinds[i] = kind
+        self.audiences[i] = audience
+        if i == len(self.records):
+            self.records.append((kind, object_id))
+            self.size += 1
+        else:
+            self.records[i] = (kind, object_id)
+        self.position[doc_id] = i
+
+    def _patch(self) -> bool:
+        """Apply the changes since the last load in place; False when a reload is better."""
+        started = timezone.now()
+        changed = list(self._rows().filter(updated_at__gte=self.loaded_at - CLOCK_SKEW))
+        live = set(SearchDocument.objects.filter(vector__isnull=False).values_list("id", flat=True))
+        gone = [doc_id for doc_id in self.position if doc_id not in live]
+        added = sum(1 for row in changed if row[0] not in self.position)
+        if len(changed) + len(gone) > max(200, PATCH_SHARE * self.size) or self.size + added > len(
+            self.ids
+        ):
+            return False
+        for doc_id in gone:
+            i = self.position.pop(doc_id)
+            self.audiences[i] = TOMBSTONE
+            self.ids[i] = -1
+        for row in changed:
+            self._put(self.position.get(row[0], self.size), row)
+        self.loaded_at = started
+        return True
 
     # -- searching -----------------------------------------------------------------------
 
@@ -120,13 +177,14 @@ class VectorIndex:
         return vector / max(float(np.linalg.norm(vector)), 1e-6)
 
     def mask(self, audience: int, kinds=None, languages=None, allowed_ids=None) -> np.ndarray:
-        keep = self.audiences <= audience
+        n = self.size
+        keep = self.audiences[:n] <= audience
         if kinds:
-            keep &= np.isin(self.kinds, list(kinds))
+            keep &= np.isin(self.kinds[:n], list(kinds))
         if languages:
-            keep &= np.isin(self.languages, list(languages))
+            keep &= np.isin(self.languages[:n], list(languages))
         if allowed_ids is not None:
-            keep &= np.isin(self.ids, np.fromiter(allowed_ids, dtype=np.int64))
+            keep &= np.isin(self.ids[:n], np.fromiter(allowed_ids, dtype=np.int64))
         return keep
 
     def search(
@@ -134,9 +192,10 @@ class VectorIndex:
     ) -> list[Hit]:
         """The `limit` best documents among `keep` that stand out for this vector (by at least
         `min_z` standard deviations; None takes the best whatever they are)."""
-        if not len(self.ids) or not keep.any():
+        n = self.size
+        if not n or not keep.any():
             return []
-        scores = self.matrix @ vector - self.hubness
+        scores = self.matrix[:n] @ vector - self.hubness[:n]
         mean, std = float(scores.mean()), float(scores.std()) or 1.0
         scores = np.where(keep, scores, -np.inf)
         population = int(keep.sum())
@@ -154,28 +213,28 @@ class VectorIndex:
         return None if i is None else self.matrix[i]
 
 
-def hubness(matrix: np.ndarray, chunk: int = 4096) -> np.ndarray:
-    """Each row's mean similarity to its HUB_K nearest rows among a fixed sample."""
+def reference_sample(matrix: np.ndarray) -> np.ndarray:
+    """A fixed sample of rows that each row's neighbourhood is measured against."""
     n = len(matrix)
-    out = np.zeros(n, dtype=np.float32)
-    if n <= HUB_K:
+    if n <= HUB_SAMPLE:
+        return matrix.copy()
+    return matrix[np.sort(np.random.default_rng(0).choice(n, size=HUB_SAMPLE, replace=False))]
+
+
+def hubness(rows: np.ndarray, reference: np.ndarray, chunk: int = 4096) -> np.ndarray:
+    """Each row's mean similarity to its HUB_K nearest reference rows, itself excepted."""
+    out = np.zeros(len(rows), dtype=np.float32)
+    k = min(HUB_K, len(reference) - 1)
+    if k < 1:
         return out
-    sample = (
-        np.random.default_rng(0).choice(n, size=HUB_SAMPLE, replace=False)
-        if n > HUB_SAMPLE
-        else np.arange(n)
-    )
-    column_of = np.full(n, -1)
-    column_of[sample] = np.arange(len(sample))
-    reference = matrix[sample].T
-    k = min(HUB_K, len(sample) - 1)
-    for start in range(0, n, chunk):
-        block = matrix[start : start + chunk] @ reference
-        rows = np.arange(start, start + len(block))
-        own = column_of[rows]
-        in_sample = own >= 0
-        block[np.nonzero(in_sample)[0], own[in_sample]] = -np.inf  # not its own neighbour
-        out[start : start + len(block)] = np.partition(block, -k, axis=1)[:, -k:].mean(axis=1)
+    for start in range(0, len(rows), chunk):
+        block = rows[start : start + chunk] @ reference.T
+        # A row's own copy in the sample is its nearest neighbour: the k+1 best less the best.
+        best = -np.partition(-block, k, axis=1)[:, : k + 1]
+        best.sort(axis=1)
+        own = best[:, -1] > 0.9999
+        nearest = np.where(own[:, None], best[:, :-1], best[:, 1:])
+        out[start : start + len(block)] = nearest.mean(axis=1)
     return out
 
 

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from civhub.core.testing import make_user
 from civhub.search import indexing, services, vectors
+from civhub.search.models import SearchDocument
 from civhub.search.services import Params
 from civhub.search.tests.factories import practice
 
@@ -243,3 +244,30 @@ def test_related_records_are_near_in_meaning_and_visible(corpus):
     assert APPRAISAL[0] not in found  # never itself
     assert "Draft: appraisal by artificial intelligence" not in found
     assert found  # the rest of the corpus, nearest first
+
+
+def test_the_vector_index_follows_changes_in_place_and_by_reloading(big_corpus):
+    index = vectors.get_index()
+    loaded_at = index.loaded_at
+    with_vectors = index.size
+    record = big_corpus["appraisal"]
+    record.title_en = "Telework rules for public employees"
+    record.save()
+    indexing.embed_documents()
+    gone = big_corpus["ethics"]
+    gone_docs = list(SearchDocument.objects.filter(kind="practice", object_id=str(gone.pk)))
+    gone.delete()
+
+    index = vectors.get_index()
+    assert index.loaded_at > loaded_at and index.size == with_vectors  # patched, not reloaded
+    for doc in gone_docs:
+        assert doc.pk not in index.position
+    found = run("teleworking rules", mode="semantic")
+    assert titles(found)[0] == "Telework rules for public employees"
+    assert ETHICS_KK[0] not in titles(run("code of ethics for public officials", mode="semantic"))
+
+    # A full reload (as after many changes) recomputes the means; the answer stays.
+    index.loaded_at = None
+    indexing.bump_generation()
+    found = run("mentoring programme for newly hired civil servants", mode="semantic")
+    assert titles(found)[0] == TESTING_RU[0]
