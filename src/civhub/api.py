@@ -16,6 +16,7 @@ from civhub.accounts.api import router as accounts_router
 from civhub.core.api import in_requested_language, install_error_handlers
 from civhub.directory.api import router as directory_router
 from civhub.knowledge.api import router as knowledge_router
+from civhub.search.api import router as search_router
 
 DESCRIPTION = """\
 The open data of the Regional Hub of Civil Service: countries and their membership,
@@ -54,6 +55,7 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", directory_router)
 api.add_router("", knowledge_router)
+api.add_router("", search_router)
 
 
 class IndexOut(Schema):

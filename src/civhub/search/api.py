@@ -8,7 +8,7 @@ on the site, which scripts would drown.
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from civhub.accounts.api import PUBLIC
 from civhub.core.api import DEFAULT_LIMIT, LANGUAGE_CODES, Message
@@ -113,9 +113,10 @@ def search(request, params: Query[SearchQuery]):
     why; a filter naming nothing known, or a `limit` over 100, is a 400.
     """
     if not 1 <= params.limit <= services.MAX_LIMIT:
-        return 400, {"detail": _("limit: from 1 to %(max)s results.") % {"max": services.MAX_LIMIT}}
+        message = _("limit: from 1 to %(max)s results.") % {"max": services.MAX_LIMIT}
+        return Status(400, {"detail": message})
     try:
         results = services.search(params_of(params), request.user)
     except services.InvalidFilter as exc:
-        return 400, {"detail": str(exc)}
+        return Status(400, {"detail": str(exc)})
     return results.as_json()

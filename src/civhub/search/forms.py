@@ -43,8 +43,16 @@ class MultipleValues(forms.Field):
         return [text for v in value if (text := str(v).strip())]
 
 
+class QueryField(forms.CharField):
+    """The words to search for. A NUL character is a blank here, not an error: the query is
+    still searched (and PostgreSQL could not store it in the query log)."""
+
+    def to_python(self, value):
+        return super().to_python(value.replace("\x00", " ") if isinstance(value, str) else value)
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(
+    q = QueryField(
         label=_("Search for"),
         required=False,
         widget=forms.SearchInput(attrs={"id": "search-q", "autocomplete": "off"}),

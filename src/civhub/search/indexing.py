@@ -158,8 +158,14 @@ def reindex(kinds: Iterable[str] | None = None, progress: Callable | None = None
             report.indexed += 1
             if progress:
                 progress(search_type, report.indexed)
-        orphans = SearchDocument.objects.filter(kind=search_type.kind).exclude(object_id__in=seen)
-        report.removed, _ = orphans.delete()
+        # Compared in Python and deleted in slices: `NOT IN (100,000 ids)` would pass SQLite's
+        # limit on query parameters.
+        indexed = SearchDocument.objects.filter(kind=search_type.kind)
+        orphans = sorted(set(indexed.values_list("object_id", flat=True)) - seen)
+        for start in range(0, len(orphans), 500):
+            # delete() counts the documents' links too: count the documents.
+            _total, deleted = indexed.filter(object_id__in=orphans[start : start + 500]).delete()
+            report.removed += deleted.get(SearchDocument._meta.label, 0)
         reports.append(report)
     bump_generation()
     return reports

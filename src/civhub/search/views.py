@@ -87,7 +87,7 @@ def search(request):
     labels = {name: {v.value: str(v.label) for v in values} for name, values in facets.items()}
     context = {
         "form": form,
-        "query": request.GET.get("q", "").strip(),
+        "query": form.cleaned_data.get("q", ""),
         "results": results,
         "error": error,
         "page_obj": page_obj,

@@ -38,6 +38,7 @@ ENDPOINTS = {
     "/api/v1/laws/{slug}": {"get"},
     "/api/v1/transfers": {"get"},
     "/api/v1/transfers.csv": {"get"},
+    "/api/v1/search": {"get"},
 }
 # Each list and the filter class of its page: the API takes exactly the page's parameters.
 LISTS = {
