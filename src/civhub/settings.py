@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "civhub.knowledge",
     "civhub.insights",
     "civhub.search",
+    "civhub.awards",
     "huey.contrib.djhuey",
 ]
 

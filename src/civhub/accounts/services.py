@@ -17,7 +17,7 @@ from civhub.core.services import audit
 
 EDITORS_GROUP = "Secretariat editors"
 # Editors work in the Django admin on these apps' records.
-EDITOR_APPS = ("directory", "knowledge", "insights")
+EDITOR_APPS = ("directory", "knowledge", "insights", "awards")
 
 
 def editors_group() -> Group:

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from civhub.accounts import demo as accounts_demo
+from civhub.awards import demo as awards_demo
 from civhub.directory import demo as directory_demo
 from civhub.insights import demo as insights_demo
 from civhub.knowledge import demo_legal, demo_practices, demo_profiles
@@ -14,6 +15,7 @@ LOADERS = [
     ("laws and knowledge transfers", demo_legal.load),
     ("country profiles", demo_profiles.load),
     ("good practices", demo_practices.load),
+    ("innovative solutions scheme", awards_demo.load),
 ]
 
 

@@ -1,0 +1,274 @@
+"""A call for innovative solutions: its themes, who may apply, its timeline, its criteria and
+its prizes."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civhub.awards.choices import ApplicantKind, CallState, PrizeKind, TieBreak
+from civhub.core.models import DemoMarkedModel, TimeStampedModel
+
+
+def validate_applicant_kinds(value) -> None:
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Say who may apply."))
+    unknown = [kind for kind in value if kind not in ApplicantKind.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown kinds of applicant: %(kinds)s.") % {"kinds": ", ".join(map(str, unknown))}
+        )
+
+
+class CallQuerySet(models.QuerySet):
+    def announced(self):
+        return self.filter(state=CallState.ANNOUNCED)
+
+    def visible_to(self, user):
+        if user.is_authenticated and user.is_editor:
+            return self
+        return self.announced()
+
+
+class Call(DemoMarkedModel, TimeStampedModel):
+    """One round of the scheme, e.g. the 2018 call on digital government."""
+
+    slug = models.SlugField(_("slug"), unique=True, max_length=80)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=CallState.choices, default=CallState.DRAFT
+    )
+    eligible_kinds = models.JSONField(
+        _("who may apply"),
+        default=list,
+        validators=[validate_applicant_kinds],
+        help_text=_("The kinds of applicant the call accepts, from any country."),
+    )
+    min_months_in_operation = models.PositiveSmallIntegerField(
+        _("minimum time in operation (months)"),
+        default=12,
+        help_text=_("How long a solution must have run, by the day the call closes."),
+    )
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(
+        _("closes"), help_text=_("Nothing is accepted from this moment on (server time).")
+    )
+    screening_ends_at = models.DateTimeField(_("screening ends"))
+    scoring_ends_at = models.DateTimeField(_("scoring ends"))
+    decision_at = models.DateTimeField(_("decision"))
+    results_published_on = models.DateField(
+        _("results published on"),
+        null=True,
+        blank=True,
+        help_text=_("From this day on applicants see their results and the winners are public."),
+    )
+    evaluators_per_submission = models.PositiveSmallIntegerField(
+        _("evaluators per submission"), default=3, validators=[MinValueValidator(3)]
+    )
+    blind_identity = models.BooleanField(
+        _("evaluators do not see who applied"),
+        default=True,
+        help_text=_("Hide the applicant and the organization from the evaluators."),
+    )
+    tie_break = models.CharField(
+        _("tie-break rule"), max_length=20, choices=TieBreak.choices, default=TieBreak.EARLIER
+    )
+    tie_break_criterion = models.ForeignKey(
+        "awards.Criterion",
+        verbose_name=_("tie-break criterion"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    disagreement_threshold = models.DecimalField(
+        _("disagreement threshold"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("25.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_(
+            "When the evaluators' weighted totals of a submission lie further apart than this "
+            "(in percentage points of the scale), the panel discusses it."
+        ),
+    )
+    applications_reported = models.PositiveIntegerField(
+        _("applications received (as reported)"), null=True, blank=True
+    )
+    countries_reported = models.PositiveSmallIntegerField(
+        _("countries applying (as reported)"), null=True, blank=True
+    )
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-year", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__lt=F("closes_at"))
+                & Q(closes_at__lte=F("screening_ends_at"))
+                & Q(screening_ends_at__lte=F("scoring_ends_at"))
+                & Q(scoring_ends_at__lte=F("decision_at")),
+                name="call_timeline_ordered",
+                violation_error_message=_(
+                    "The timeline must run in order: opens, closes, screening ends, scoring "
+                    "ends, decision."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(evaluators_per_submission__gte=3),
+                name="call_at_least_three_evaluators",
+                violation_error_message=_("Each submission needs at least three evaluators."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.title}"
+
+    def clean(self):
+        super().clean()
+        order = ["opens_at", "closes_at", "screening_ends_at", "scoring_ends_at", "decision_at"]
+        for earlier, later in zip(order, order[1:], strict=False):
+            a, b = getattr(self, earlier), getattr(self, later)
+            if a and b and (b < a or (earlier == "opens_at" and b == a)):
+                raise ValidationError(
+                    {
+                        later: _(
+                            "The timeline must run in order: opens, closes, screening ends, "
+                            "scoring ends, decision."
+                        )
+                    }
+                )
+        if self.tie_break == TieBreak.CRITERION and not self.tie_break_criterion_id:
+            raise ValidationError({"tie_break_criterion": _("Name the tie-break criterion.")})
+        if self.tie_break_criterion_id and self.tie_break_criterion.call_id != self.pk:
+            raise ValidationError(
+                {"tie_break_criterion": _("The criterion must belong to this call.")}
+            )
+
+    def is_open(self, now=None) -> bool:
+        """Open for submissions: announced, and from `opens_at` up to, not including,
+        `closes_at`."""
+        now = now or timezone.now()
+        return self.state == CallState.ANNOUNCED and self.opens_at <= now < self.closes_at
+
+    def results_out(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.results_published_on is not None and self.results_published_on <= today
+
+    def can_view(self, user) -> bool:
+        return Call.objects.visible_to(user).filter(pk=self.pk).exists()
+
+    def can_edit(self, user) -> bool:
+        return user.is_authenticated and user.is_editor
+
+
+class Category(models.Model):
+    """A theme of a call, e.g. "merit-based selection and promotion"."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="categories"
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["call", "order", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "slug"], name="unique_category_per_call")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Criterion(models.Model):
+    """What the evaluators score, with its weight and its scale."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Relative weight; the weights need not add up to anything."),
+    )
+    scale_min = models.SmallIntegerField(_("lowest score"), default=0)
+    scale_max = models.SmallIntegerField(_("highest score"), default=10)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["call", "order", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "slug"], name="unique_criterion_per_call"),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="criterion_weight_positive",
+                violation_error_message=_("A criterion's weight must be above zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(scale_max__gt=F("scale_min")),
+                name="criterion_scale_ordered",
+                violation_error_message=_("The highest score must be above the lowest."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        super().clean()
+        low, high = self.scale_min, self.scale_max
+        if low is not None and high is not None and high <= low:
+            raise ValidationError({"scale_max": _("The highest score must be above the lowest.")})
+
+
+class Prize(models.Model):
+    """What a call awards: prizes by rank, and honourable mentions."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="prizes"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=PrizeKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    count = models.PositiveSmallIntegerField(
+        _("how many"), default=1, validators=[MinValueValidator(1)]
+    )
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("prize")
+        verbose_name_plural = _("prizes")
+        ordering = ["call", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=1),
+                name="prize_count_positive",
+                violation_error_message=_("A prize is given at least once."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

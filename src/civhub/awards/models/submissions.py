@@ -1,0 +1,259 @@
+"""A submission to a call, and the notes that go with its stages (reasons, questions, answers)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civhub.awards.choices import (
+    ACTIVE_ASSIGNMENT,
+    OUTCOME_STATES,
+    PUBLIC_STATES,
+    SUBMISSION_TRANSITIONS,
+    Actor,
+    ApplicantKind,
+    AssignmentStatus,
+    NoteKind,
+    SubmissionState,
+    Transition,
+)
+from civhub.core.models import DemoMarkedModel, TimeStampedModel
+from civhub.knowledge.choices import ContentLanguage
+
+S = SubmissionState
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def public(self, today=None):
+        """Published winners of calls whose results are out."""
+        today = today or timezone.localdate()
+        return self.filter(
+            state__in=PUBLIC_STATES,
+            call__results_published_on__isnull=False,
+            call__results_published_on__lte=today,
+        )
+
+    def visible_to(self, user):
+        """Who sees a submission: everyone its public page; the applicant its own; an
+        evaluator the ones assigned to it (not those it declined or declared a conflict on);
+        steering committee members every submitted one; editors all."""
+        public = Q(pk__in=self.public().values("pk"))
+        if not user.is_authenticated:
+            return self.filter(public)
+        if user.is_editor:
+            return self
+        mine = Q(applicant=user)
+        assigned = Q(assignments__evaluator=user, assignments__status__in=ACTIVE_ASSIGNMENT) & ~Q(
+            state__in=[S.DRAFT, S.WITHDRAWN]
+        )
+        rules = public | mine | assigned
+        if user.has_role("steering"):
+            rules |= ~Q(state__in=[S.DRAFT, S.WITHDRAWN])
+        return self.filter(rules).distinct()
+
+    def in_call(self, call):
+        return self.filter(call=call)
+
+
+class Submission(DemoMarkedModel, TimeStampedModel):
+    """An innovative solution put forward for a call, by its applicant."""
+
+    call = models.ForeignKey(
+        "awards.Call", verbose_name=_("call"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    category = models.ForeignKey(
+        "awards.Category",
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="award_submissions",
+    )
+    applicant_kind = models.CharField(
+        _("kind of applicant"), max_length=20, choices=ApplicantKind.choices, blank=True
+    )
+    organization = models.ForeignKey(
+        "directory.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="award_submissions",
+    )
+    organization_name = models.CharField(
+        _("organization, as written"),
+        max_length=300,
+        blank=True,
+        help_text=_("The applying organization's name, when it is not in the directory."),
+    )
+    country = models.ForeignKey(
+        "directory.Country",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="award_submissions",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    problem = models.TextField(_("the problem"), blank=True)
+    solution = models.TextField(_("the solution"), blank=True)
+    running_since = models.DateField(_("in operation since"), null=True, blank=True)
+    results = models.TextField(_("results"), blank=True)
+    evidence = models.TextField(
+        _("evidence of the results"),
+        blank=True,
+        help_text=_("Figures, evaluations, sources; files can be attached as evidence."),
+    )
+    novelty = models.TextField(_("what is new"), blank=True)
+    replication = models.TextField(_("how another country could replicate it"), blank=True)
+    costs = models.TextField(_("costs and resources"), blank=True)
+    partners = models.TextField(_("partners"), blank=True)
+    sdg_targets = models.ManyToManyField(
+        "directory.SdgTarget",
+        verbose_name=_("SDG targets"),
+        blank=True,
+        related_name="award_submissions",
+    )
+    topics = models.ManyToManyField(
+        "directory.Topic", verbose_name=_("topics"), blank=True, related_name="award_submissions"
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=ContentLanguage.choices, default=ContentLanguage.EN
+    )
+    declares_accurate = models.BooleanField(
+        _("I declare that the information given is accurate"), default=False
+    )
+    agrees_to_publication = models.BooleanField(
+        _("I agree that a winning submission is published, with a case study"), default=False
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=SubmissionState.choices, default=S.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    practice = models.OneToOneField(
+        "knowledge.Practice",
+        verbose_name=_("good practice"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="award_submission",
+        help_text=_("The knowledge-base record the winning submission became."),
+    )
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["call", "submitted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=[S.DRAFT, S.WITHDRAWN]) | Q(submitted_at__isnull=False),
+                name="submission_submitted_has_time",
+                violation_error_message=_("A submitted submission has a submission time."),
+            ),
+        ]
+        indexes = [models.Index(fields=["call", "state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    # Permission questions, used by pages and the API alike.
+    def can_view(self, user) -> bool:
+        return Submission.objects.visible_to(user).filter(pk=self.pk).exists()
+
+    def can_edit(self, user) -> bool:
+        """The applicant edits its draft (and adds files while answering a question); editors
+        add the case study and replication guide."""
+        if not user.is_authenticated:
+            return False
+        if user.is_editor:
+            return True
+        return self.applicant_id == user.pk and self.state in (S.DRAFT, S.INFO_REQUESTED)
+
+    def can_transition(self, user, name: str) -> bool:
+        step = SUBMISSION_TRANSITIONS.get(name)
+        if step is None or not user.is_authenticated or self.state not in step.sources:
+            return False
+        if step.actor == Actor.APPLICANT:
+            return self.applicant_id == user.pk
+        if step.actor == Actor.STEERING:
+            return user.is_editor or user.has_role("steering")
+        return user.is_editor
+
+    def allowed_transitions(self, user) -> list[Transition]:
+        return [t for t in SUBMISSION_TRANSITIONS.values() if self.can_transition(user, t.name)]
+
+    def can_score(self, user) -> bool:
+        return (
+            user.is_authenticated
+            and self.state == S.SCORING
+            and self.assignments.filter(evaluator=user, status=AssignmentStatus.ASSIGNED).exists()
+        )
+
+    def identity_visible_to(self, user) -> bool:
+        """Evaluators of a blind call do not see who applied; everyone else who may see the
+        submission does."""
+        if not user.is_authenticated:
+            return self.state in PUBLIC_STATES
+        if user.is_editor or self.applicant_id == user.pk or user.has_role("steering"):
+            return True
+        if self.call.blind_identity and self.assignments.filter(evaluator=user).exists():
+            return False
+        return self.can_view(user)
+
+    def state_shown_to(self, user) -> str:
+        """The state the user is told: the applicant learns an outcome only when the call's
+        results are published, until then the submission is "awaiting the decision"."""
+        if (
+            self.state in (*OUTCOME_STATES, *PUBLIC_STATES)
+            and not self.call.results_out()
+            and not (user.is_authenticated and (user.is_editor or user.has_role("steering")))
+        ):
+            return S.DECISION
+        return self.state
+
+    def notes_for(self, user):
+        """The notes the user may read: the applicant those addressed to it."""
+        if user.is_authenticated and (user.is_editor or user.has_role("steering")):
+            return self.notes.all()
+        if user.is_authenticated and self.applicant_id == user.pk:
+            return self.notes.filter(visible_to_applicant=True)
+        return self.notes.none()
+
+
+class StageNote(models.Model):
+    """A reason, a question to the applicant, its answer, or the minutes of a decision."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="notes"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NoteKind.choices)
+    transition = models.CharField(_("step"), max_length=40, blank=True)
+    text = models.TextField(_("text"))
+    visible_to_applicant = models.BooleanField(_("shown to the applicant"), default=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stage note")
+        verbose_name_plural = _("stage notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"

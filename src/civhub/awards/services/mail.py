@@ -1,0 +1,75 @@
+"""The scheme's e-mails: queued after the commit, sent by background work (awards.tasks), in
+the recipient's language, from the plain-text templates in templates/awards/email/."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+INTERFACE_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+def language_of(user, preferred: str | None = None) -> str:
+    """The recipient's language: the one given (an applicant's submission language), else
+    the first interface language of the user's directory record, else the site's default."""
+    if preferred in INTERFACE_LANGUAGES:
+        return preferred
+    person = getattr(user, "person", None) if user else None
+    for code in getattr(person, "languages", None) or []:
+        if code in INTERFACE_LANGUAGES:
+            return code
+    return settings.LANGUAGE_CODE
+
+
+def notify(user, template: str, *, language: str | None = None, **context) -> None:
+    """Queue one e-mail to `user`, after the current transaction commits. `context` holds
+    plain values only (ids, strings): the task reads the records again when it runs."""
+    if user is None or not user.email:
+        return
+    user_id = user.pk
+
+    def queue():
+        from civhub.awards.tasks import send_award_mail
+
+        send_award_mail(user_id, template, language, context)
+
+    transaction.on_commit(queue)
+
+
+def render_and_send(user_id: int, template: str, language: str | None, context: dict) -> bool:
+    """Render templates/awards/email/<template>.txt (first line: the subject) and send it."""
+    from civhub.accounts.models import User
+    from civhub.awards.models import Call, Submission
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return False
+    context = dict(context)
+    if context.get("submission_id"):
+        context["submission"] = (
+            Submission.objects.select_related("call").filter(pk=context["submission_id"]).first()
+        )
+    if context.get("call_id"):
+        context["call"] = Call.objects.filter(pk=context["call_id"]).first()
+    context["user"] = user
+    context["site_name"] = "civhub"
+    with translation.override(language_of(user, language)):
+        if context.get("state"):
+            from civhub.awards.choices import SubmissionState
+
+            context["state"] = str(SubmissionState(context["state"]).label)
+        text = render_to_string(f"awards/email/{template}.txt", context).strip()
+    subject, _sep, body = text.partition("\n")
+    send_mail(subject.strip(), body.strip() + "\n", None, [user.email], fail_silently=False)
+    return True
+
+
+def notify_editors(template: str, **context) -> None:
+    """Queue an e-mail to every secretariat editor."""
+    from civhub.accounts.models import User
+
+    for user in User.objects.filter(
+        is_active=True, role_assignments__role__in=["editor", "admin"]
+    ).distinct():
+        notify(user, template, **context)

@@ -1,0 +1,370 @@
+"""Drafts, the completeness check, and the submission workflow (SUBMISSION_TRANSITIONS).
+
+`transition(actor, submission, name, message)` is the one function that moves a submission
+from one state to another. It locks the row, checks the step and the actor, runs the step's
+own checks (`GUARDS`: the deadline and completeness for "submit", enough evaluators for
+"start_scoring", …), makes the change and its side effects (`EFFECTS`: the submission time,
+the decision with its minutes), keeps a note the applicant may read, writes the audit entry
+and e-mails the applicant after the commit. The named functions below (`submit`, `answer`,
+`screen`, …) are that function with the step filled in.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civhub.awards.choices import (
+    ACTIVE_ASSIGNMENT,
+    SUBMISSION_TRANSITIONS,
+    AssignmentStatus,
+    CallState,
+    NoteKind,
+    SubmissionState,
+)
+from civhub.awards.models import Call, Decision, StageNote, Submission
+from civhub.awards.services.mail import notify
+from civhub.core.services import audit
+
+S = SubmissionState
+#: what the applicant may change in a draft (the rest is the workflow's)
+DRAFT_FIELDS = [
+    "category",
+    "applicant_kind",
+    "organization",
+    "organization_name",
+    "country",
+    "title",
+    "summary",
+    "problem",
+    "solution",
+    "running_since",
+    "results",
+    "evidence",
+    "novelty",
+    "replication",
+    "costs",
+    "partners",
+    "language",
+    "declares_accurate",
+    "agrees_to_publication",
+]
+REQUIRED_TEXT = [
+    "title",
+    "summary",
+    "problem",
+    "solution",
+    "results",
+    "evidence",
+    "novelty",
+    "replication",
+    "costs",
+]
+NOTE_KINDS = {
+    "request_information": NoteKind.REQUEST,
+    "answer": NoteKind.ANSWER,
+    "mark_ineligible": NoteKind.REASON,
+    "award": NoteKind.MINUTES,
+    "honourable_mention": NoteKind.MINUTES,
+    "not_select": NoteKind.MINUTES,
+}
+
+
+def _label(field: str) -> str:
+    return str(Submission._meta.get_field(field).verbose_name)
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from `start` to `end` (a month counts once its day is reached)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def can_apply(user, call: Call, now=None) -> bool:
+    return bool(user.is_authenticated and user.is_member and call.is_open(now))
+
+
+def completeness(submission: Submission) -> list[str]:
+    """What is missing before the submission can be submitted, by field label (empty when
+    nothing is)."""
+    missing = [_label(f) for f in REQUIRED_TEXT if not (getattr(submission, f) or "").strip()]
+    for field in ("category", "country", "running_since"):
+        if getattr(submission, f"{field}_id" if field != "running_since" else field) is None:
+            missing.append(_label(field))
+    if not submission.applicant_kind:
+        missing.append(_label("applicant_kind"))
+    if not submission.organization_id and not submission.organization_name.strip():
+        missing.append(_label("organization"))
+    if submission.pk is None or not submission.topics.exists():
+        missing.append(_label("topics"))
+    for declaration in ("declares_accurate", "agrees_to_publication"):
+        if not getattr(submission, declaration):
+            missing.append(_label(declaration))
+    return missing
+
+
+def _check_fits_call(submission: Submission) -> None:
+    """The draft's choices must belong to its call (checked on every save)."""
+    call = submission.call
+    errors = {}
+    if submission.category_id and submission.category.call_id != call.pk:
+        errors["category"] = _("Choose one of this call's categories.")
+    if submission.applicant_kind and submission.applicant_kind not in call.eligible_kinds:
+        errors["applicant_kind"] = _("This call does not accept this kind of applicant.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_draft(actor, submission: Submission, *, topics=None, sdg_targets=None, now=None):
+    """Create or update a draft: any member, while the call is open; saved as often as the
+    applicant likes, and finished later."""
+    now = now or timezone.now()
+    creating = submission.pk is None
+    if creating:
+        if not can_apply(actor, submission.call, now):
+            if not submission.call.is_open(now):
+                raise ValidationError({"call": _("This call is not open for submissions.")})
+            raise PermissionDenied(_("Only members can apply."))
+        submission.applicant = actor
+        submission.state = S.DRAFT
+    else:
+        stored = Submission.objects.select_for_update().get(pk=submission.pk)
+        if stored.applicant_id != actor.pk or stored.state != S.DRAFT:
+            raise PermissionDenied(_("Only the applicant may change its draft."))
+        if not stored.call.is_open(now):
+            raise ValidationError({"call": _("The call is closed: the draft can't be changed.")})
+        submission.state, submission.submitted_at = stored.state, stored.submitted_at
+        submission.applicant_id, submission.call_id = stored.applicant_id, stored.call_id
+    _check_fits_call(submission)
+    submission.full_clean()
+    submission.save()
+    if topics is not None:
+        submission.topics.set(topics)
+    if sdg_targets is not None:
+        submission.sdg_targets.set(sdg_targets)
+    audit(
+        actor,
+        "submission.created" if creating else "submission.updated",
+        submission,
+        summary=submission.title,
+    )
+    return submission
+
+
+# The checks of each step, beyond who and from where.
+def _guard_submit(submission: Submission, now, data) -> None:
+    call = submission.call
+    if call.state != CallState.ANNOUNCED or now < call.opens_at:
+        raise ValidationError({"state": _("The call is not open yet.")})
+    if now >= call.closes_at:
+        raise ValidationError(
+            {
+                "state": _("The call closed on %(deadline)s: nothing is accepted after it.")
+                % {"deadline": timezone.localtime(call.closes_at).strftime("%Y-%m-%d %H:%M %Z")}
+            }
+        )
+    missing = completeness(submission)
+    if missing:
+        raise ValidationError(
+            {"state": _("Fill in before submitting: %(fields)s.") % {"fields": ", ".join(missing)}}
+        )
+    _check_fits_call(submission)
+    needed = call.min_months_in_operation
+    if needed and months_between(submission.running_since, call.closes_at.date()) < needed:
+        raise ValidationError(
+            {
+                "running_since": _(
+                    "The call asks for a solution in operation for at least %(months)s months "
+                    "when it closes."
+                )
+                % {"months": needed}
+            }
+        )
+
+
+def _guard_start_scoring(submission: Submission, now, data) -> None:
+    active = submission.assignments.filter(status__in=ACTIVE_ASSIGNMENT).count()
+    if active < submission.call.evaluators_per_submission:
+        raise ValidationError(
+            {
+                "state": _("The submission has %(count)s evaluators; the call asks for %(need)s.")
+                % {"count": active, "need": submission.call.evaluators_per_submission}
+            }
+        )
+
+
+def _guard_close_scoring(submission: Submission, now, data) -> None:
+    if not submission.assignments.filter(status=AssignmentStatus.COMPLETED).exists():
+        raise ValidationError({"state": _("No evaluator has submitted scores yet.")})
+
+
+def _guard_publish(submission: Submission, now, data) -> None:
+    if submission.call.results_published_on is None:
+        raise ValidationError({"state": _("Set the date the call's results are published.")})
+
+
+def _guard_decision(submission: Submission, now, data) -> None:
+    prize = data.get("prize")
+    if prize is not None and prize.call_id != submission.call_id:
+        raise ValidationError({"prize": _("Choose one of this call's prizes.")})
+
+
+GUARDS = {
+    "submit": _guard_submit,
+    "start_scoring": _guard_start_scoring,
+    "close_scoring": _guard_close_scoring,
+    "publish": _guard_publish,
+    "award": _guard_decision,
+    "honourable_mention": _guard_decision,
+    "not_select": _guard_decision,
+}
+
+
+def _effect_submit(actor, submission, message, now, data) -> list[str]:
+    submission.submitted_at = now
+    return ["submitted_at"]
+
+
+def _effect_decision(actor, submission, message, now, data) -> list[str]:
+    Decision.objects.create(
+        submission=submission,
+        outcome=submission.state,
+        prize=data.get("prize") if submission.state != S.NOT_SELECTED else None,
+        minutes=message,
+        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    return []
+
+
+def _effect_withdraw(actor, submission, message, now, data) -> list[str]:
+    """Evaluators already asked are released: the assignment no longer counts."""
+    submission.assignments.filter(status=AssignmentStatus.ASSIGNED).update(
+        status=AssignmentStatus.REMOVED, status_reason=_("The applicant withdrew.")
+    )
+    return []
+
+
+EFFECTS = {
+    "submit": _effect_submit,
+    "withdraw": _effect_withdraw,
+    "award": _effect_decision,
+    "honourable_mention": _effect_decision,
+    "not_select": _effect_decision,
+}
+
+
+@transaction.atomic
+def transition(
+    actor,
+    submission: Submission,
+    name: str,
+    message: str = "",
+    *,
+    now=None,
+    system: bool = False,
+    **data,
+) -> Submission:
+    """Move a submission along its workflow (see SUBMISSION_TRANSITIONS). `system=True` is for
+    moves the services make themselves (the end of scoring), on behalf of `actor`."""
+    submission = Submission.objects.select_for_update().select_related("call").get(pk=submission.pk)
+    now = now or timezone.now()  # read after the lock: a wait for it is not time granted
+    step = SUBMISSION_TRANSITIONS.get(name)
+    if step is None:
+        raise ValidationError(_("Unknown action."))
+    if system:
+        if submission.state not in step.sources:
+            raise ValidationError({"state": _("This step can't be taken now.")})
+    elif not submission.can_transition(actor, name):
+        raise PermissionDenied(_("You may not do this now."))
+    message = (message or "").strip()
+    if step.needs_message and not message:
+        raise ValidationError({"message": _("Write the reason, the question or the minutes.")})
+    guard = GUARDS.get(name)
+    if guard:
+        guard(submission, now, data)
+    previous = submission.state
+    submission.state = step.target
+    fields = ["state", "updated_at"]
+    effect = EFFECTS.get(name)
+    if effect:
+        fields += effect(actor, submission, message, now, data)
+    submission.save(update_fields=fields)
+    if message:
+        StageNote.objects.create(
+            submission=submission,
+            kind=NOTE_KINDS.get(name, NoteKind.NOTE),
+            transition=name,
+            text=message,
+            visible_to_applicant=step.message_for_applicant,
+            author=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+    audit(
+        actor,
+        f"submission.{name}",
+        submission,
+        summary=submission.title,
+        previous=previous,
+        state=submission.state,
+        system=system,
+    )
+    applicant = submission.applicant
+    if name == "submit":
+        notify(applicant, "received", language=submission.language, submission_id=submission.pk)
+    elif name == "answer":
+        from civhub.awards.services.mail import notify_editors
+
+        notify_editors("answer", submission_id=submission.pk, message=message)
+    elif step.notifies_applicant and actor != applicant:
+        notify(
+            applicant,
+            "status",
+            language=submission.language,
+            submission_id=submission.pk,
+            state=submission.state,
+            message=message if step.message_for_applicant else "",
+        )
+    return submission
+
+
+def submit(actor, submission: Submission, *, now=None) -> Submission:
+    """Submit a complete draft before the call closes (server time; refused from closes_at)."""
+    return transition(actor, submission, "submit", now=now)
+
+
+def withdraw(actor, submission: Submission, reason: str = "") -> Submission:
+    return transition(actor, submission, "withdraw", reason)
+
+
+def start_screening(actor, submission: Submission) -> Submission:
+    return transition(actor, submission, "start_screening")
+
+
+def request_information(actor, submission: Submission, question: str) -> Submission:
+    return transition(actor, submission, "request_information", question)
+
+
+def answer(actor, submission: Submission, text: str) -> Submission:
+    return transition(actor, submission, "answer", text)
+
+
+def mark_eligible(actor, submission: Submission) -> Submission:
+    return transition(actor, submission, "mark_eligible")
+
+
+def mark_ineligible(actor, submission: Submission, reason: str) -> Submission:
+    return transition(actor, submission, "mark_ineligible", reason)
+
+
+def close_scoring(actor, submission: Submission) -> Submission:
+    return transition(actor, submission, "close_scoring")
+
+
+def forward(actor, submission: Submission) -> Submission:
+    return transition(actor, submission, "forward")
+
+
+def start_follow_up(actor, submission: Submission) -> Submission:
+    return transition(actor, submission, "follow_up")

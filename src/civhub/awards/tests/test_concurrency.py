@@ -1,0 +1,129 @@
+"""Two evaluators scoring at once, and a submission racing the deadline, on PostgreSQL (real
+row locks between separate connections). SQLite takes one writer at a time, so the race
+doesn't exist there: the tests are skipped on it."""
+
+import datetime
+import threading
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from civhub.awards.choices import SubmissionState
+from civhub.awards.models import Assignment, Submission
+from civhub.awards.services import scoring
+from civhub.awards.services import submissions as services
+from civhub.awards.tests.conftest import (
+    assign,
+    full_scores,
+    make_call,
+    make_evaluators,
+    make_submission,
+)
+from civhub.core.models import AuditEntry
+from civhub.core.testing import make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between connections are tested on PostgreSQL")
+
+
+def run_in_threads(*functions):
+    """Run each function in its own thread (and database connection), started together."""
+    barrier = threading.Barrier(len(functions))
+    outcomes = [None] * len(functions)
+
+    def runner(i, function):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            outcomes[i] = ("ok", function())
+        except Exception as exc:  # the test inspects it
+            outcomes[i] = ("error", exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return outcomes
+
+
+def test_two_evaluators_finishing_at_once_move_the_submission_once():
+    call = make_call()
+    applicant = make_user("a@test.example", "member")
+    for round_ in range(3):  # a few rounds, to give the race its chances
+        submission = make_submission(call, applicant, SubmissionState.SCORING, title=f"r{round_}")
+        evaluators = make_evaluators(3, prefix=f"r{round_}-")
+        first, second, third = assign(submission, evaluators)
+        scoring.record_scores(evaluators[0], first, full_scores(call, 6))
+        outcomes = run_in_threads(
+            lambda e=evaluators[1], a=second: scoring.record_scores(e, a, full_scores(call, 7)),
+            lambda e=evaluators[2], a=third: scoring.record_scores(e, a, full_scores(call, 8)),
+        )
+        assert [o[0] for o in outcomes] == ["ok", "ok"], outcomes
+        submission.refresh_from_db()
+        assert submission.state == SubmissionState.CONSOLIDATION
+        assert (
+            AuditEntry.objects.filter(
+                action="submission.close_scoring", object_id=str(submission.pk)
+            ).count()
+            == 1
+        )
+        assert Assignment.objects.filter(submission=submission, status="completed").count() == 3
+
+
+def test_the_same_draft_submitted_twice_at_once_is_submitted_once():
+    call = make_call()
+    applicant = make_user("a@test.example", "member")
+    draft = make_submission(call, applicant)
+    outcomes = run_in_threads(
+        lambda: services.submit(applicant, draft), lambda: services.submit(applicant, draft)
+    )
+    assert sorted(o[0] for o in outcomes) == ["error", "ok"]
+    assert AuditEntry.objects.filter(action="submission.submit").count() == 1
+
+
+def test_a_submission_waiting_for_a_lock_past_the_deadline_is_refused():
+    """The clock is read after the row lock is taken: a submit that waits behind another
+    transaction until the deadline has passed is refused, not slipped in."""
+    deadline = datetime.datetime(2026, 3, 31, 18, 0, tzinfo=datetime.UTC)
+    call = make_call("race", opens_at=deadline - datetime.timedelta(days=30), closes_at=deadline)
+    applicant = make_user("a@test.example", "member")
+    draft = make_submission(call, applicant)
+    passed = threading.Event()
+    locked = threading.Event()
+
+    def clock():
+        return (
+            deadline + datetime.timedelta(seconds=1)
+            if passed.is_set()
+            else deadline - datetime.timedelta(seconds=1)
+        )
+
+    def holder():
+        with transaction.atomic():
+            Submission.objects.select_for_update().get(pk=draft.pk)
+            locked.set()
+            # Wait long enough for the other thread to queue on the lock, then let time pass.
+            threading.Event().wait(1.0)
+            passed.set()
+
+    def submitter():
+        locked.wait(10)
+        return services.submit(applicant, draft)
+
+    with mock.patch("django.utils.timezone.now", side_effect=clock):
+        outcomes = run_in_threads(holder, submitter)
+    assert outcomes[0][0] == "ok"
+    assert outcomes[1][0] == "error" and isinstance(outcomes[1][1], ValidationError)
+    draft.refresh_from_db()
+    assert draft.state == SubmissionState.DRAFT
