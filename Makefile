@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/civhub
 # `make run` is a local, plain-HTTP server; production sets these for itself (docs/operations.md).
 RUN_ENV := CIVHUB_HTTPS=0 DEBUG=0
 
-.PHONY: run test venv dev lint check test-sqlite test-postgres messages clean
+.PHONY: run test venv dev lint check test-sqlite test-postgres bench messages clean
 
 $(BIN)/civhub: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ test-postgres: dev
 	fi
 
 test: lint check test-sqlite test-postgres
+
+# Search latency, memory and relevance (benchmarks/, results in docs/benchmarks.md): SQLite and
+# PostgreSQL at 10,000 and 100,000 documents, in databases of its own under var/bench/ and
+# civhub_bench_* on PG_TEST_URL's server. BENCH_SIZES=1000,10000 for a quick run.
+bench: dev
+	BENCH_PG_URL=$(dir $(PG_TEST_URL)) $(BIN)/python -m benchmarks
 
 # Refresh the translation catalogues after changing interface strings (needs GNU gettext).
 messages: dev

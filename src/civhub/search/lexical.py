@@ -100,15 +100,24 @@ class Filters:
 def search(query: Query, filters: Filters, limit: int = LIMIT) -> list[tuple[int, float]]:
     """Document ids with their score, best first: every word must match; when nothing does
     and the query has several words, any word may."""
+    return match(query, filters, limit)[0]
+
+
+def match(
+    query: Query, filters: Filters, limit: int = LIMIT
+) -> tuple[list[tuple[int, float]], bool]:
+    """search()'s hits, and whether they match any word only (no document had them all)."""
     if query.is_empty:
-        return []
+        return [], False
     hits = _run(query, filters, limit, any_term=False)
     if not hits and len(query.terms) + len(query.phrases) > 1:
-        hits = _run(query, filters, limit, any_term=True)
-    return hits
+        return _run(query, filters, limit, any_term=True), True
+    return hits, False
 
 
 def _run(query: Query, filters: Filters, limit: int, any_term: bool):
+    if connection.vendor == "sqlite" and filters == Filters(audience=filters.audience):
+        return _run_fts_first(query, filters.audience, limit, any_term)
     where, params = filters.sql()
     table = SearchDocument._meta.db_table
     if connection.vendor == "postgresql":
@@ -131,21 +140,56 @@ def _run(query: Query, filters: Filters, limit: int, any_term: bool):
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
 
-def raw_search(query: Query, limit: int = 20) -> list[int]:
-    """The index query alone, without filters or anything around it: the benchmarks' floor."""
+def _run_fts_first(query: Query, audience: int, limit: int, any_term: bool):
+    """_run() without other filters than the audience, on SQLite: the best `limit` matches
+    from the FTS5 index alone, then their audience checked, instead of reading every match's
+    row in the documents table (a common word matches a good part of them). Should the check
+    take some away when there are more matches, the query is run again with it in SQL."""
+    sql = (
+        f"SELECT rowid, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS score FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH %s ORDER BY score DESC, rowid LIMIT %s"
+    )
+    table = SearchDocument._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [query.fts5(any_term), limit])
+        hits = [(row[0], float(row[1])) for row in cursor.fetchall()]
+        if not hits:
+            return hits
+        marks = ", ".join(["%s"] * len(hits))
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE id IN ({marks}) AND audience <= %s",
+            [doc_id for doc_id, _score in hits] + [audience],
+        )
+        visible = {row[0] for row in cursor.fetchall()}
+    if len(visible) < len(hits) == limit:
+        where, params = Filters(audience=audience).sql()
+        sql = (
+            f"SELECT d.id, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS score "
+            f"FROM {FTS_TABLE} JOIN {table} d ON d.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY score DESC, d.id LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [query.fts5(any_term), *params, limit])
+            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+    return [hit for hit in hits if hit[0] in visible]
+
+
+def raw_search(query: Query, limit: int = 20, any_term: bool = False) -> list[int]:
+    """The index query alone, without filters or anything around it: the benchmarks' floor
+    (any_term: its form when no document has every word)."""
     table = SearchDocument._meta.db_table
     if connection.vendor == "postgresql":
         sql = (
             f"SELECT d.id FROM {table} d, to_tsquery('simple', %s) q "
             f"WHERE d.search_vector @@ q ORDER BY ts_rank({PG_WEIGHTS}, d.search_vector, q) DESC LIMIT %s"
         )
-        args = [query.tsquery(), limit]
+        args = [query.tsquery(any_term), limit]
     else:
         sql = (
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
             f"ORDER BY bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) LIMIT %s"
         )
-        args = [query.fts5(), limit]
+        args = [query.fts5(any_term), limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         return [row[0] for row in cursor.fetchall()]

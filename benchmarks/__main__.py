@@ -1,0 +1,95 @@
+"""`python -m benchmarks` (`make bench`): relevance on the demo data, then latency and memory at
+each corpus size on SQLite and on PostgreSQL; writes docs/benchmarks.md and prints a summary.
+
+Environment:
+  BENCH_SIZES=1000,10000   corpus sizes (default 10000,100000); the targets are judged at
+                           the largest, growth from the smallest to the largest
+  BENCH_ROUNDS=3           passes over the query set per mode
+  BENCH_DATABASES=sqlite   only these (sqlite, postgresql; default both)
+  BENCH_SKIP_RELEVANCE=1   latency only
+  BENCH_PG_URL             the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/)
+  CIVHUB_REQUIRE_POSTGRES=1  fail instead of skipping PostgreSQL when it is unreachable
+  BENCH_OUT=path.md        where to write the page
+
+Without BENCH_OUT, docs/benchmarks.md is rewritten only by a run at 100,000 documents (the
+targets' size); other runs write var/bench/benchmarks.md. The environment is passed on to the
+server, so e.g. `OMP_NUM_THREADS=1 make bench` measures the site run with that setting.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from benchmarks import latency, relevance, report
+from benchmarks.common import CACHE, DOCS, PG_SERVER, VAR, write_json
+
+TARGET_SIZE = 100_000
+
+
+def _sizes() -> list[int]:
+    raw = os.environ.get("BENCH_SIZES", "10000,100000")
+    try:
+        sizes = sorted({int(s.replace("_", "")) for s in raw.split(",") if s.strip()})
+    except ValueError:
+        raise SystemExit(
+            f"BENCH_SIZES must be whole numbers separated by commas, not {raw!r}."
+        ) from None
+    if not sizes or sizes[0] < 1:
+        raise SystemExit(f"BENCH_SIZES must name positive sizes, not {raw!r}.")
+    return sizes
+
+
+def _databases() -> list[str]:
+    wanted = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+    databases = []
+    if "sqlite" in wanted:
+        databases.append("sqlite")
+    if "postgresql" in wanted:
+        if latency.postgres_available():
+            databases.append("postgresql")
+        elif os.environ.get("CIVHUB_REQUIRE_POSTGRES") == "1":
+            raise SystemExit(
+                f"PostgreSQL is not reachable at {PG_SERVER} and CIVHUB_REQUIRE_POSTGRES=1."
+            )
+        else:
+            print(f"PostgreSQL is not reachable at {PG_SERVER}: PostgreSQL run skipped.")
+    return databases
+
+
+def main() -> int:
+    started = time.perf_counter()
+    sizes = _sizes()
+    rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
+    databases = _databases()
+    cached = CACHE.exists() and any(CACHE.glob("pool-*.npy"))
+    run = {
+        "started": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "load_before": os.getloadavg(),
+        "sizes": sizes,
+        "rounds": rounds,
+        "pool_cached": cached,
+        "machine": report.machine(postgres="postgresql" in databases),
+    }
+    quality = None
+    if os.environ.get("BENCH_SKIP_RELEVANCE") != "1":
+        quality = relevance.run()
+    cases = [latency.run_case(vendor, n, rounds) for vendor in databases for n in sizes]
+    run["seconds"] = round(time.perf_counter() - started, 1)
+    run["load_after"] = os.getloadavg()
+    write_json(VAR / "results" / "run.json", run)
+
+    target = DOCS if sizes[-1] == TARGET_SIZE else VAR / "benchmarks.md"
+    if os.environ.get("BENCH_OUT"):
+        target = Path(os.environ["BENCH_OUT"])
+    verdicts = report.write(target, run, cases, quality)
+    print("\n" + report.summary(run, cases, quality, verdicts))
+    print(f"\nWritten to {target} ({run['seconds'] / 60:.1f} minutes).")
+    return 0 if all(v["pass"] for v in verdicts) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
