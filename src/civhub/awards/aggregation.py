@@ -237,7 +237,7 @@ def consolidate(
     submissions = list(totals)
     complete = [e for e, row in by_evaluator.items() if set(row) == set(submissions)]
     w = None
-    if len(complete) == len(by_evaluator):
+    if complete and len(complete) == len(by_evaluator):  # none when nothing is scored yet
         w = kendall_w([[by_evaluator[e][s] for s in submissions] for e in complete])
     return Consolidation(
         results=ordered,

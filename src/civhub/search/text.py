@@ -240,7 +240,15 @@ def highlight(text: str, language: str, query: Query, width: int = 30) -> str:
     if not tokens:
         return ""
     terms = query.all_terms()
-    hits = [any(t.matches(index_term(fold(m.group()), language)) for t in terms) for m in tokens]
+    matched: dict[str, bool] = {}  # a text repeats its words: test each once
+
+    def is_hit(word: str) -> bool:
+        if word not in matched:
+            indexed = index_term(fold(word), language)
+            matched[word] = any(t.matches(indexed) for t in terms)
+        return matched[word]
+
+    hits = [is_hit(m.group()) for m in tokens]
     # Sliding-window count of hits; the first window with the most wins.
     best_start, count = 0, sum(hits[:width])
     best_count = count

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -155,6 +156,9 @@ class Call(DemoMarkedModel, TimeStampedModel):
             raise ValidationError(
                 {"tie_break_criterion": _("The criterion must belong to this call.")}
             )
+
+    def get_absolute_url(self) -> str:
+        return reverse("awards:call", kwargs={"slug": self.slug})
 
     def is_open(self, now=None) -> bool:
         """Open for submissions: announced, and from `opens_at` up to, not including,

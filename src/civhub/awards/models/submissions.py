@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -165,6 +166,10 @@ class Submission(DemoMarkedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """The public page of a published winner (the only page everyone may open)."""
+        return reverse("awards:winner", kwargs={"slug": self.call.slug, "pk": self.pk})
 
     # Permission questions, used by pages and the API alike.
     def can_view(self, user) -> bool:

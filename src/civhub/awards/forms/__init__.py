@@ -1,0 +1,1 @@
+"""The scheme's forms: one module per part (applicants, evaluators, the secretariat)."""

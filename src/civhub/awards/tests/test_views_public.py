@@ -1,0 +1,124 @@
+"""The public pages: the calls, a call with its results and figures, a winner's page."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from civhub.awards.choices import AssignmentStatus, CallState, SubmissionState
+from civhub.awards.models import Call, Decision, Score, Submission
+from civhub.awards.tests.conftest import assign, make_call, make_evaluators, make_submission
+from civhub.core.testing import make_user
+
+S = SubmissionState
+
+
+@pytest.fixture
+def decided(db):
+    """A call whose results are out: one published winner, one not selected, with scores."""
+    call = make_call(
+        slug="2019",
+        opens_at=timezone.now() - datetime.timedelta(days=300),
+        closes_at=timezone.now() - datetime.timedelta(days=200),
+        results_published_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    winner = make_submission(
+        call,
+        make_user("winner@test.example", "member"),
+        S.PUBLISHED,
+        title="Winning portal",
+        organization_name="Winning Agency",
+    )
+    loser = make_submission(
+        call,
+        make_user("loser@test.example", "member"),
+        S.NOT_SELECTED,
+        title="Secret loser",
+        organization_name="Losing Agency",
+    )
+    Decision.objects.create(
+        submission=winner, outcome=S.AWARDED, prize=call.prizes.first(), minutes="Yes"
+    )
+    Decision.objects.create(submission=loser, outcome=S.NOT_SELECTED, minutes="No")
+    evaluators = make_evaluators(3, prefix="pub")
+    for submission, value in ((winner, 9), (loser, 3)):
+        for a in assign(submission, evaluators, AssignmentStatus.COMPLETED):
+            for criterion in call.criteria.all():
+                Score.objects.create(assignment=a, criterion=criterion, value=value)
+    return call, winner, loser, evaluators
+
+
+@pytest.mark.parametrize("persona", ["visitor", "member", "evaluator"], indirect=True)
+def test_everyone_sees_the_calls_and_a_published_winner(persona, decided):
+    call, winner, loser, _e = decided
+    page = persona.get(reverse("awards:calls"))
+    assert page.status_code == 200
+    assert call.title in page.content.decode()
+    page = persona.get(call.get_absolute_url())
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Winning portal" in body and winner.get_absolute_url() in body
+    assert persona.get(winner.get_absolute_url()).status_code == 200
+    # a submission that did not win has no public page
+    url = reverse("awards:winner", kwargs={"slug": call.slug, "pk": loser.pk})
+    assert persona.get(url).status_code == 404
+
+
+def test_call_page_shows_criteria_timeline_and_evaluators(visitor, call):
+    body = visitor.get(call.get_absolute_url()).content.decode()
+    assert "Innovation" in body and "0 to 10" in body
+    assert "3 independent evaluators" in body
+    assert "Public body" in body
+    assert "Apply" not in body or "Log in to apply" in body
+
+
+def test_transparency_block_is_anonymous(visitor, decided):
+    call, winner, loser, evaluators = decided
+    body = visitor.get(call.get_absolute_url()).content.decode()
+    assert "The call in figures" in body
+    assert "Submissions by country" in body and "Georgia" in body
+    assert "How the scores were spread" in body
+    for evaluator in evaluators:
+        assert evaluator.email not in body and str(evaluator) not in body
+        assert evaluator.person.name not in body
+    # the identity of a submission that did not win is never shown
+    assert "Secret loser" not in body and "Losing Agency" not in body
+    assert "loser@test.example" not in body
+
+
+def test_no_figures_before_the_results(visitor, call):
+    body = visitor.get(call.get_absolute_url()).content.decode()
+    assert "The call in figures" not in body
+
+
+def test_winner_page_of_unpublished_results_is_404(visitor, decided):
+    call, winner, _l, _e = decided
+    call.results_published_on = timezone.localdate() + datetime.timedelta(days=5)
+    call.save()
+    assert visitor.get(winner.get_absolute_url()).status_code == 404
+
+
+def test_draft_call_is_hidden_but_editors_see_it(visitor, member, editor, db):
+    call = make_call(slug="hidden")
+    Call.objects.filter(pk=call.pk).update(state=CallState.DRAFT)
+    assert visitor.get(call.get_absolute_url()).status_code == 404
+    assert member.get(call.get_absolute_url()).status_code == 404
+    assert editor.get(call.get_absolute_url()).status_code == 200
+    assert call.get_absolute_url() not in visitor.get(reverse("awards:calls")).content.decode()
+
+
+def test_nav_links(visitor, member, evaluator):
+    assert reverse("awards:calls") in visitor.get("/en/").content.decode()
+    body = member.get("/en/").content.decode()
+    assert reverse("awards:my_submissions") in body
+    assert reverse("awards:assignments") not in body
+    assert reverse("awards:assignments") in evaluator.get("/en/").content.decode()
+
+
+def test_demo_pages_render(demo_data, visitor, steering):
+    for call in Call.objects.all():
+        assert visitor.get(call.get_absolute_url()).status_code == 200
+        assert steering.get(reverse("awards:consolidation", args=[call.slug])).status_code == 200
+    for submission in Submission.objects.public():
+        assert visitor.get(submission.get_absolute_url()).status_code == 200

@@ -1,0 +1,181 @@
+"""The applicant's pages: apply to an open call, save and submit a draft, follow the
+submission, answer a question, attach files."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civhub.awards.choices import SubmissionState
+from civhub.awards.forms.submissions import AnswerForm, AttachmentForm, SubmissionForm
+from civhub.awards.models import Submission
+from civhub.awards.services import submissions as services
+from civhub.awards.views.public import call_for
+from civhub.core import attachments
+from civhub.core.forms import add_errors
+
+S = SubmissionState
+
+
+def _own(request, pk) -> Submission:
+    submission = get_object_or_404(Submission.objects.select_related("call"), pk=pk)
+    if submission.applicant_id != request.user.pk:
+        raise Http404
+    return submission
+
+
+def apply(request, slug):
+    call = call_for(request, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_member:
+        raise PermissionDenied
+    if not call.is_open():
+        messages.error(request, _("This call is not open for submissions."))
+        return redirect(call)
+    return _draft_form(request, call, Submission(call=call, language=request.LANGUAGE_CODE))
+
+
+@login_required
+def my_submissions(request):
+    submissions = (
+        Submission.objects.filter(applicant=request.user)
+        .select_related("call")
+        .order_by("-call__year", "-updated_at")
+    )
+    rows = [(s, S(s.state_shown_to(request.user)).label) for s in submissions]
+    return render(request, "awards/my_submissions.html", {"rows": rows})
+
+
+@login_required
+def my_submission(request, pk):
+    submission = _own(request, pk)
+    if submission.state == S.DRAFT and (submission.call.is_open() or request.method == "POST"):
+        return _draft_form(request, submission.call, submission)
+    return _status_page(request, submission)
+
+
+def _status_page(request, submission, answer_form=None, status=200):
+    user = request.user
+    return render(
+        request,
+        "awards/my_submission.html",
+        {
+            "submission": submission,
+            "call": submission.call,
+            "state_label": S(submission.state_shown_to(user)).label,
+            "notes": submission.notes_for(user),
+            "answer_form": answer_form
+            or (AnswerForm() if submission.can_transition(user, "answer") else None),
+            "can_withdraw": submission.can_transition(user, "withdraw"),
+            "files": attachments.attachments_of(submission),
+            "attachment_form": AttachmentForm() if submission.can_edit(user) else None,
+        },
+        status=status,
+    )
+
+
+def _draft_form(request, call, submission):
+    """The draft's form: "Save draft" keeps what is written, "Submit" saves it and submits
+    it when it is complete, or lists what is missing (services.completeness)."""
+    user = request.user
+    form = SubmissionForm(request.POST or None, instance=submission, call=call)
+    missing: list[str] = []
+    refused: list[str] = []
+    if request.method == "POST":
+        submitting = "submit" in request.POST
+        if submitting and submission.pk and not call.is_open():
+            return _refuse_submit(request, submission)
+        if form.is_valid():
+            try:
+                draft = services.save_draft(
+                    user,
+                    form.save(commit=False),
+                    topics=form.cleaned_data["topics"],
+                    sdg_targets=form.cleaned_data["sdg_targets"],
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                if not submitting:
+                    messages.success(
+                        request, _("Saved as a draft. You can come back and finish it later.")
+                    )
+                    return redirect("awards:my_submission", pk=draft.pk)
+                missing = services.completeness(draft)
+                if not missing:
+                    try:
+                        services.submit(user, draft)
+                    except ValidationError as exc:
+                        refused = exc.messages
+                    else:
+                        messages.success(
+                            request, _("Submitted. We have e-mailed you a confirmation.")
+                        )
+                        return redirect("awards:my_submission", pk=draft.pk)
+                messages.info(request, _("Your draft is saved, but not submitted yet."))
+                submission = draft
+                form = SubmissionForm(instance=draft, call=call)
+    failed = request.method == "POST" and bool(form.errors or missing or refused)
+    return render(
+        request,
+        "awards/submission_form.html",
+        {
+            "form": form,
+            "call": call,
+            "submission": submission,
+            "missing": missing,
+            "refused": refused,
+            "files": attachments.attachments_of(submission) if submission.pk else [],
+            "attachment_form": AttachmentForm() if submission.pk else None,
+            "can_withdraw": bool(submission.pk) and submission.can_transition(user, "withdraw"),
+        },
+        status=422 if failed else 200,
+    )
+
+
+def _refuse_submit(request, submission):
+    try:
+        services.submit(request.user, submission)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("awards:my_submission", pk=submission.pk)
+
+
+@login_required
+@require_POST
+def answer(request, pk):
+    submission = _own(request, pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer(request.user, submission, form.cleaned_data["message"])
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Your answer is sent to the secretariat."))
+            return redirect("awards:my_submission", pk=submission.pk)
+    return _status_page(request, submission, answer_form=form, status=422)
+
+
+@login_required
+@require_POST
+def attach(request, pk):
+    submission = _own(request, pk)
+    attachments.attach_from_form(request, submission, AttachmentForm(request.POST, request.FILES))
+    return redirect("awards:my_submission", pk=submission.pk)
+
+
+urlpatterns = [
+    path("my/", my_submissions, name="my_submissions"),
+    path("my/<int:pk>/", my_submission, name="my_submission"),
+    path("my/<int:pk>/answer/", answer, name="answer"),
+    path("my/<int:pk>/files/", attach, name="attach"),
+    path("<slug:slug>/apply/", apply, name="apply"),
+]

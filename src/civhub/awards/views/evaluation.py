@@ -1,0 +1,121 @@
+"""The evaluator's pages: its assignments, the scoring page, declining and declaring a
+conflict of interest."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civhub.awards.choices import AssignmentStatus
+from civhub.awards.forms.evaluation import ReasonForm, ScoreForm
+from civhub.awards.models import Assignment
+from civhub.awards.services import assignment as assignment_services
+from civhub.awards.services import scoring
+
+
+def _mine(request, pk) -> Assignment:
+    """The user's own assignment; anybody else's is not found."""
+    return get_object_or_404(
+        Assignment.objects.select_related("submission__call", "submission__category"),
+        pk=pk,
+        evaluator=request.user,
+    )
+
+
+@login_required
+def assignments(request):
+    rows = (
+        Assignment.objects.filter(evaluator=request.user)
+        .select_related("submission__call")
+        .order_by("-submission__call__year", "submission__title")
+    )
+    if not rows and "evaluator" not in request.user.role_names:
+        raise PermissionDenied
+    return render(request, "awards/assignments.html", {"assignments": rows})
+
+
+@login_required
+def score(request, pk):
+    assignment = _mine(request, pk)
+    submission, user = assignment.submission, request.user
+    criteria = submission.call.criteria.all()
+    stored = {s.criterion_id: s for s in assignment.scores.all()}
+    can_score = submission.can_score(user)
+    form = ScoreForm(request.POST or None, criteria=criteria, scores=stored)
+    if request.method == "POST":
+        if not can_score:
+            raise PermissionDenied
+        final = "submit" in request.POST
+        if form.is_valid():
+            try:
+                scoring.record_scores(user, assignment, form.scores(), final=final)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(
+                    request,
+                    _("Your scores are submitted. Thank you.")
+                    if final
+                    else _("Your scores are saved; submit them when you are done."),
+                )
+                return redirect("awards:score", pk=assignment.pk)
+    others = [
+        s for s in scoring.visible_scores(submission, user) if s.assignment_id != assignment.pk
+    ]
+    return render(
+        request,
+        "awards/score.html",
+        {
+            "assignment": assignment,
+            "submission": submission,
+            "call": submission.call,
+            "show_identity": submission.identity_visible_to(user),
+            "form": form if can_score else None,
+            "my_scores": [stored[c.pk] for c in criteria if c.pk in stored],
+            "others": others,
+            "reason_form": ReasonForm() if assignment.status == AssignmentStatus.ASSIGNED else None,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def _step_out(request, pk, service, done: str):
+    assignment = _mine(request, pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        service(request.user, assignment, form.cleaned_data.get("reason", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("awards:score", pk=assignment.pk)
+    messages.success(request, done)
+    return redirect("awards:assignments")
+
+
+@login_required
+@require_POST
+def decline(request, pk):
+    return _step_out(request, pk, assignment_services.decline, _("You have declined."))
+
+
+@login_required
+@require_POST
+def declare_conflict(request, pk):
+    return _step_out(
+        request,
+        pk,
+        assignment_services.declare_conflict,
+        _("Your conflict of interest is recorded; you are taken off this submission."),
+    )
+
+
+urlpatterns = [
+    path("evaluate/", assignments, name="assignments"),
+    path("evaluate/<int:pk>/", score, name="score"),
+    path("evaluate/<int:pk>/decline/", decline, name="decline"),
+    path("evaluate/<int:pk>/conflict/", declare_conflict, name="conflict"),
+]
