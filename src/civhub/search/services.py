@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -377,9 +378,9 @@ def present(page: list[tuple[tuple, int, float]], query: text.Query | None) -> l
     for doc in SearchDocument.objects.filter(
         pk__in=[doc_id for _r, doc_id, _s in page]
     ) | SearchDocument.objects.filter(
+        Q(language=reader) | Q(is_original=True),  # to show, and to name the original
         kind__in={kind for kind, _id in records},
         object_id__in={object_id for _kind, object_id in records},
-        language=reader,
     ):
         versions[doc.record_key][doc.language] = doc
         by_id[doc.pk] = doc

@@ -271,3 +271,9 @@ def test_the_vector_index_follows_changes_in_place_and_by_reloading(big_corpus):
     indexing.bump_generation()
     found = run("mentoring programme for newly hired civil servants", mode="semantic")
     assert titles(found)[0] == TESTING_RU[0]
+
+
+def test_a_result_names_its_original_language_when_shown_in_a_translation():
+    practice(*ETHICS_KK, language="kk", translations={"ru": ("Кодекс этики служащих", "Этика.")})
+    (result,) = run("этики", mode="lexical").results  # the reader's English is not there
+    assert result.language == "ru" and result.original_language == "kk"
