@@ -58,6 +58,16 @@ S = SubmissionState
 OUTCOME_STATES = (S.AWARDED, S.HONOURABLE_MENTION, S.NOT_SELECTED)
 #: states whose submission (and its public page) everyone may see once results are out
 PUBLIC_STATES = (S.PUBLISHED, S.FOLLOW_UP)
+#: states a submission is in once every evaluator's scores are in (consolidation onwards)
+SCORED_STATES = (
+    S.CONSOLIDATION,
+    S.DECISION,
+    S.AWARDED,
+    S.HONOURABLE_MENTION,
+    S.NOT_SELECTED,
+    S.PUBLISHED,
+    S.FOLLOW_UP,
+)
 #: states in which the submission is still in the competition, before any decision
 IN_PROGRESS_STATES = (
     S.SUBMITTED,

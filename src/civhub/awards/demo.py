@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from civhub.accounts.models import RoleAssignment, User
 from civhub.awards.choices import (
+    SCORED_STATES,
     ApplicantKind,
     AssignmentStatus,
     CallState,
@@ -454,15 +455,7 @@ EVALUATORS = [
     ("UA", ["en", "ru"]),
     ("KZ", ["kk", "ru", "en"]),
 ]
-SCORED = {
-    S.CONSOLIDATION,
-    S.DECISION,
-    S.AWARDED,
-    S.HONOURABLE_MENTION,
-    S.NOT_SELECTED,
-    S.PUBLISHED,
-    S.FOLLOW_UP,
-}
+SCORED = set(SCORED_STATES)
 HONOURABLE = {"Electronic personnel files"}
 
 

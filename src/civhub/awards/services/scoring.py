@@ -12,6 +12,7 @@ from civhub.awards import aggregation
 from civhub.awards.choices import (
     ACTIVE_ASSIGNMENT,
     IN_PROGRESS_STATES,
+    SCORED_STATES,
     AssignmentStatus,
     SubmissionState,
     TieBreak,
@@ -22,15 +23,7 @@ from civhub.core.services import audit
 
 S = SubmissionState
 #: from these states on, the steering committee reads the scores
-STEERING_READS = (
-    S.CONSOLIDATION,
-    S.DECISION,
-    S.AWARDED,
-    S.HONOURABLE_MENTION,
-    S.NOT_SELECTED,
-    S.PUBLISHED,
-    S.FOLLOW_UP,
-)
+STEERING_READS = SCORED_STATES
 
 
 @transaction.atomic

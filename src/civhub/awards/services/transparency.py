@@ -8,7 +8,7 @@ import numpy as np
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from civhub.awards.choices import AssignmentStatus, SubmissionState
+from civhub.awards.choices import SCORED_STATES, AssignmentStatus, SubmissionState
 from civhub.awards.models import Call, Criterion, Score, Submission
 
 S = SubmissionState
@@ -20,30 +20,9 @@ FUNNEL = [
     ),
     (
         _("Found eligible"),
-        (
-            S.ELIGIBLE,
-            S.SCORING,
-            S.CONSOLIDATION,
-            S.DECISION,
-            S.AWARDED,
-            S.HONOURABLE_MENTION,
-            S.NOT_SELECTED,
-            S.PUBLISHED,
-            S.FOLLOW_UP,
-        ),
+        (S.ELIGIBLE, S.SCORING, *SCORED_STATES),
     ),
-    (
-        _("Scored"),
-        (
-            S.CONSOLIDATION,
-            S.DECISION,
-            S.AWARDED,
-            S.HONOURABLE_MENTION,
-            S.NOT_SELECTED,
-            S.PUBLISHED,
-            S.FOLLOW_UP,
-        ),
-    ),
+    (_("Scored"), SCORED_STATES),
     (_("Awarded or mentioned"), (S.AWARDED, S.HONOURABLE_MENTION, S.PUBLISHED, S.FOLLOW_UP)),
 ]
 
