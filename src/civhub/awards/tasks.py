@@ -1,5 +1,6 @@
 """Background work of the scheme (huey, see civhub/search/tasks.py for the set-up): the
-e-mails of each transition, and the daily deadline reminders."""
+e-mails of each transition, the daily deadline reminders, and the search index on the day
+results set for a later date come out."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
@@ -16,3 +17,22 @@ def send_award_mail(user_id: int, template: str, language: str | None, context: 
 def send_deadline_reminders() -> int:
     """Every morning: remind applicants of drafts and evaluators of unfinished scoring."""
     return reminders.send_due_reminders()
+
+
+@db_periodic_task(crontab(hour="0", minute="5"))
+def index_results_out_today() -> int:
+    """Results published ahead for a later day become public today: their winners enter
+    the search index (saving them on publication found them not yet public)."""
+    from django.utils import timezone
+
+    from civhub.awards.models import Call
+    from civhub.search import registry
+    from civhub.search.signals import reindex_instance
+
+    award = registry.get("award")
+    count = 0
+    for call in Call.objects.filter(results_published_on=timezone.localdate()):
+        for submission in call.submissions.exclude(decision=None):
+            reindex_instance(award, submission)
+            count += 1
+    return count

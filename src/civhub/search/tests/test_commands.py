@@ -160,5 +160,5 @@ def test_an_unknown_type_is_named_with_the_known_ones(args):
     with pytest.raises(CommandError) as error:
         run("reindex", "--type", "practice", *args)
     assert str(error.value) == (
-        "Unknown type: poem. Known types: practice, law, profile, organization, expert."
+        "Unknown type: poem. Known types: practice, law, profile, organization, expert, call, award."
     )
