@@ -13,6 +13,7 @@ from ninja.renderers import JSONRenderer
 
 from civhub.accounts.api import OPTIONAL_TOKEN, PUBLIC
 from civhub.accounts.api import router as accounts_router
+from civhub.awards.api import router as awards_router
 from civhub.core.api import in_requested_language, install_error_handlers
 from civhub.directory.api import router as directory_router
 from civhub.knowledge.api import router as knowledge_router
@@ -20,11 +21,13 @@ from civhub.search.api import router as search_router
 
 DESCRIPTION = """\
 The open data of the Regional Hub of Civil Service: countries and their membership,
-organizations, experts, good practices, laws and knowledge transfers.
+organizations, experts, good practices, laws and knowledge transfers, and the calls of the
+Innovative Solutions Scheme (awards) with their published results.
 
 Reading needs no account. Send a personal API token (made on your account page, under
 “API tokens”) as `Authorization: Bearer <token>` to see what your roles let you see and to
-write. Lists take the same filters as the pages, `limit` (at most 100) and `offset`, and
+write; the scheme's submissions, assignments, scores and consolidation are read with a token,
+by role. Lists take the same filters as the pages, `limit` (at most 100) and `offset`, and
 `lang` (en, ru or kk) for translated fields. Errors are JSON with a `detail` message.
 """
 
@@ -56,6 +59,7 @@ api.add_router("", accounts_router)
 api.add_router("", directory_router)
 api.add_router("", knowledge_router)
 api.add_router("", search_router)
+api.add_router("", awards_router)
 
 
 class IndexOut(Schema):

@@ -1,4 +1,4 @@
-from civhub.awards.views import applicants, evaluation, public, secretariat
+from civhub.awards.views import applicants, documents, evaluation, public, secretariat
 
 app_name = "awards"
 
@@ -8,5 +8,6 @@ urlpatterns = [
     *applicants.urlpatterns,
     *evaluation.urlpatterns,
     *secretariat.urlpatterns,
+    *documents.urlpatterns,
     *public.urlpatterns,
 ]

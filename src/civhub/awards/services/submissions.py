@@ -22,6 +22,7 @@ from civhub.awards.choices import (
     AssignmentStatus,
     CallState,
     NoteKind,
+    PrizeKind,
     SubmissionState,
 )
 from civhub.awards.models import Call, Decision, StageNote, Submission
@@ -206,10 +207,27 @@ def _guard_publish(submission: Submission, now, data) -> None:
         raise ValidationError({"state": _("Set the date the call's results are published.")})
 
 
-def _guard_decision(submission: Submission, now, data) -> None:
-    prize = data.get("prize")
+def _guard_decision(outcome: str):
+    """An award names one of the call's prizes; an honourable mention may name one of its
+    mentions; a submission not selected gets neither."""
+    return lambda submission, now, data: _check_prize(submission, outcome, data.get("prize"))
+
+
+def _check_prize(submission: Submission, outcome: str, prize) -> None:
     if prize is not None and prize.call_id != submission.call_id:
         raise ValidationError({"prize": _("Choose one of this call's prizes.")})
+    if outcome == S.AWARDED and (prize is None or prize.kind != PrizeKind.PRIZE):
+        raise ValidationError({"prize": _("Choose the prize it is awarded.")})
+    if (
+        outcome == S.HONOURABLE_MENTION
+        and prize is not None
+        and (prize.kind != PrizeKind.HONOURABLE_MENTION)
+    ):
+        raise ValidationError(
+            {"prize": _("Choose one of the call's honourable mentions, or none.")}
+        )
+    if outcome == S.NOT_SELECTED and prize is not None:
+        raise ValidationError({"prize": _("A submission not selected takes no prize.")})
 
 
 GUARDS = {
@@ -217,9 +235,9 @@ GUARDS = {
     "start_scoring": _guard_start_scoring,
     "close_scoring": _guard_close_scoring,
     "publish": _guard_publish,
-    "award": _guard_decision,
-    "honourable_mention": _guard_decision,
-    "not_select": _guard_decision,
+    "award": _guard_decision(S.AWARDED),
+    "honourable_mention": _guard_decision(S.HONOURABLE_MENTION),
+    "not_select": _guard_decision(S.NOT_SELECTED),
 }
 
 

@@ -67,6 +67,12 @@ def transparency(call: Call) -> Transparency | None:
     """The call's published figures, or None while its results are not out."""
     if not call.results_out():
         return None
+    return figures(call)
+
+
+def figures(call: Call) -> Transparency:
+    """The figures whenever asked: the steering committee reads them in its report before
+    the results are out; the public only through transparency()."""
     submitted = Submission.objects.filter(call=call, submitted_at__isnull=False)
     by_country = [
         (row["country__name"] or str(_("Not given")), row["n"])

@@ -52,12 +52,57 @@ def test_a_decision_needs_minutes(call, applicant, steering):
         services.record_decision(steering.user, submission, S.NOT_SELECTED, "")
 
 
+@pytest.mark.parametrize(
+    "outcome, prize_kind, error",
+    [
+        (S.AWARDED, None, "Choose the prize it is awarded."),
+        (S.AWARDED, "honourable_mention", "Choose the prize it is awarded."),
+        (S.AWARDED, "other_call", "Choose one of this call's prizes."),
+        (S.HONOURABLE_MENTION, "prize", "Choose one of the call's honourable mentions, or none."),
+        (S.NOT_SELECTED, "prize", "A submission not selected takes no prize."),
+    ],
+)
+def test_a_decision_names_a_prize_that_fits_its_outcome(
+    call, applicant, steering, outcome, prize_kind, error
+):
+    from civhub.awards.models import Prize
+    from civhub.awards.tests.conftest import make_call
+
+    Prize.objects.create(call=call, kind="honourable_mention", title_en="Mention")
+    other = make_call(slug="other-call")
+    prize = {
+        None: None,
+        "prize": call.prizes.get(kind="prize"),
+        "honourable_mention": call.prizes.get(kind="honourable_mention"),
+        "other_call": other.prizes.get(),
+    }[prize_kind]
+    submission = make_submission(call, applicant, S.DECISION)
+    with pytest.raises(ValidationError) as refused:
+        services.record_decision(steering.user, submission, outcome, "Minutes.", prize=prize)
+    assert refused.value.message_dict["prize"] == [error]
+    submission.refresh_from_db()
+    assert submission.state == S.DECISION and not hasattr(submission, "decision")
+
+
+def test_an_honourable_mention_with_or_without_its_prize(call, applicant, steering):
+    from civhub.awards.models import Prize
+
+    mention = Prize.objects.create(call=call, kind="honourable_mention", title_en="Mention")
+    first = make_submission(call, applicant, S.DECISION, title="With")
+    second = make_submission(call, applicant, S.DECISION, title="Without")
+    services.record_decision(steering.user, first, S.HONOURABLE_MENTION, "M.", prize=mention)
+    services.record_decision(steering.user, second, S.HONOURABLE_MENTION, "M.")
+    assert first.decision.prize == mention and second.decision.prize is None
+
+
 def test_results_are_published_once_everything_is_decided(
     call, applicant, editor, steering, django_capture_on_commit_callbacks
 ):
     winner = make_submission(call, applicant, S.DECISION, title="Winner")
     loser = make_submission(call, applicant, S.SCORING, title="Still scoring")
-    services.record_decision(steering.user, winner, S.AWARDED, "Unanimous.")
+    services.record_decision(
+        steering.user, winner, S.AWARDED, "Unanimous.", prize=call.prizes.first()
+    )
     with pytest.raises(ValidationError) as error:
         services.publish_results(editor.user, call)
     assert "Still scoring" in error.value.message_dict["results_published_on"][0]
@@ -78,7 +123,9 @@ def test_results_are_published_once_everything_is_decided(
 
 def published_winner(call, applicant, steering, editor):
     submission = make_submission(call, applicant, S.DECISION)
-    services.record_decision(steering.user, submission, S.AWARDED, "Unanimous.")
+    services.record_decision(
+        steering.user, submission, S.AWARDED, "Unanimous.", prize=call.prizes.first()
+    )
     services.publish_results(editor.user, call)
     submission.refresh_from_db()
     return submission
@@ -108,7 +155,9 @@ def test_a_winner_becomes_a_practice_and_its_replications_transfers(
     from civhub.knowledge.models import KnowledgeTransfer
 
     submission = make_submission(call, applicant, S.DECISION, language="ru")
-    services.record_decision(steering.user, submission, S.AWARDED, "Unanimous.")
+    services.record_decision(
+        steering.user, submission, S.AWARDED, "Unanimous.", prize=call.prizes.first()
+    )
     services.publish_results(editor.user, call)
     submission.refresh_from_db()
     attach(editor.user, submission, SimpleUploadedFile("case.pdf", PDF), kind="case_study")

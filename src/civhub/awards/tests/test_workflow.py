@@ -67,6 +67,8 @@ def test_every_transition_in_every_state_by_every_role(name, users, applicant, c
     call.save()
     scorers = make_evaluators(3)
     step = SUBMISSION_TRANSITIONS[name]
+    # an award names its prize (the only step that needs more than a message)
+    extra = {"prize": call.prizes.get()} if step.target == SubmissionState.AWARDED else {}
     for persona in PERSONAS:
         actor = users[persona]
         for state in SubmissionState.values:
@@ -75,7 +77,7 @@ def test_every_transition_in_every_state_by_every_role(name, users, applicant, c
             assert submission.can_transition(actor, name) is allowed, (name, state, persona)
             before = snapshot(submission)
             if allowed:
-                moved = services.transition(actor, submission, name, message="Minutes.")
+                moved = services.transition(actor, submission, name, message="Minutes.", **extra)
                 assert moved.state == step.target
                 assert AuditEntry.objects.filter(action=f"submission.{name}").exists()
                 assert AuditEntry.objects.count() == before[1] + 1
@@ -144,7 +146,13 @@ def test_decision_minutes_stay_with_the_committee(call, applicant, steering):
     from civhub.awards.services.decisions import record_decision
 
     submission = make_submission(call, applicant, SubmissionState.DECISION)
-    record_decision(steering.user, submission, SubmissionState.AWARDED, "Unanimous.")
+    record_decision(
+        steering.user,
+        submission,
+        SubmissionState.AWARDED,
+        "Unanimous.",
+        prize=submission.call.prizes.first(),
+    )
     submission.refresh_from_db()
     assert submission.decision.minutes == "Unanimous."
     assert submission.decision.decided_by == steering.user

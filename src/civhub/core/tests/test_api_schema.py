@@ -18,6 +18,14 @@ pytestmark = pytest.mark.django_db
 
 ENDPOINTS = {
     "/api/v1/": {"get"},
+    "/api/v1/awards/calls": {"get"},
+    "/api/v1/awards/calls/{slug}": {"get"},
+    "/api/v1/awards/calls/{slug}/results": {"get"},
+    "/api/v1/awards/calls/{slug}/consolidation": {"get"},
+    "/api/v1/awards/submissions": {"get"},
+    "/api/v1/awards/submissions/{id}": {"get"},
+    "/api/v1/awards/submissions/{id}/scores": {"get"},
+    "/api/v1/awards/assignments": {"get"},
     "/api/v1/me": {"get"},
     "/api/v1/countries": {"get"},
     "/api/v1/countries.csv": {"get"},
@@ -50,6 +58,12 @@ LISTS = {
     "/api/v1/transfers": TransferFilter,
 }
 WRITES = {
+    # not writes, but read by role: they need a token too
+    ("/api/v1/awards/submissions", "get"),
+    ("/api/v1/awards/submissions/{id}", "get"),
+    ("/api/v1/awards/submissions/{id}/scores", "get"),
+    ("/api/v1/awards/assignments", "get"),
+    ("/api/v1/awards/calls/{slug}/consolidation", "get"),
     ("/api/v1/practices", "post"),
     ("/api/v1/practices/{slug}", "patch"),
     ("/api/v1/practices/{slug}/transitions/{name}", "post"),

@@ -1,0 +1,805 @@
+"""The Innovative Solutions Scheme in the API, read-only: calls and their published results for
+everyone; submissions, assignments, scores and the consolidation by role.
+
+Every answer asks the models and services the pages ask (`Call.objects.visible_to`,
+`Submission.objects.visible_to`, `can_view`, `state_shown_to`, `identity_visible_to`,
+`notes_for`, `scoring.visible_scores`, `scoring.can_consolidate`), so the API shows exactly
+what the pages show. The workflow's steps (applying, screening, scoring, deciding) are taken
+on the pages; the API does not write.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from civhub.accounts.api import PUBLIC, token_auth
+from civhub.awards.choices import (
+    OUTCOME_STATES,
+    PUBLIC_STATES,
+    AssignmentStatus,
+    SubmissionState,
+)
+from civhub.awards.models import Assignment, Call, Submission
+from civhub.awards.services import scoring
+from civhub.awards.services.transparency import transparency
+from civhub.core.api import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE, LanguageQuery, Pagination
+from civhub.knowledge.choices import PracticeState
+
+router = Router(tags=["awards"])
+
+S = SubmissionState
+#: reads that need a token: 400 for a bad filter, 401 without a token, 403, 404
+ERRORS_PRIVATE = {**ERRORS_WRITE}
+
+
+def _absolute(context, url: str) -> str:
+    return context["request"].build_absolute_uri(url)
+
+
+def _user(context):
+    return context["request"].user
+
+
+# --- Calls: schemas -------------------------------------------------------------------------
+
+
+class TimelineOut(Schema):
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime = Field(description="Nothing is accepted from this moment on.")
+    screening_ends_at: datetime.datetime
+    scoring_ends_at: datetime.datetime
+    decision_at: datetime.datetime
+    results_published_on: datetime.date | None = Field(
+        description="From this day on the results are public; null until it is set."
+    )
+
+
+class CallOut(Schema):
+    slug: str
+    year: int
+    title: str
+    state: str
+    is_open: bool = Field(description="Open for submissions now.")
+    results_out: bool = Field(description="The results are published.")
+    timeline: TimelineOut
+    html_url: str
+
+    @staticmethod
+    def resolve_is_open(obj):
+        return obj.is_open()
+
+    @staticmethod
+    def resolve_results_out(obj):
+        return obj.results_out()
+
+    @staticmethod
+    def resolve_timeline(obj):
+        return obj
+
+    @staticmethod
+    def resolve_html_url(obj, context):
+        return _absolute(context, obj.get_absolute_url())
+
+
+class CategoryOut(Schema):
+    slug: str
+    title: str
+    description: str
+
+
+class CriterionOut(Schema):
+    slug: str
+    title: str
+    description: str
+    weight: float = Field(description="Relative weight; the weights need not add up to anything.")
+    scale_min: int
+    scale_max: int
+
+
+class PrizeOut(Schema):
+    kind: str
+    title: str
+    count: int
+    description: str
+
+
+class CountOut(Schema):
+    name: str
+    count: int
+
+
+class DistributionOut(Schema):
+    criterion: str = Field(description="The criterion's slug.")
+    title: str
+    count: int = Field(description="How many scores were given on the criterion.")
+    minimum: float
+    q1: float
+    median: float
+    q3: float
+    maximum: float
+
+
+class TransparencyOut(Schema):
+    total: int = Field(description="Submissions received.")
+    by_country: list[CountOut]
+    by_category: list[CountOut]
+    funnel: list[CountOut] = Field(description="How many submissions passed each stage.")
+    distributions: list[DistributionOut] = Field(
+        description="The spread of all the evaluators' scores per criterion, anonymized."
+    )
+
+
+class WinnerOut(Schema):
+    id: int
+    title: str
+    country: str | None = Field(description="ISO code.")
+    country_name: str | None
+    organization: str | None = Field(description="The organization's slug, if in the directory.")
+    organization_name: str
+    category: str | None = Field(description="The category's slug.")
+    outcome: str | None = Field(description="awarded or honourable_mention.")
+    prize: str | None = Field(description="The prize's title.")
+    html_url: str
+    practice_url: str | None = Field(
+        description="The good practice it became in the knowledge base, once published there."
+    )
+    certificate_url: str | None = Field(
+        description="Where anyone can verify its certificate, once issued."
+    )
+
+    @staticmethod
+    def resolve_country(obj):
+        return obj.country.code if obj.country_id else None
+
+    @staticmethod
+    def resolve_country_name(obj):
+        return obj.country.name if obj.country_id else None
+
+    @staticmethod
+    def resolve_organization(obj):
+        return obj.organization.slug if obj.organization_id else None
+
+    @staticmethod
+    def resolve_organization_name(obj):
+        return obj.organization.name if obj.organization_id else obj.organization_name
+
+    @staticmethod
+    def resolve_category(obj):
+        return obj.category.slug if obj.category_id else None
+
+    @staticmethod
+    def resolve_outcome(obj):
+        decision = getattr(obj, "decision", None)
+        return decision.outcome if decision is not None else None
+
+    @staticmethod
+    def resolve_prize(obj):
+        decision = getattr(obj, "decision", None)
+        if decision is None or decision.prize is None:
+            return None
+        return decision.prize.title
+
+    @staticmethod
+    def resolve_html_url(obj, context):
+        return _absolute(context, obj.get_absolute_url())
+
+    @staticmethod
+    def resolve_practice_url(obj, context):
+        practice = obj.practice
+        if practice is None or practice.state != PracticeState.PUBLISHED:
+            return None
+        return _absolute(context, practice.get_absolute_url())
+
+    @staticmethod
+    def resolve_certificate_url(obj, context):
+        certificate = getattr(obj, "certificate", None)
+        if certificate is None:
+            return None
+        try:
+            url = reverse("awards:certificate_verify", kwargs={"code": certificate.code})
+        except NoReverseMatch:  # no public verification page in this build
+            return None
+        return _absolute(context, url)
+
+
+class CallDetailOut(CallOut):
+    description: str
+    eligible_kinds: list[str] = Field(description="Who may apply: kinds of applicant.")
+    min_months_in_operation: int = Field(
+        description="How long a solution must have run, by the day the call closes."
+    )
+    evaluators_per_submission: int
+    blind_identity: bool = Field(description="The evaluators do not see who applied.")
+    tie_break: str
+    tie_break_criterion: str | None = Field(description="The criterion's slug.")
+    categories: list[CategoryOut]
+    criteria: list[CriterionOut]
+    prizes: list[PrizeOut]
+    transparency: TransparencyOut | None = Field(
+        description="The call in figures; null until the results are published."
+    )
+    winners: list[WinnerOut] | None = Field(
+        description="The published winners and honourable mentions; null until the results "
+        "are published."
+    )
+
+    @staticmethod
+    def resolve_tie_break_criterion(obj):
+        criterion = obj.tie_break_criterion
+        return criterion.slug if criterion is not None else None
+
+    @staticmethod
+    def resolve_categories(obj):
+        return obj.categories.all()
+
+    @staticmethod
+    def resolve_criteria(obj):
+        return obj.criteria.all()
+
+    @staticmethod
+    def resolve_prizes(obj):
+        return obj.prizes.all()
+
+    @staticmethod
+    def resolve_transparency(obj):
+        figures = transparency(obj)
+        if figures is None:
+            return None
+        return {
+            "total": figures.total,
+            "by_country": _counts(figures.by_country),
+            "by_category": _counts(figures.by_category),
+            "funnel": _counts(figures.funnel),
+            "distributions": [
+                {
+                    "criterion": d.criterion.slug,
+                    "title": d.criterion.title,
+                    "count": d.count,
+                    "minimum": d.minimum,
+                    "q1": d.q1,
+                    "median": d.median,
+                    "q3": d.q3,
+                    "maximum": d.maximum,
+                }
+                for d in figures.distributions
+            ],
+        }
+
+    @staticmethod
+    def resolve_winners(obj):
+        if not obj.results_out():
+            return None
+        return list(winners(obj))
+
+
+def _counts(pairs) -> list[dict]:
+    return [{"name": str(name), "count": count} for name, count in pairs]
+
+
+# --- Calls: reading -------------------------------------------------------------------------
+
+
+def call_for(request, slug: str, queryset=None) -> Call:
+    """The call, if the caller may see it (Call.can_view, as on the page); else 404."""
+    call = get_object_or_404(queryset if queryset is not None else Call.objects, slug=slug)
+    if not call.can_view(request.user):
+        raise Http404
+    return call
+
+
+def winners(call: Call):
+    """The call's published winners and mentions, in the order of the call's page."""
+    return (
+        Submission.objects.public()
+        .filter(call=call)
+        .select_related(
+            "call",
+            "country",
+            "organization",
+            "category",
+            "decision__prize",
+            "practice",
+            "certificate",
+        )
+        .order_by(F("decision__prize__order").asc(nulls_last=True), "title", "pk")
+    )
+
+
+@router.get("/awards/calls", response={200: list[CallOut], **ERRORS_LIST}, openapi_extra=PUBLIC)
+@paginate(Pagination)
+def list_calls(request, params: Query[LanguageQuery]):
+    """The scheme's calls the caller may see (announced ones; editors also drafts), newest
+    first, as on the Calls page."""
+    return Call.objects.visible_to(request.user)
+
+
+@router.get(
+    "/awards/calls/{slug}", response={200: CallDetailOut, **ERRORS_READ}, openapi_extra=PUBLIC
+)
+def get_call(request, slug: str, params: Query[LanguageQuery]):
+    """One call: who may apply, its timeline, categories, criteria and prizes; once its
+    results are out, its figures and its winners."""
+    return call_for(
+        request,
+        slug,
+        Call.objects.select_related("tie_break_criterion").prefetch_related(
+            "categories", "criteria", "prizes"
+        ),
+    )
+
+
+@router.get(
+    "/awards/calls/{slug}/results",
+    response={200: list[WinnerOut], **ERRORS_READ},
+    openapi_extra=PUBLIC,
+)
+@paginate(Pagination)
+def list_results(request, slug: str, params: Query[LanguageQuery]):
+    """The call's published winners and honourable mentions; 404 until the results are
+    published."""
+    call = call_for(request, slug)
+    if not call.results_out():
+        raise Http404
+    return winners(call)
+
+
+# --- Submissions ----------------------------------------------------------------------------
+
+
+class SubmissionOut(Schema):
+    id: int
+    call: str = Field(description="The call's slug.")
+    title: str
+    state: str = Field(
+        description="The state as the caller is told it: before the results are published an "
+        "applicant (and an evaluator) sees `decision` in place of the outcome."
+    )
+    state_label: str
+    category: str | None = Field(description="The category's slug.")
+    language: str = Field(description="The language the submission is written in.")
+    submitted_at: datetime.datetime | None
+    is_mine: bool = Field(description="The caller is the applicant.")
+    html_url: str | None = Field(
+        description="The caller's page of it: the applicant's own page, the secretariat's "
+        "page of the call, or the public page of a published winner; null otherwise."
+    )
+
+    @staticmethod
+    def resolve_call(obj):
+        return obj.call.slug
+
+    @staticmethod
+    def resolve_state(obj, context):
+        return obj.state_shown_to(_user(context))
+
+    @staticmethod
+    def resolve_state_label(obj, context):
+        return str(S(obj.state_shown_to(_user(context))).label)
+
+    @staticmethod
+    def resolve_category(obj):
+        return obj.category.slug if obj.category_id else None
+
+    @staticmethod
+    def resolve_is_mine(obj, context):
+        return obj.applicant_id == _user(context).pk
+
+    @staticmethod
+    def resolve_html_url(obj, context):
+        user = _user(context)
+        if obj.applicant_id == user.pk:
+            url = reverse("awards:my_submission", kwargs={"pk": obj.pk})
+        elif obj.call.can_edit(user):
+            url = reverse("awards:manage", kwargs={"slug": obj.call.slug}) + f"#s{obj.pk}"
+        elif obj.state in PUBLIC_STATES and obj.call.results_out():
+            url = obj.get_absolute_url()
+        else:
+            return None
+        return _absolute(context, url)
+
+
+class NoteOut(Schema):
+    kind: str
+    kind_label: str
+    text: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return str(obj.get_kind_display())
+
+
+class DecisionOut(Schema):
+    outcome: str
+    prize: str | None = Field(description="The prize's title.")
+
+    @staticmethod
+    def resolve_prize(obj):
+        return obj.prize.title if obj.prize_id else None
+
+
+class SubmissionDetailOut(SubmissionOut):
+    identity_visible: bool = Field(
+        description="False for an evaluator of a call scored blind: then applicant_kind, "
+        "organization, organization_name, country and partners are null."
+    )
+    applicant_kind: str | None
+    organization: str | None = Field(description="The organization's slug, if in the directory.")
+    organization_name: str | None
+    country: str | None = Field(description="ISO code.")
+    partners: str | None
+    summary: str
+    problem: str
+    solution: str
+    running_since: datetime.date | None
+    results: str
+    evidence: str
+    novelty: str
+    replication: str
+    costs: str
+    topics: list[str] = Field(description="Topic slugs.")
+    sdg_targets: list[str] = Field(description="SDG target codes.")
+    notes: list[NoteOut] = Field(
+        description="The reasons, questions, answers and minutes the caller may read."
+    )
+    decision: DecisionOut | None = Field(
+        description="The outcome and prize, once the caller may know them."
+    )
+
+    @staticmethod
+    def resolve_identity_visible(obj, context):
+        return _identity(obj, context)
+
+    @staticmethod
+    def resolve_applicant_kind(obj, context):
+        return obj.applicant_kind if _identity(obj, context) else None
+
+    @staticmethod
+    def resolve_organization(obj, context):
+        if not (_identity(obj, context) and obj.organization_id):
+            return None
+        return obj.organization.slug
+
+    @staticmethod
+    def resolve_organization_name(obj, context):
+        if not _identity(obj, context):
+            return None
+        return obj.organization.name if obj.organization_id else obj.organization_name
+
+    @staticmethod
+    def resolve_country(obj, context):
+        if not (_identity(obj, context) and obj.country_id):
+            return None
+        return obj.country.code
+
+    @staticmethod
+    def resolve_partners(obj, context):
+        return obj.partners if _identity(obj, context) else None
+
+    @staticmethod
+    def resolve_topics(obj):
+        return [t.slug for t in obj.topics.all()]
+
+    @staticmethod
+    def resolve_sdg_targets(obj):
+        return [t.code for t in obj.sdg_targets.all()]
+
+    @staticmethod
+    def resolve_notes(obj, context):
+        return list(obj.notes_for(_user(context)))
+
+    @staticmethod
+    def resolve_decision(obj, context):
+        decision = getattr(obj, "decision", None)
+        # Only when the caller is told the true state (the outcome is not held back).
+        if decision is None or obj.state_shown_to(_user(context)) != obj.state:
+            return None
+        return decision
+
+
+def _identity(obj: Submission, context) -> bool:
+    """Submission.identity_visible_to, asked once (submission_for) for the whole answer."""
+    shown = getattr(obj, "identity_shown", None)
+    if shown is None:
+        shown = obj.identity_shown = obj.identity_visible_to(_user(context))
+    return shown
+
+
+STATE_VALUES = ", ".join(SubmissionState.values)
+
+
+class SubmissionQuery(LanguageQuery):
+    call: str | None = Field(None, description="Call: the call's `slug`.")
+    state: str | None = Field(
+        None, description=f"State, as shown to the caller: one of {STATE_VALUES}."
+    )
+
+
+class AssignmentQuery(LanguageQuery):
+    call: str | None = Field(None, description="Call: the call's `slug`.")
+
+
+def _unknown(name: str, value: str) -> ValidationError:
+    return ValidationError({name: [_("Unknown: %(values)s.") % {"values": value}]})
+
+
+def _in_call(request, queryset, slug: str | None, field: str):
+    """Only the records of the call `slug`, if the caller may see that call; 400 otherwise."""
+    if slug is None:
+        return queryset
+    call = Call.objects.visible_to(request.user).filter(slug=slug).first()
+    if call is None:
+        raise _unknown("call", slug)
+    return queryset.filter(**{field: call})
+
+
+def submissions_for(request, params: SubmissionQuery):
+    """What Submission.objects.visible_to allows the caller, filtered by call and by the
+    state the caller is told (state_shown_to)."""
+    user = request.user
+    rows = (
+        Submission.objects.visible_to(user)
+        .select_related("call", "category")
+        .order_by("-call__year", "call__slug", "pk")
+    )
+    rows = _in_call(request, rows, params.call, "call")
+    state = params.state
+    if state is None:
+        return rows
+    if state not in SubmissionState.values:
+        raise _unknown("state", state)
+    # An outcome held back from the caller is shown as "awaiting the decision": look at the
+    # states that may be shown as the one asked for, then ask each submission.
+    candidates = (state, *OUTCOME_STATES, *PUBLIC_STATES) if state == S.DECISION else (state,)
+    return [s for s in rows.filter(state__in=candidates) if s.state_shown_to(user) == state]
+
+
+def submission_for(request, id: int, queryset=None) -> Submission:
+    """The submission, if the caller may see it (Submission.can_view); else 404."""
+    queryset = queryset if queryset is not None else Submission.objects.select_related("call")
+    submission = get_object_or_404(queryset, pk=id)
+    if not submission.can_view(request.user):
+        raise Http404
+    return submission
+
+
+@router.get(
+    "/awards/submissions",
+    response={200: list[SubmissionOut], **ERRORS_PRIVATE},
+    auth=token_auth,
+)
+@paginate(Pagination)
+def list_submissions(request, params: Query[SubmissionQuery]):
+    """The submissions the caller may see (needs a token): an applicant its own, an
+    evaluator those assigned to it, the steering committee every submitted one, editors
+    all; and everyone the published winners."""
+    return submissions_for(request, params)
+
+
+@router.get(
+    "/awards/submissions/{id}",
+    response={200: SubmissionDetailOut, **ERRORS_PRIVATE},
+    auth=token_auth,
+)
+def get_submission(request, id: int, params: Query[LanguageQuery]):
+    """One submission (needs a token), with the notes the caller may read. Evaluators of a
+    call scored blind do not see who applied."""
+    submission = submission_for(
+        request,
+        id,
+        Submission.objects.select_related(
+            "call", "category", "country", "organization", "decision__prize"
+        ).prefetch_related("topics", "sdg_targets"),
+    )
+    submission.identity_shown = submission.identity_visible_to(request.user)
+    return submission
+
+
+# --- Scores ---------------------------------------------------------------------------------
+
+
+class ScoreOut(Schema):
+    criterion: str = Field(description="The criterion's slug.")
+    criterion_title: str
+    value: int
+    comment: str
+    evaluator: str = Field(
+        description="“Evaluator #<assignment>”: the same label on every score of one evaluator."
+    )
+    evaluator_name: str | None = Field(description="Only for the secretariat's editors.")
+    mine: bool = Field(description="The caller gave this score.")
+    submitted: bool = Field(description="False while the evaluator has only saved it.")
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_criterion(obj):
+        return obj.criterion.slug
+
+    @staticmethod
+    def resolve_criterion_title(obj):
+        return obj.criterion.title
+
+    @staticmethod
+    def resolve_evaluator(obj):
+        return _("Evaluator #%(n)s") % {"n": obj.assignment_id}
+
+    @staticmethod
+    def resolve_evaluator_name(obj, context):
+        return str(obj.assignment.evaluator) if _user(context).is_editor else None
+
+    @staticmethod
+    def resolve_mine(obj, context):
+        return obj.assignment.evaluator_id == _user(context).pk
+
+    @staticmethod
+    def resolve_submitted(obj):
+        return obj.assignment.status == AssignmentStatus.COMPLETED
+
+
+@router.get(
+    "/awards/submissions/{id}/scores",
+    response={200: list[ScoreOut], **ERRORS_PRIVATE},
+    auth=token_auth,
+)
+@paginate(Pagination)
+def list_scores(request, id: int, params: Query[LanguageQuery]):
+    """The scores of a submission the caller may read (needs a token), blind as on the
+    pages: an evaluator sees its own, and the others' once its own are submitted; the
+    applicant none until the results are published; the steering committee from
+    consolidation on; editors all. Empty when there are none the caller may read."""
+    submission = submission_for(request, id)
+    scores = scoring.visible_scores(submission, request.user)
+    return scores.select_related("criterion", "assignment__evaluator").order_by(
+        "assignment", "criterion__order", "criterion__slug"
+    )
+
+
+# --- Assignments ----------------------------------------------------------------------------
+
+
+class AssignmentOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    submission: int = Field(description="The submission's id.")
+    title: str = Field(description="The submission's title.")
+    call: str = Field(description="The call's slug.")
+    due: datetime.datetime = Field(description="The end of the call's scoring.")
+    assigned_at: datetime.datetime
+    completed_at: datetime.datetime | None
+    evaluator: str | None = Field(description="Only for the secretariat's editors.")
+    html_url: str | None = Field(description="The scoring page, for the evaluator itself.")
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_submission(obj):
+        return obj.submission_id
+
+    @staticmethod
+    def resolve_title(obj):
+        return obj.submission.title
+
+    @staticmethod
+    def resolve_call(obj):
+        return obj.submission.call.slug
+
+    @staticmethod
+    def resolve_due(obj):
+        return obj.submission.call.scoring_ends_at
+
+    @staticmethod
+    def resolve_assigned_at(obj):
+        return obj.created_at
+
+    @staticmethod
+    def resolve_evaluator(obj, context):
+        return str(obj.evaluator) if _user(context).is_editor else None
+
+    @staticmethod
+    def resolve_html_url(obj, context):
+        if obj.evaluator_id != _user(context).pk:
+            return None
+        return _absolute(context, reverse("awards:score", kwargs={"pk": obj.pk}))
+
+
+@router.get(
+    "/awards/assignments",
+    response={200: list[AssignmentOut], **ERRORS_PRIVATE},
+    auth=token_auth,
+)
+@paginate(Pagination)
+def list_assignments(request, params: Query[AssignmentQuery]):
+    """An evaluator's own assignments, as on its page “To evaluate”; editors see every
+    evaluator's (needs a token; 403 for anyone else)."""
+    user = request.user
+    rows = Assignment.objects.select_related("submission__call", "evaluator").order_by(
+        "-submission__call__year", "submission__title", "pk"
+    )
+    if not user.is_editor:
+        rows = rows.filter(evaluator=user)
+        if "evaluator" not in user.role_names and not rows.exists():
+            raise PermissionDenied(_("Only evaluators have assignments."))
+    return _in_call(request, rows, params.call, "submission__call")
+
+
+# --- Consolidation --------------------------------------------------------------------------
+
+
+class ConsolidatedOut(Schema):
+    submission: int = Field(description="The submission's id.")
+    title: str
+    rank: int = Field(description="By the weighted mean; 1 is the best.")
+    rank_corrected: int = Field(description="By the corrected mean.")
+    mean: float = Field(description="Weighted mean, in percent of the scale.")
+    corrected: float = Field(
+        description="The mean corrected for each evaluator's harshness or leniency."
+    )
+    spread: float = Field(description="Highest minus lowest evaluator's total, in points.")
+    std: float
+    evaluators: int = Field(description="How many evaluators' submitted scores count.")
+    flagged: bool = Field(description="The evaluators disagree beyond the call's threshold.")
+
+
+class ConsolidationOut(Schema):
+    """Every figure is rounded to 4 decimals."""
+
+    call: str
+    kendall_w: float | None = Field(
+        description="Agreement between the evaluators' rankings (Kendall's W); null when "
+        "there are not enough scores."
+    )
+    icc: float | None = Field(description="Reliability of the scores (ICC(1)).")
+    disagreement_threshold: float = Field(description="In percentage points of the scale.")
+    results: list[ConsolidatedOut] = Field(description="Best first.")
+
+
+def _rounded(value: float | None) -> float | None:
+    """Figures to 4 decimals: the ranks are computed before, on the exact values."""
+    return None if value is None else round(value, 4)
+
+
+@router.get(
+    "/awards/calls/{slug}/consolidation",
+    response={200: ConsolidationOut, **ERRORS_PRIVATE},
+    auth=token_auth,
+)
+def get_consolidation(request, slug: str, params: Query[LanguageQuery]):
+    """The call's consolidated scores (needs a token; the secretariat and the steering
+    committee, as on the page “Consolidated scores”): both means and ranks, the agreement
+    between evaluators and the submissions on which they disagree."""
+    call = call_for(request, slug)
+    if not scoring.can_consolidate(request.user):
+        raise PermissionDenied(_("Only the secretariat and the steering committee see this."))
+    result = scoring.consolidate(call, request.user)
+    titles = dict(Submission.objects.in_call(call).values_list("pk", "title"))
+    return {
+        "call": call.slug,
+        "kendall_w": _rounded(result.kendall_w),
+        "icc": _rounded(result.icc),
+        "disagreement_threshold": call.disagreement_threshold,
+        "results": [
+            {
+                "submission": r.submission,
+                "title": titles.get(r.submission, ""),
+                "rank": r.rank,
+                "rank_corrected": r.rank_corrected,
+                "mean": _rounded(r.mean),
+                "corrected": _rounded(r.corrected),
+                "spread": _rounded(r.spread),
+                "std": _rounded(r.std),
+                "evaluators": len(r.totals),
+                "flagged": r.flagged,
+            }
+            for r in result.results
+        ],
+    }
