@@ -257,6 +257,9 @@ CIVHUB_EMBEDDER = env_str("CIVHUB_EMBEDDER", "civhub.search.embeddings.E5Embedde
 HUEY = {
     "name": "civhub",
     "immediate": env_bool("CIVHUB_TASKS_IMMEDIATE", False),
+    # Daily tasks run at the hub's local times (TIME_ZONE, which Django sets as the
+    # process's time zone), so "results out today" means the hub's today.
+    "utc": False,
     "consumer": {"workers": 1, "worker_type": "thread"},
 }
 if REDIS_URL:

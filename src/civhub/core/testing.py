@@ -6,6 +6,8 @@ like `make run` does. Imports of models stay inside the functions for the same r
 
 import os
 
+import pytest
+
 os.environ.setdefault("CIVHUB_HTTPS", "0")
 os.environ.setdefault("CIVHUB_STATIC_MANIFEST", "0")  # no `collectstatic` needed to run the tests
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
@@ -43,3 +45,12 @@ def make_user(email: str, *roles: str, country: str | None = None, totp: bool | 
         TOTP.activate(user, generate_totp_secret())
     user.forget_roles()
     return user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_reference():
+    """Each test reads the reference records of its own database: a process keeps them for a
+    minute (search.services.reference_records), and a rolled-back test's records are gone."""
+    from civhub.search.services import forget_reference_records
+
+    forget_reference_records()

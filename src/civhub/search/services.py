@@ -6,6 +6,7 @@ how they read parameters and show results.
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -210,7 +211,7 @@ def rank(query: text.Query, filters: Filters, mode: str) -> list[tuple[tuple, in
     """(record, best document id, fused score) for every candidate record, best first."""
     lists = []  # (document ids best first, weight)
     if mode in ("hybrid", "lexical"):
-        hits, any_term = lexical.match(query, filters)
+        hits, any_term = lexical.match(query, filters, any_term_in_titles=mode == "hybrid")
         weight = ANY_TERM_WEIGHT if any_term and mode == "hybrid" else 1.0
         lists.append(([doc_id for doc_id, _score in hits], weight))
     if mode in ("hybrid", "semantic"):
@@ -257,23 +258,65 @@ def _records_of(doc_ids) -> dict[int, tuple[str, str]]:
 
 # -- facets -----------------------------------------------------------------------------
 
+#: how long a process keeps the reference records the facets are labelled with
+REFERENCE_TTL = 60.0
+
+
+@dataclass
+class ReferenceRecords:
+    countries: dict[int, Country]
+    regions: dict[int, Region]
+    topics: dict[int, Topic]
+    sdg_targets: dict[int, SdgTarget]
+    read_at: float
+
+
+_reference: ReferenceRecords | None = None
+
+
+def reference_records() -> ReferenceRecords:
+    """Countries, regions, topics and SDG targets by id, read at most once a minute: the
+    facets name a few dozen of them on every search, and they change only with reference
+    data (a renamed topic shows in the facets within REFERENCE_TTL). Names are translated
+    when read, so one copy serves every language."""
+    global _reference
+    now = time.monotonic()
+    if _reference is None or now - _reference.read_at > REFERENCE_TTL:
+        _reference = ReferenceRecords(
+            countries={c.pk: c for c in Country.objects.select_related("region")},
+            regions={r.pk: r for r in Region.objects.all()},
+            topics={t.pk: t for t in Topic.objects.all()},
+            sdg_targets={t.pk: t for t in SdgTarget.objects.all()},
+            read_at=now,
+        )
+    return _reference
+
+
+def forget_reference_records(**kwargs) -> None:
+    """Read them again at the next search (connected to their saves and deletes in
+    signals.py, for this process; other processes within REFERENCE_TTL)."""
+    global _reference
+    _reference = None
+
 
 def facets(doc_ids: list[int], params: Params) -> dict[str, list[FacetValue]]:
     """Counts of the candidate records by type, country, region, topic, SDG target, year and
     language. A record counts once in each value it has."""
     if not doc_ids:
         return {}
-    data = _facet_data(doc_ids)
-    kinds = Counter(kind for kind, _year, _language in data["docs"])
-    years = Counter(year for _kind, year, _language in data["docs"] if year)
-    languages = Counter(language for _kind, _year, language in data["docs"])
-    country_counts = Counter(country for _doc, country, _region in data["countries"])
-    countries = Country.objects.filter(pk__in=country_counts).select_related("region")
+    rows = facet_rows(doc_ids)
+    kinds = Counter(row[0] for row in rows)
+    years = Counter(row[1] for row in rows if row[1])
+    languages = Counter(row[2] for row in rows)
+    country_counts = Counter(country for row in rows for country in row[3])
+    reference = reference_records()
+    countries = [reference.countries[pk] for pk in country_counts if pk in reference.countries]
+    region_of = {c.pk: c.region_id for c in countries if c.region_id is not None}
     region_counts = Counter(
-        region for _doc, region in {(d, r) for d, _c, r in data["countries"] if r is not None}
+        region for row in rows for region in {region_of[c] for c in row[3] if c in region_of}
     )
-    topic_counts = Counter(topic for _doc, topic in data["topics"])
-    target_counts = Counter(target for _doc, target in data["sdg_targets"])
+    topic_counts = Counter(topic for row in rows for topic in row[4])
+    target_counts = Counter(target for row in rows for target in row[5])
     language_names = dict(settings.LANGUAGES)
 
     def ordered(values: list[FacetValue], selected: list[str]) -> list[FacetValue]:
@@ -297,21 +340,24 @@ def facets(doc_ids: list[int], params: Params) -> dict[str, list[FacetValue]]:
         "region": ordered(
             [
                 FacetValue(r.slug, r.name, region_counts[r.pk])
-                for r in Region.objects.filter(pk__in=region_counts)
+                for pk in region_counts
+                if (r := reference.regions.get(pk))
             ],
             params.regions,
         ),
         "topic": ordered(
             [
                 FacetValue(t.slug, t.name, topic_counts[t.pk])
-                for t in Topic.objects.filter(pk__in=topic_counts)
+                for pk in topic_counts
+                if (t := reference.topics.get(pk))
             ],
             params.topics,
         ),
         "sdg_target": ordered(
             [
                 FacetValue(t.code, t.code, target_counts[t.pk])
-                for t in SdgTarget.objects.filter(pk__in=target_counts)
+                for pk in target_counts
+                if (t := reference.sdg_targets.get(pk))
             ],
             params.sdg_targets,
         ),
@@ -331,37 +377,41 @@ def facets(doc_ids: list[int], params: Params) -> dict[str, list[FacetValue]]:
     return {name: values for name, values in result.items() if values}
 
 
-def _facet_data(doc_ids: list[int]) -> dict[str, list[tuple]]:
-    """What the facets count, read with plain SQL: the ORM spends longer building a query
-    with a thousand ids than the database spends answering it."""
+def facet_rows(doc_ids: list[int]) -> list[tuple]:
+    """(kind, year, language, country ids, topic ids, SDG target ids) of each document: from
+    the vector index, which holds them beside the vectors; from the database for documents
+    not embedded yet (just saved)."""
+    rows, missing = vectors.get_index().facet_rows(doc_ids)
+    if missing:
+        rows.extend(_facet_rows_from_database(missing))
+    return rows
+
+
+def _facet_rows_from_database(doc_ids: list[int]) -> list[tuple]:
+    """facet_rows() read with plain SQL: the ORM spends longer building a query with a
+    thousand ids than the database spends answering it."""
     marks = ", ".join(["%s"] * len(doc_ids))
     docs = SearchDocument._meta.db_table
-    links = {
-        name: getattr(SearchDocument, name).through._meta.db_table
-        for name in ("countries", "topics", "sdg_targets")
-    }
-    queries = {
-        "docs": f"SELECT kind, year, language FROM {docs} WHERE id IN ({marks})",
-        "countries": (
-            f"SELECT DISTINCT t.searchdocument_id, t.country_id, c.region_id "
-            f"FROM {links['countries']} t JOIN {Country._meta.db_table} c ON c.id = t.country_id "
-            f"WHERE t.searchdocument_id IN ({marks})"
-        ),
-        "topics": (
-            f"SELECT DISTINCT searchdocument_id, topic_id FROM {links['topics']} "
-            f"WHERE searchdocument_id IN ({marks})"
-        ),
-        "sdg_targets": (
-            f"SELECT DISTINCT searchdocument_id, sdgtarget_id FROM {links['sdg_targets']} "
-            f"WHERE searchdocument_id IN ({marks})"
-        ),
-    }
-    out = {}
+    links = {}
     with connection.cursor() as cursor:
-        for name, sql in queries.items():
-            cursor.execute(sql, doc_ids)
-            out[name] = cursor.fetchall()
-    return out
+        for name, column in vectors.LINKS.items():
+            through = getattr(SearchDocument, name).through._meta.db_table
+            cursor.execute(
+                f"SELECT DISTINCT searchdocument_id, {column} FROM {through} "
+                f"WHERE searchdocument_id IN ({marks})",
+                doc_ids,
+            )
+            linked = defaultdict(list)
+            for doc_id, other in cursor.fetchall():
+                linked[doc_id].append(other)
+            links[name] = linked
+        cursor.execute(
+            f"SELECT id, kind, year, language FROM {docs} WHERE id IN ({marks})", doc_ids
+        )
+        return [
+            (kind, year, language, *(tuple(sorted(links[name][doc_id])) for name in vectors.LINKS))
+            for doc_id, kind, year, language in cursor.fetchall()
+        ]
 
 
 # -- showing results --------------------------------------------------------------------

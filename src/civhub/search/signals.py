@@ -92,6 +92,13 @@ _handlers = []  # keeps the closures alive: signals hold weak references
 
 
 def connect() -> None:
+    from civhub.directory.models import Country, Region, SdgTarget, Topic
+    from civhub.search.services import forget_reference_records
+
+    for model in (Country, Region, SdgTarget, Topic):
+        uid = f"civhub.search.reference.{model._meta.model_name}"
+        post_save.connect(forget_reference_records, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(forget_reference_records, sender=model, dispatch_uid=uid + ".delete")
     for search_type in registry.types():
         uid = f"civhub.search.{search_type.kind}"
         post_save.connect(_saved, sender=search_type.model, dispatch_uid=f"{uid}.save")

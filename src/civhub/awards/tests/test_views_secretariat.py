@@ -121,6 +121,25 @@ def test_consolidation_for_editors_and_steering(persona, call, scored):
         assert evaluator.email not in body
 
 
+def test_the_manage_page_links_the_exports(editor, call):
+    body = editor.get(reverse("awards:manage", args=[call.slug])).content.decode()
+    assert reverse("awards:scores_csv", args=[call.slug]) in body
+    assert reverse("awards:results_report", args=[call.slug]) in body
+    assert reverse("awards:audit_log", args=[call.slug]) in body
+
+
+def test_the_committee_goes_from_consolidation_to_the_decision(steering, call, scored):
+    rows, _evaluators = scored
+    strong = rows[0]
+    strong.state = S.DECISION
+    strong.save()
+    body = steering.get(reverse("awards:consolidation", args=[call.slug])).content.decode()
+    decide = reverse("awards:decide", args=[strong.pk])
+    assert body.count('href="/en/awards/submissions/') == 1 and decide in body
+    assert reverse("awards:results_report", args=[call.slug]) in body
+    assert steering.get(decide).status_code == 200
+
+
 @pytest.mark.parametrize("persona", ["visitor", "member", "evaluator"], indirect=True)
 def test_consolidation_is_closed_to_others(persona, call, scored):
     response = persona.get(reverse("awards:consolidation", args=[call.slug]))

@@ -448,12 +448,24 @@ def consolidation(request, slug):
     if not scoring.can_consolidate(request.user):
         raise PermissionDenied
     result = scoring.consolidate(call, request.user)
-    titles = dict(Submission.objects.in_call(call).values_list("pk", "title"))
-    rows = [(titles.get(r.submission, "?"), r) for r in result.results]
+    submissions = {s.pk: s for s in Submission.objects.in_call(call).only("pk", "title", "state")}
+    rows = [
+        (
+            submissions[r.submission].title if r.submission in submissions else "?",
+            r,
+            # the committee records its decision from here: it has no manage page
+            r.submission in submissions and submissions[r.submission].state == S.DECISION,
+        )
+        for r in result.results
+    ]
     return render(
         request,
         "awards/consolidation.html",
-        {"call": call, "result": result, "rows": rows},
+        {
+            "call": call,
+            "result": result,
+            "rows": rows,
+        },
     )
 
 

@@ -173,3 +173,21 @@ def test_check_reports_stale_and_orphan_documents():
 def test_unknown_types_are_named():
     with pytest.raises(ValueError, match="Unknown type 'events'; known types: practice, law"):
         indexing.reindex(["events"])
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_scoring_in_row_blocks_on_threads_gives_the_one_product(monkeypatch, threads):
+    import numpy as np
+
+    from civhub.search import vectors
+
+    monkeypatch.setattr(vectors, "SCORING_THREADS", threads)
+    monkeypatch.setattr(vectors, "PARALLEL_ROWS", 10)
+    rng = np.random.default_rng(1)
+    matrix = rng.standard_normal((1001, 384)).astype(np.float32)
+    vector = rng.standard_normal(384).astype(np.float32)
+    expected = matrix @ vector
+    for rows in (5, 1001):  # one block below PARALLEL_ROWS, several above
+        got = vectors.similarities(matrix[:rows], vector)
+        assert got.dtype == np.float32 and got.shape == (rows,)
+        np.testing.assert_allclose(got, expected[:rows], rtol=1e-5, atol=1e-4)

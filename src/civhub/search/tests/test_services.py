@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
 from civhub.core.testing import make_user
+from civhub.directory.models import Country
 from civhub.search import indexing, services, vectors
 from civhub.search.models import SearchDocument
 from civhub.search.services import Params
@@ -92,6 +93,27 @@ def test_every_word_must_match_unless_none_does_then_any_may(corpus):
     assert titles(run("appraisal bonuses", mode="lexical")) == [APPRAISAL[0]]
 
 
+def test_hybrids_any_word_fallback_looks_in_titles_only(corpus):
+    from civhub.search import lexical, text
+
+    def found(q, titles_only):
+        hits, any_term = lexical.match(
+            text.parse(q), lexical.Filters(), any_term_in_titles=titles_only
+        )
+        assert any_term  # no record has both words
+        ids = [doc_id for doc_id, _score in hits]
+        return set(SearchDocument.objects.filter(pk__in=ids).values_list("title", flat=True))
+
+    # "appraisal" is in a text only, "spending" in a title
+    assert found("appraisal spending", titles_only=False) == {APPRAISAL[0], ONE_STOP[0]}
+    assert found("appraisal spending", titles_only=True) == {ONE_STOP[0]}
+    # a query with every word in one record is not a fallback: texts count as ever
+    hits, any_term = lexical.match(
+        text.parse("appraisal bonuses"), lexical.Filters(), any_term_in_titles=True
+    )
+    assert not any_term and len(hits) == 1
+
+
 def test_phrases_and_prefixes(corpus):
     assert titles(run('"one queue"', mode="lexical")) == [ONE_STOP[0]]
     assert titles(run('"queue one"', mode="lexical")) == []
@@ -170,6 +192,57 @@ def test_facets_count_the_records_found(corpus):
     facets = {name: {v.value: v.count for v in values} for name, values in results.facets.items()}
     assert facets["type"] == {"practice": results.total}
     assert facets["country"]["KZ"] == 1 and facets["country"]["GE"] == 1
+
+
+def test_facet_labels_follow_a_renamed_topic_at_once(corpus):
+    from civhub.directory.models import Topic
+
+    def topic_labels():
+        results = run("performance appraisal", mode="lexical")
+        return {v.value: str(v.label) for v in results.facets["topic"]}
+
+    assert "performance-appraisal" in topic_labels()
+    topic = Topic.objects.get(slug="performance-appraisal")
+    topic.name_en = "Appraisal of performance"
+    topic.save()
+    assert topic_labels()["performance-appraisal"] == "Appraisal of performance"
+
+
+def test_facets_read_from_the_vector_index_equal_the_databases_and_follow_changes(big_corpus):
+    from civhub.search.services import _facet_rows_from_database, facet_rows
+
+    def both(ids):
+        from_index, missing = vectors.get_index().facet_rows(ids)
+        return (
+            sorted(from_index, key=repr),
+            sorted(_facet_rows_from_database(ids), key=repr),
+            missing,
+        )
+
+    ids = list(SearchDocument.objects.values_list("pk", flat=True))
+    from_index, from_database, missing = both(ids)
+    assert not missing and from_index == from_database
+    assert any(row[3] for row in from_index) and any(row[4] for row in from_index)
+    # a record's countries change: patched in place, and the counts follow
+    record = big_corpus["appraisal"]
+    record.countries.set(Country.objects.filter(code__in=["LV", "LT"]))
+    from_index, from_database, _missing = both(ids)
+    assert from_index == from_database
+    latvia = Country.objects.get(code="LV").pk
+    assert sum(latvia in row[3] for row in from_index) >= 1
+    # a document saved but not embedded yet is counted from the database
+    fresh = practice("Mentoring of new civil servants", "Pairs.", countries=("EE",))
+    fresh_ids = list(
+        SearchDocument.objects.filter(kind="practice", object_id=str(fresh.pk)).values_list(
+            "pk", flat=True
+        )
+    )
+    SearchDocument.objects.filter(pk__in=fresh_ids).update(vector=None, vector_hash="")
+    indexing.bump_generation()
+    assert sorted(facet_rows(fresh_ids), key=repr) == sorted(
+        _facet_rows_from_database(fresh_ids), key=repr
+    )
+    assert vectors.get_index().facet_rows(fresh_ids)[1] == fresh_ids
 
 
 def test_filters_narrow_the_results(corpus):
