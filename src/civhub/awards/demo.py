@@ -458,6 +458,59 @@ EVALUATORS = [
 SCORED = set(SCORED_STATES)
 HONOURABLE = {"Electronic personnel files"}
 
+# A submission is written in its own language (Submission.language): the Russian and Kazakh
+# ones get their title and text in that language. SUBMISSIONS names them in English.
+LOCAL_TITLES = {
+    "Blind testing for civil-service entry": "Анонимное тестирование при поступлении на госслужбу",
+    "Regional exam centres": "Региональные экзаменационные центры",
+    "Electronic personnel files": "Электронные личные дела",
+    "Mobile tax office": "Мобильная налоговая служба",
+    "Attrition early-warning dashboard": "Кадрлардың кетуін ерте ескертетін панель",
+    "Exit-interview analytics": "Аналитика выходных интервью",
+    "Training needs from appraisal data": "Потребности в обучении по данным оценки",
+    "One window for disability benefits": "Единое окно для пособий по инвалидности",
+    "Plain-language letters": "Қарапайым тілмен жазылған хаттар",
+    "Queue-free service centres": "Центры обслуживания без очередей",
+}
+TEXTS = {
+    "en": {
+        "organization": "{title}: implementing office",
+        "summary": "{title}: an invented solution for the demonstration.",
+        "problem": "Citizens and civil servants waited too long and knew too little.",
+        "solution": "A simpler process, supported by a small digital tool.",
+        "results": "Waiting times halved in the pilot regions.",
+        "evidence": "Agency statistics (invented).",
+        "novelty": "First of its kind in the region.",
+        "replication": "Needs a legal basis and a team of three.",
+        "costs": "About 100,000 US dollars a year.",
+        "partners": "UNDP (invented)",
+    },
+    "ru": {
+        "organization": "{title}: ведомство-исполнитель",
+        "summary": "{title}: вымышленное решение для демонстрации.",
+        "problem": "Граждане и госслужащие слишком долго ждали и слишком мало знали.",
+        "solution": "Более простая процедура с небольшим цифровым инструментом.",
+        "results": "В пилотных регионах время ожидания сократилось вдвое.",
+        "evidence": "Статистика ведомства (вымышленная).",
+        "novelty": "Первое такое решение в регионе.",
+        "replication": "Нужны правовая основа и команда из трёх человек.",
+        "costs": "Около 100 000 долларов США в год.",
+        "partners": "ПРООН (вымышлено)",
+    },
+    "kk": {
+        "organization": "{title}: орындаушы мекеме",
+        "summary": "{title}: демонстрацияға арналған ойдан шығарылған шешім.",
+        "problem": "Азаматтар мен мемлекеттік қызметшілер тым ұзақ күтті және аз білді.",
+        "solution": "Шағын цифрлық құралмен қолдау көрсетілген қарапайым рәсім.",
+        "results": "Пилоттық өңірлерде күту уақыты екі есе қысқарды.",
+        "evidence": "Мекеме статистикасы (ойдан шығарылған).",
+        "novelty": "Өңірде алғашқы осындай шешім.",
+        "replication": "Құқықтық негіз және үш адамнан тұратын топ қажет.",
+        "costs": "Жылына шамамен 100 000 АҚШ доллары.",
+        "partners": "БҰҰДБ (ойдан шығарылған)",
+    },
+}
+
 
 def _call(spec) -> Call:
     opens, closes, screening, scoring, decision = spec["timeline"]
@@ -587,27 +640,30 @@ def load(log=print) -> None:
                 f"applicant.{code.lower()}@{DEMO_DOMAIN}", f"Demo applicant ({code})", "member"
             )
         submitted = None if state == S.DRAFT else call.opens_at + datetime.timedelta(days=10 + made)
+        local_title = LOCAL_TITLES.get(title, title) if language != "en" else title
+        text = {key: value.format(title=local_title) for key, value in TEXTS[language].items()}
+        done = state != S.DRAFT
         submission = Submission.objects.create(
             call=call,
             category=call.categories.first(),
             applicant=applicant,
             applicant_kind=kind,
-            organization_name=f"{title}: implementing office",
+            organization_name=text["organization"],
             country=countries[code],
-            title=title,
-            summary=f"{title}: an invented solution for the demonstration.",
-            problem="Citizens and civil servants waited too long and knew too little.",
-            solution="A simpler process, supported by a small digital tool.",
+            title=local_title,
+            summary=text["summary"],
+            problem=text["problem"],
+            solution=text["solution"],
             running_since=datetime.date(call.year - 2, 1, 1),
-            results="Waiting times halved in the pilot regions." if state != S.DRAFT else "",
-            evidence="Agency statistics (invented)." if state != S.DRAFT else "",
-            novelty="First of its kind in the region.",
-            replication="Needs a legal basis and a team of three.",
-            costs="About 100,000 US dollars a year.",
-            partners="UNDP (invented)",
+            results=text["results"] if done else "",
+            evidence=text["evidence"] if done else "",
+            novelty=text["novelty"],
+            replication=text["replication"],
+            costs=text["costs"],
+            partners=text["partners"],
             language=language,
-            declares_accurate=state != S.DRAFT,
-            agrees_to_publication=state != S.DRAFT,
+            declares_accurate=done,
+            agrees_to_publication=done,
             state=state,
             submitted_at=submitted,
             is_demo=True,
@@ -669,7 +725,9 @@ def _stages(submission, call, state, evaluators, rng, editor) -> None:
             scores += _scores(rng, criteria, assignment, quality + rng.uniform(-1.5, 1.5))
     Score.objects.bulk_create(scores)
     outcome = {
-        S.PUBLISHED: S.HONOURABLE_MENTION if submission.title in HONOURABLE else S.AWARDED,
+        S.PUBLISHED: S.HONOURABLE_MENTION
+        if submission.title in {LOCAL_TITLES.get(t, t) for t in HONOURABLE}
+        else S.AWARDED,
         S.FOLLOW_UP: S.AWARDED,
         S.NOT_SELECTED: S.NOT_SELECTED,
     }.get(state)

@@ -1,4 +1,5 @@
-"""The database's full-text index over the documents table, made by migrations 0002 and 0003.
+"""The database's full-text index over the documents table, made by migration 0002
+(on PostgreSQL, its tsvector is kept in the row since migration 0003).
 
 SQLite: an FTS5 table with the documents table as its external content, kept in step by
 triggers. PostgreSQL: a stored generated tsvector column with a GIN index. On SQLite, a later
@@ -39,18 +40,6 @@ POSTGRESQL = [
 # this setting keep their storage until rewritten (VACUUM FULL, or `civhub reindex`).
 POSTGRESQL_INLINE = [f"ALTER TABLE {TABLE} ALTER COLUMN search_vector SET STORAGE MAIN"]
 POSTGRESQL_TOAST = [f"ALTER TABLE {TABLE} ALTER COLUMN search_vector SET STORAGE EXTENDED"]
-# The titles alone, for the any-word fallback of hybrid search (lexical.match): a weight-A
-# query on search_vector would read every match's whole vector to check the weight.
-# (SQLite's FTS5 searches one column of its table by itself.)
-POSTGRESQL_TITLES = [
-    f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS title_vector tsvector GENERATED ALWAYS AS "
-    "(to_tsvector('simple', title_terms)) STORED",
-    f"CREATE INDEX IF NOT EXISTS search_document_title_gin ON {TABLE} USING gin (title_vector)",
-]
-POSTGRESQL_NO_TITLES = [
-    "DROP INDEX IF EXISTS search_document_title_gin",
-    f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS title_vector",
-]
 
 DROP = {
     "sqlite": [
@@ -79,16 +68,16 @@ def create(schema_editor) -> None:
         schema_editor.execute(sql)
 
 
-def add_ranking_aids(schema_editor) -> None:
-    """Migration 0003 (PostgreSQL): the vector kept in the row, and the titles' index."""
+def keep_in_row(schema_editor) -> None:
+    """Migration 0003 (PostgreSQL): the tsvector kept in the row (POSTGRESQL_INLINE)."""
     if schema_editor.connection.vendor == "postgresql":
-        for sql in POSTGRESQL_INLINE + POSTGRESQL_TITLES:
+        for sql in POSTGRESQL_INLINE:
             schema_editor.execute(sql)
 
 
-def remove_ranking_aids(schema_editor) -> None:
+def allow_toast(schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
-        for sql in POSTGRESQL_NO_TITLES + POSTGRESQL_TOAST:
+        for sql in POSTGRESQL_TOAST:
             schema_editor.execute(sql)
 
 

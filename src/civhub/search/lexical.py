@@ -104,33 +104,27 @@ def search(query: Query, filters: Filters, limit: int = LIMIT) -> list[tuple[int
 
 
 def match(
-    query: Query, filters: Filters, limit: int = LIMIT, any_term_in_titles: bool = False
+    query: Query, filters: Filters, limit: int = LIMIT
 ) -> tuple[list[tuple[int, float]], bool]:
-    """search()'s hits, and whether they match any word only (no document had them all).
-
-    `any_term_in_titles`: the any-word fallback looks in titles only. Hybrid search asks
-    for it: there the fallback weighs little (services.ANY_TERM_WEIGHT), and a question in
-    plain words matches most of the corpus in its texts, all of which would be ranked."""
+    """search()'s hits, and whether they match any word only (no document had them all)."""
     if query.is_empty:
         return [], False
     hits = _run(query, filters, limit, any_term=False)
     if not hits and len(query.terms) + len(query.phrases) > 1:
-        return _run(query, filters, limit, any_term=True, titles=any_term_in_titles), True
+        return _run(query, filters, limit, any_term=True), True
     return hits, False
 
 
-def _run(query: Query, filters: Filters, limit: int, any_term: bool, titles: bool = False):
+def _run(query: Query, filters: Filters, limit: int, any_term: bool):
     if connection.vendor == "sqlite" and filters == Filters(audience=filters.audience):
-        return _run_fts_first(query, filters.audience, limit, any_term, titles)
+        return _run_fts_first(query, filters.audience, limit, any_term)
     where, params = filters.sql()
     table = SearchDocument._meta.db_table
     if connection.vendor == "postgresql":
-        # titles only: the titles' own tsvector and index (fulltext.POSTGRESQL_TITLES)
-        column, weights = ("title_vector", "") if titles else ("search_vector", f"{PG_WEIGHTS}, ")
         sql = (
-            f"SELECT d.id, ts_rank({weights}d.{column}, q) AS score "
+            f"SELECT d.id, ts_rank({PG_WEIGHTS}, d.search_vector, q) AS score "
             f"FROM {table} d, to_tsquery('simple', %s) q "
-            f"WHERE d.{column} @@ q AND {where} ORDER BY score DESC, d.id LIMIT %s"
+            f"WHERE d.search_vector @@ q AND {where} ORDER BY score DESC, d.id LIMIT %s"
         )
         args = [query.tsquery(any_term), *params, limit]
     else:
@@ -140,13 +134,13 @@ def _run(query: Query, filters: Filters, limit: int, any_term: bool, titles: boo
             f"FROM {FTS_TABLE} JOIN {table} d ON d.id = {FTS_TABLE}.rowid "
             f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY score DESC, d.id LIMIT %s"
         )
-        args = [query.fts5(any_term, titles), *params, limit]
+        args = [query.fts5(any_term), *params, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
 
-def _run_fts_first(query: Query, audience: int, limit: int, any_term: bool, titles: bool):
+def _run_fts_first(query: Query, audience: int, limit: int, any_term: bool):
     """_run() without other filters than the audience, on SQLite: the best `limit` matches
     from the FTS5 index alone, then their audience checked, instead of reading every match's
     row in the documents table (a common word matches a good part of them). Should the check
@@ -157,7 +151,7 @@ def _run_fts_first(query: Query, audience: int, limit: int, any_term: bool, titl
     )
     table = SearchDocument._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(sql, [query.fts5(any_term, titles), limit])
+        cursor.execute(sql, [query.fts5(any_term), limit])
         hits = [(row[0], float(row[1])) for row in cursor.fetchall()]
         if not hits:
             return hits
@@ -175,7 +169,7 @@ def _run_fts_first(query: Query, audience: int, limit: int, any_term: bool, titl
             f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY score DESC, d.id LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [query.fts5(any_term, titles), *params, limit])
+            cursor.execute(sql, [query.fts5(any_term), *params, limit])
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
     return [hit for hit in hits if hit[0] in visible]
 

@@ -211,7 +211,7 @@ def rank(query: text.Query, filters: Filters, mode: str) -> list[tuple[tuple, in
     """(record, best document id, fused score) for every candidate record, best first."""
     lists = []  # (document ids best first, weight)
     if mode in ("hybrid", "lexical"):
-        hits, any_term = lexical.match(query, filters, any_term_in_titles=mode == "hybrid")
+        hits, any_term = lexical.match(query, filters)
         weight = ANY_TERM_WEIGHT if any_term and mode == "hybrid" else 1.0
         lists.append(([doc_id for doc_id, _score in hits], weight))
     if mode in ("hybrid", "semantic"):

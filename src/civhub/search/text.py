@@ -162,17 +162,16 @@ class Query:
 
     # -- the same query in each database's syntax --------------------------------------
 
-    def fts5(self, any_term: bool = False, titles: bool = False) -> str:
-        """An FTS5 MATCH expression (`titles`: in titles only). Every word is quoted, so
-        nothing the reader typed is read as FTS5 syntax."""
+    def fts5(self, any_term: bool = False) -> str:
+        """An FTS5 MATCH expression. Every word is quoted, so nothing the reader typed is
+        read as FTS5 syntax."""
         parts = []
         for term in self.terms:
             options = [f'"{w}"' for w in term.exact] + [f'"{p}"*' for p in term.prefixes]
             parts.append("(" + " OR ".join(options) + ")")
         for phrase in self.phrases:
             parts.append('"' + " ".join(phrase) + '"')
-        expression = (" OR " if any_term else " AND ").join(parts)
-        return f"{{title_terms}} : ({expression})" if titles else expression
+        return (" OR " if any_term else " AND ").join(parts)
 
     def tsquery(self, any_term: bool = False) -> str:
         """A PostgreSQL to_tsquery('simple', ...) expression. Terms are made of word

@@ -191,3 +191,17 @@ def test_scoring_in_row_blocks_on_threads_gives_the_one_product(monkeypatch, thr
         got = vectors.similarities(matrix[:rows], vector)
         assert got.dtype == np.float32 and got.shape == (rows,)
         np.testing.assert_allclose(got, expected[:rows], rtol=1e-5, atol=1e-4)
+
+
+def test_postgresql_keeps_the_tsvector_in_the_row(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's storage of the tsvector (SQLite's FTS5 keeps its own table)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = %s::regclass "
+            "AND attname = 'search_vector'",
+            [SearchDocument._meta.db_table],
+        )
+        assert cursor.fetchone() == ("m",)  # MAIN: compressed if need be, not out of line

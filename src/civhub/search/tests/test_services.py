@@ -93,27 +93,6 @@ def test_every_word_must_match_unless_none_does_then_any_may(corpus):
     assert titles(run("appraisal bonuses", mode="lexical")) == [APPRAISAL[0]]
 
 
-def test_hybrids_any_word_fallback_looks_in_titles_only(corpus):
-    from civhub.search import lexical, text
-
-    def found(q, titles_only):
-        hits, any_term = lexical.match(
-            text.parse(q), lexical.Filters(), any_term_in_titles=titles_only
-        )
-        assert any_term  # no record has both words
-        ids = [doc_id for doc_id, _score in hits]
-        return set(SearchDocument.objects.filter(pk__in=ids).values_list("title", flat=True))
-
-    # "appraisal" is in a text only, "spending" in a title
-    assert found("appraisal spending", titles_only=False) == {APPRAISAL[0], ONE_STOP[0]}
-    assert found("appraisal spending", titles_only=True) == {ONE_STOP[0]}
-    # a query with every word in one record is not a fallback: texts count as ever
-    hits, any_term = lexical.match(
-        text.parse("appraisal bonuses"), lexical.Filters(), any_term_in_titles=True
-    )
-    assert not any_term and len(hits) == 1
-
-
 def test_phrases_and_prefixes(corpus):
     assert titles(run('"one queue"', mode="lexical")) == [ONE_STOP[0]]
     assert titles(run('"queue one"', mode="lexical")) == []
