@@ -11,6 +11,7 @@ Two things seen with multilingual-e5 shape the scoring:
 from __future__ import annotations
 
 import datetime
+import itertools
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -71,6 +72,25 @@ def _pool() -> ThreadPoolExecutor:
     return _scoring_pool
 
 
+class Labels:
+    """Strings kept once, rows holding their number: a column of 110,000 type names as
+    numpy strings took 14 MB, as numbers 220 KB."""
+
+    def __init__(self):
+        self.names: list[str] = []
+        self.codes: dict[str, int] = {}
+
+    def code(self, name: str) -> int:
+        code = self.codes.get(name)
+        if code is None:
+            code = self.codes[name] = len(self.names)
+            self.names.append(name)
+        return code
+
+    def codes_of(self, names) -> list[int]:
+        return [self.codes[name] for name in names if name in self.codes]
+
+
 def similarities(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     """matrix @ vector, in row blocks on several threads when the matrix is large."""
     n = len(matrix)
@@ -100,14 +120,17 @@ class VectorIndex:
         self.size = 0
         self.ids = np.zeros(0, dtype=np.int64)
         self.matrix = np.zeros((0, 0), dtype=np.float32)
-        self.languages = np.zeros(0, dtype="U8")
-        self.kinds = np.zeros(0, dtype="U32")
+        #: each row's language and type, as numbers of these labels
+        self.language_labels, self.kind_labels = Labels(), Labels()
+        self.languages = np.zeros(0, dtype=np.int16)
+        self.kinds = np.zeros(0, dtype=np.int16)
         self.audiences = np.zeros(0, dtype=np.int8)
         self.hubness = np.zeros(0, dtype=np.float32)
         self.years = np.zeros(0, dtype=np.int16)
         #: per row, the ids of the linked countries, topics and SDG targets (shared tuples)
         self.links: dict[str, list[tuple[int, ...]]] = {name: [] for name in LINKS}
         self.records: list[tuple[str, str]] = []
+        self._records_shared: dict[tuple[str, str], tuple[str, str]] = {}
         self.position: dict[int, int] = {}
         self.means: dict[str, np.ndarray] = {}
         self.reference = np.zeros((0, 0), dtype=np.float32)
@@ -142,8 +165,10 @@ class VectorIndex:
         # Filled in place: a list of 100,000 small arrays would double the peak memory.
         self.matrix = np.zeros((capacity, dim), dtype=np.float32)
         self.ids = np.full(capacity, -1, dtype=np.int64)
-        self.languages = np.zeros(capacity, dtype="U8")
-        self.kinds = np.zeros(capacity, dtype="U32")
+        self.language_labels, self.kind_labels = Labels(), Labels()
+        self.languages = np.full(capacity, -1, dtype=np.int16)
+        self.kinds = np.full(capacity, -1, dtype=np.int16)
+        self._records_shared: dict[tuple[str, str], tuple[str, str]] = {}
         self.audiences = np.full(capacity, TOMBSTONE, dtype=np.int8)
         self.hubness = np.zeros(capacity, dtype=np.float32)
         self.years = np.zeros(capacity, dtype=np.int16)
@@ -157,8 +182,9 @@ class VectorIndex:
         n = self.size
         matrix, languages = self.matrix[:n], self.languages[:n]
         self.means = {}
-        for language in set(languages.tolist()):
-            rows_of = languages == language
+        for code in set(languages.tolist()):
+            language = self.language_labels.names[code]
+            rows_of = languages == code
             # Shrunk towards zero for a language with few documents: the mean of three
             # documents is mostly those documents, and removing it would erase them.
             count_of = int(rows_of.sum())
@@ -178,15 +204,18 @@ class VectorIndex:
             self.hubness[i] = hubness(vector[None, :], self.reference)[0] * HUB_WEIGHT
         self.matrix[i] = vector
         self.ids[i] = doc_id
-        self.languages[i] = language
-        self.kinds[i] = kind
+        self.languages[i] = self.language_labels.code(language)
+        self.kinds[i] = self.kind_labels.code(kind)
         self.audiences[i] = audience
         self.years[i] = year or 0
+        # one tuple for a record's versions in every language
+        kind = self.kind_labels.names[self.kinds[i]]
+        record = self._records_shared.setdefault((kind, object_id), (kind, object_id))
         if i == len(self.records):
-            self.records.append((kind, object_id))
+            self.records.append(record)
             self.size += 1
         else:
-            self.records[i] = (kind, object_id)
+            self.records[i] = record
         self.position[doc_id] = i
 
     def _patch(self) -> bool:
@@ -211,29 +240,34 @@ class VectorIndex:
         return True
 
     def _load_links(self, doc_ids: list[int] | None) -> None:
-        """Read the documents' countries, topics and SDG targets (all when doc_ids is None)."""
+        """Read the documents' countries, topics and SDG targets (all when doc_ids is None),
+        a document at a time in id order, so that nothing but the result is held."""
         if doc_ids is not None and not doc_ids:
             return
-        shared: dict[tuple[int, ...], tuple[int, ...]] = {}  # one tuple per distinct set
+        shared: dict[tuple[int, ...], tuple[int, ...]] = {(): ()}  # one tuple per distinct set
+        chunks = (
+            [None]
+            if doc_ids is None
+            else [doc_ids[start : start + 500] for start in range(0, len(doc_ids), 500)]
+        )
         for name, column in LINKS.items():
+            column_of = self.links[name]
+            for doc_id in doc_ids or ():
+                i = self.position.get(doc_id)
+                if i is not None:
+                    column_of[i] = ()
             through = getattr(SearchDocument, name).through
-            found: dict[int, list[int]] = {}
-            pairs = through.objects.values_list("searchdocument_id", column)
-            chunks = (
-                [None]
-                if doc_ids is None
-                else [doc_ids[start : start + 500] for start in range(0, len(doc_ids), 500)]
+            pairs = through.objects.order_by("searchdocument_id", column).values_list(
+                "searchdocument_id", column
             )
             for chunk in chunks:
                 selected = pairs if chunk is None else pairs.filter(searchdocument_id__in=chunk)
-                for doc_id, linked in selected.iterator(chunk_size=5000):
-                    found.setdefault(doc_id, []).append(linked)
-            column_of = self.links[name]
-            for doc_id in found if doc_ids is None else doc_ids:
-                i = self.position.get(doc_id)
-                if i is not None:
-                    ids = tuple(sorted(set(found.get(doc_id, ()))))
-                    column_of[i] = shared.setdefault(ids, ids)
+                rows = selected.iterator(chunk_size=5000)
+                for doc_id, group in itertools.groupby(rows, key=lambda pair: pair[0]):
+                    i = self.position.get(doc_id)
+                    if i is not None:
+                        ids = tuple(sorted({linked for _doc, linked in group}))
+                        column_of[i] = shared.setdefault(ids, ids)
 
     def facet_rows(self, doc_ids):
         """(kind, year, language, countries, topics, SDG targets) of each document held here,
@@ -247,9 +281,9 @@ class VectorIndex:
             (kind, year or None, language, countries[i], topics[i], targets[i])
             for i, kind, year, language in zip(
                 rows_at.tolist(),
-                self.kinds[rows_at].tolist(),
+                [self.kind_labels.names[code] for code in self.kinds[rows_at].tolist()],
                 self.years[rows_at].tolist(),
-                self.languages[rows_at].tolist(),
+                [self.language_labels.names[code] for code in self.languages[rows_at].tolist()],
                 strict=True,
             )
         ]
@@ -270,9 +304,9 @@ class VectorIndex:
         n = self.size
         keep = self.audiences[:n] <= audience
         if kinds:
-            keep &= np.isin(self.kinds[:n], list(kinds))
+            keep &= np.isin(self.kinds[:n], self.kind_labels.codes_of(kinds))
         if languages:
-            keep &= np.isin(self.languages[:n], list(languages))
+            keep &= np.isin(self.languages[:n], self.language_labels.codes_of(languages))
         if allowed_ids is not None:
             keep &= np.isin(self.ids[:n], np.fromiter(allowed_ids, dtype=np.int64))
         return keep
