@@ -81,6 +81,12 @@ def _outcomes(submission: Submission, user) -> list[str]:
     ]
 
 
+def _say_refused(request, exc: ValidationError) -> None:
+    """A service's refusal, told in its own words above the page."""
+    for message in exc.messages:
+        messages.error(request, message)
+
+
 @login_required
 def manage(request, slug):
     call = _editor_call(request, slug)
@@ -134,8 +140,7 @@ def assign(request, slug):
     try:
         plan = assignment_services.assign_evaluators(request.user, call)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        _say_refused(request, exc)
     else:
         messages.success(
             request,
@@ -163,8 +168,7 @@ def submission_transition(request, pk, action):
             request.user, submission, action, form.cleaned_data.get("message", "")
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        _say_refused(request, exc)
     else:
         messages.success(
             request,
@@ -276,8 +280,7 @@ def certificate(request, pk):
     try:
         issued = decisions.issue_certificate(request.user, submission)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        _say_refused(request, exc)
     else:
         messages.success(
             request,
@@ -294,8 +297,7 @@ def publish_practice(request, pk):
     try:
         practice = decisions.publish_as_practice(request.user, submission)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        _say_refused(request, exc)
     else:
         messages.success(
             request,
