@@ -1,5 +1,6 @@
 """The database's full-text index over the documents table, made by migration 0002
-(on PostgreSQL, its tsvector is kept in the row since migration 0003).
+(on PostgreSQL, its tsvector is kept in the row since migration 0003, and the titles have
+a tsvector of their own since 0004).
 
 SQLite: an FTS5 table with the documents table as its external content, kept in step by
 triggers. PostgreSQL: a stored generated tsvector column with a GIN index. On SQLite, a later
@@ -41,6 +42,19 @@ POSTGRESQL = [
 POSTGRESQL_INLINE = [f"ALTER TABLE {TABLE} ALTER COLUMN search_vector SET STORAGE MAIN"]
 POSTGRESQL_TOAST = [f"ALTER TABLE {TABLE} ALTER COLUMN search_vector SET STORAGE EXTENDED"]
 
+# The titles' words on their own, for the title tier of a query with very many matches
+# (lexical._ranked): the GIN index of search_vector cannot tell a title's word by its weight.
+# SQLite needs nothing: FTS5 restricts a query to a column by itself.
+POSTGRESQL_TITLES = [
+    f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS title_vector tsvector GENERATED ALWAYS AS "
+    "(to_tsvector('simple', title_terms)) STORED",
+    f"CREATE INDEX IF NOT EXISTS search_document_title_gin ON {TABLE} USING gin (title_vector)",
+]
+POSTGRESQL_NO_TITLES = [
+    "DROP INDEX IF EXISTS search_document_title_gin",
+    f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS title_vector",
+]
+
 DROP = {
     "sqlite": [
         f"DROP TRIGGER IF EXISTS {FTS}_ai",
@@ -72,6 +86,19 @@ def keep_in_row(schema_editor) -> None:
     """Migration 0003 (PostgreSQL): the tsvector kept in the row (POSTGRESQL_INLINE)."""
     if schema_editor.connection.vendor == "postgresql":
         for sql in POSTGRESQL_INLINE:
+            schema_editor.execute(sql)
+
+
+def add_titles(schema_editor) -> None:
+    """Migration 0004 (PostgreSQL): the titles' tsvector and its index (POSTGRESQL_TITLES)."""
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in POSTGRESQL_TITLES:
+            schema_editor.execute(sql)
+
+
+def drop_titles(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in POSTGRESQL_NO_TITLES:
             schema_editor.execute(sql)
 
 

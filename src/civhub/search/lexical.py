@@ -18,6 +18,12 @@ FTS_TABLE = "search_fts"
 TITLE_WEIGHT = 4.0
 # ts_rank weights for D, C, B (text), A (title): the same 4 to 1 as FTS5.
 PG_WEIGHTS = "'{0.1, 0.2, 0.25, 1.0}'"
+#: matches that are all ranked; past this many, the title tier first (see _ranked): ranking
+#: costs about a microsecond a match on SQLite and three on PostgreSQL (docs/benchmarks.md)
+RANK_ALL = 5000
+#: the ranking tier of documents with the words in their title
+TITLE = "title"
+TITLE_COLUMN = "title_terms"
 
 
 @dataclass
@@ -109,49 +115,127 @@ def match(
     """search()'s hits, and whether they match any word only (no document had them all)."""
     if query.is_empty:
         return [], False
-    hits = _run(query, filters, limit, any_term=False)
+    hits = _ranked(query, filters, limit, any_term=False)
     if not hits and len(query.terms) + len(query.phrases) > 1:
-        return _run(query, filters, limit, any_term=True), True
+        rarer, at_most = without_common_words(query)
+        return _ranked(rarer, filters, limit, any_term=True, at_most=at_most), True
     return hits, False
 
 
-def _run(query: Query, filters: Filters, limit: int, any_term: bool):
+def _ranked(query: Query, filters: Filters, limit: int, any_term: bool, at_most: int | None = None):
+    """Matches ranked best first. Both databases score every match to find the best (bm25,
+    ts_rank), and a common word matches a good part of a large corpus: past RANK_ALL matches,
+    when the documents with the words in their title are enough to fill `limit`, only they
+    are ranked, by their titles (a tiered index, Manning et al., Introduction to Information
+    Retrieval, 7.2.1). Otherwise, and below RANK_ALL, the order is the plain ranking's.
+    at_most: a bound on the matches known beforehand, which spares counting them."""
+    matches = at_most if at_most is not None and at_most <= RANK_ALL else None
+    if matches is None:
+        matches = count(query, any_term, RANK_ALL + 1)
+    if not matches:
+        return []
+    if matches <= RANK_ALL or count(query, any_term, limit, tier=TITLE) < limit:
+        return _run(query, filters, limit, any_term)
+    hits = _run(query, filters, limit, any_term, tier=TITLE)
+    if len(hits) < limit:  # the filters took some away: the others follow, in their order
+        found = {doc_id for doc_id, _score in hits}
+        rest = _run(query, filters, limit, any_term)
+        hits += [hit for hit in rest if hit[0] not in found][: limit - len(hits)]
+    return hits
+
+
+def count(query: Query, any_term: bool = False, at_most: int = RANK_ALL + 1, tier: str = "") -> int:
+    """How many documents the index matches (in their title with `tier` TITLE), counted up
+    to `at_most`, whoever may see them: this is what ranking them would cost. Counting reads
+    the index's lists of documents without scoring any, a small part of what ranking costs."""
+    if connection.vendor == "postgresql":
+        in_title = " AND title_vector @@ q" if tier == TITLE else ""
+        sql = (
+            f"SELECT count(*) FROM (SELECT 1 FROM {SearchDocument._meta.db_table}, "
+            f"to_tsquery('simple', %s) q WHERE search_vector @@ q{in_title} LIMIT %s) m"
+        )
+        args = [query.tsquery(any_term), at_most]
+    else:
+        sql = (
+            f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)"
+        )
+        args = [_fts5(query, any_term, tier), at_most]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return cursor.fetchone()[0]
+
+
+def without_common_words(query: Query) -> tuple[Query, int]:
+    """The query for its any-word form, and a bound on that form's matches: without the
+    words found in more than RANK_ALL documents when it has rarer ones (Lucene's common terms
+    query). In that form every document with a common word matches, most of a large corpus,
+    and ranks low anyway: a word in every other document says little about any of them.
+    Phrases count as words."""
+    parts = [Query(query.text, terms=[term]) for term in query.terms] + [
+        Query(query.text, phrases=[phrase]) for phrase in query.phrases
+    ]
+    counts = [count(part) for part in parts]
+    rare = [part for part, n in zip(parts, counts, strict=True) if n <= RANK_ALL]
+    if not rare or len(rare) == len(parts):
+        return query, sum(counts)
+    rarer = Query(
+        query.text,
+        terms=[term for part in rare for term in part.terms],
+        phrases=[phrase for part in rare for phrase in part.phrases],
+    )
+    return rarer, sum(n for n in counts if n <= RANK_ALL)
+
+
+def _run(query: Query, filters: Filters, limit: int, any_term: bool, tier: str = ""):
+    """The ranked query; `tier` TITLE keeps the documents with the words in their title
+    (every word, or any word in the any-word form) and ranks them by their title alone (on
+    SQLite, FTS5 restricts the query and its bm25 to the column; PostgreSQL does the same
+    with the titles' own tsvector)."""
     if connection.vendor == "sqlite" and filters == Filters(audience=filters.audience):
-        return _run_fts_first(query, filters.audience, limit, any_term)
+        return _run_fts_first(query, filters.audience, limit, any_term, tier)
     where, params = filters.sql()
     table = SearchDocument._meta.db_table
     if connection.vendor == "postgresql":
+        in_title = " AND d.title_vector @@ q" if tier == TITLE else ""
+        ranked = "d.title_vector" if tier == TITLE else "d.search_vector"
         sql = (
-            f"SELECT d.id, ts_rank({PG_WEIGHTS}, d.search_vector, q) AS score "
+            f"SELECT d.id, ts_rank({PG_WEIGHTS}, {ranked}, q) AS score "
             f"FROM {table} d, to_tsquery('simple', %s) q "
-            f"WHERE d.search_vector @@ q AND {where} ORDER BY score DESC, d.id LIMIT %s"
+            f"WHERE d.search_vector @@ q{in_title} AND {where} "
+            "ORDER BY score DESC, d.id LIMIT %s"
         )
         args = [query.tsquery(any_term), *params, limit]
     else:
-        # bm25() is lower for better matches; its negation reads like PostgreSQL's score.
         sql = (
             f"SELECT d.id, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS score "
             f"FROM {FTS_TABLE} JOIN {table} d ON d.id = {FTS_TABLE}.rowid "
             f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY score DESC, d.id LIMIT %s"
         )
-        args = [query.fts5(any_term), *params, limit]
+        args = [_fts5(query, any_term, tier), *params, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
 
-def _run_fts_first(query: Query, audience: int, limit: int, any_term: bool):
+def _fts5(query: Query, any_term: bool, tier: str = "") -> str:
+    expression = query.fts5(any_term)
+    return f"{{{TITLE_COLUMN}}}: ({expression})" if tier == TITLE else expression
+
+
+def _run_fts_first(query: Query, audience: int, limit: int, any_term: bool, tier: str = ""):
     """_run() without other filters than the audience, on SQLite: the best `limit` matches
     from the FTS5 index alone, then their audience checked, instead of reading every match's
     row in the documents table (a common word matches a good part of them). Should the check
     take some away when there are more matches, the query is run again with it in SQL."""
+    # bm25() is lower for better matches; its negation reads like PostgreSQL's score.
     sql = (
         f"SELECT rowid, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS score FROM {FTS_TABLE} "
         f"WHERE {FTS_TABLE} MATCH %s ORDER BY score DESC, rowid LIMIT %s"
     )
     table = SearchDocument._meta.db_table
+    expression = _fts5(query, any_term, tier)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [query.fts5(any_term), limit])
+        cursor.execute(sql, [expression, limit])
         hits = [(row[0], float(row[1])) for row in cursor.fetchall()]
         if not hits:
             return hits
@@ -169,7 +253,7 @@ def _run_fts_first(query: Query, audience: int, limit: int, any_term: bool):
             f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY score DESC, d.id LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [query.fts5(any_term), *params, limit])
+            cursor.execute(sql, [expression, *params, limit])
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
     return [hit for hit in hits if hit[0] in visible]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -36,6 +37,8 @@ RRF_K = 60
 #: (docs/benchmarks.md, "Relevance")
 ANY_TERM_WEIGHT = 0.01
 MAX_LIMIT = 100
+#: searches of one process whose semantic halves may run at once (see rank())
+SEMANTIC_THREADS = 8
 
 
 def error_message(code: str) -> str:
@@ -210,12 +213,18 @@ def search(params: Params, user=None, log: bool = False) -> Results:
 def rank(query: text.Query, filters: Filters, mode: str) -> list[tuple[tuple, int, float]]:
     """(record, best document id, fused score) for every candidate record, best first."""
     lists = []  # (document ids best first, weight)
+    semantic_half = semantic_search(query.text, filters) if mode != "lexical" else None
+    # In hybrid mode the semantic half runs beside the lexical query: the model and numpy let
+    # go of the GIL, as the database drivers do, so the two overlap on two cores. It touches
+    # no database: that stays in the request's own thread (its connection, its transaction).
+    pending = _semantic_pool().submit(semantic_half) if mode == "hybrid" else None
     if mode in ("hybrid", "lexical"):
         hits, any_term = lexical.match(query, filters)
         weight = ANY_TERM_WEIGHT if any_term and mode == "hybrid" else 1.0
         lists.append(([doc_id for doc_id, _score in hits], weight))
-    if mode in ("hybrid", "semantic"):
-        lists.append(([hit.doc_id for hit in semantic(query.text, filters)], 1.0))
+    if semantic_half is not None:
+        found = pending.result() if pending is not None else semantic_half()
+        lists.append(([hit.doc_id for hit in found], 1.0))
     records_of = _records_of({doc_id for ranked, _weight in lists for doc_id in ranked})
     scores: dict[tuple, float] = defaultdict(float)
     best: dict[tuple, int] = {}
@@ -232,11 +241,32 @@ def rank(query: text.Query, filters: Filters, mode: str) -> list[tuple[tuple, in
     return [(record, best[record], scores[record]) for record in order]
 
 
-def semantic(q: str, filters: Filters) -> list[vectors.Hit]:
+_semantic_executor: ThreadPoolExecutor | None = None
+
+
+def _semantic_pool() -> ThreadPoolExecutor:
+    """Threads for the semantic half of searches (one per concurrent search of the process,
+    so a threaded server's searches never wait for each other's here)."""
+    global _semantic_executor
+    if _semantic_executor is None:
+        _semantic_executor = ThreadPoolExecutor(
+            SEMANTIC_THREADS, thread_name_prefix="civhub-semantic"
+        )
+    return _semantic_executor
+
+
+def semantic_search(q: str, filters: Filters):
+    """The semantic half as a function of no arguments that touches no database: what it
+    needs from the database (the documents the filters allow, the index's freshness) is
+    read now, by the caller's thread."""
     index = vectors.get_index()
     allowed = filters.matching_ids() if filters.needs_relations else None
     keep = index.mask(filters.audience, filters.kinds, filters.languages, allowed)
-    return index.search(index.centred_query(q), keep, SEMANTIC_LIMIT)
+    return lambda: index.search(index.centred_query(q), keep, SEMANTIC_LIMIT)
+
+
+def semantic(q: str, filters: Filters) -> list[vectors.Hit]:
+    return semantic_search(q, filters)()
 
 
 def _records_of(doc_ids) -> dict[int, tuple[str, str]]:
@@ -425,13 +455,15 @@ def present(page: list[tuple[tuple, int, float]], query: text.Query | None) -> l
     records = [record for record, _doc, _score in page]
     versions: dict[tuple, dict[str, SearchDocument]] = defaultdict(dict)
     by_id = {}
-    for doc in SearchDocument.objects.filter(
-        pk__in=[doc_id for _r, doc_id, _s in page]
-    ) | SearchDocument.objects.filter(
-        Q(language=reader) | Q(is_original=True),  # to show, and to name the original
-        kind__in={kind for kind, _id in records},
-        object_id__in={object_id for _kind, object_id in records},
-    ):
+    shown_fields = ("kind", "object_id", "language", "is_original", "title", "body", "path", "year")
+    for doc in (
+        SearchDocument.objects.filter(pk__in=[doc_id for _r, doc_id, _s in page])
+        | SearchDocument.objects.filter(
+            Q(language=reader) | Q(is_original=True),  # to show, and to name the original
+            kind__in={kind for kind, _id in records},
+            object_id__in={object_id for _kind, object_id in records},
+        )
+    ).only(*shown_fields):  # not the index's terms and vector, as long as the text again
         versions[doc.record_key][doc.language] = doc
         by_id[doc.pk] = doc
     results = []

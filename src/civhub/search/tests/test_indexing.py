@@ -205,3 +205,23 @@ def test_postgresql_keeps_the_tsvector_in_the_row(db):
             [SearchDocument._meta.db_table],
         )
         assert cursor.fetchone() == ("m",)  # MAIN: compressed if need be, not out of line
+
+
+def test_postgresql_indexes_the_titles_on_their_own(db):
+    """The title tier of a query with very many matches (lexical._ranked) reads them."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's titles' tsvector (SQLite's FTS5 restricts a query to a column)")
+    practice("Appraisal of senior civil servants", "Managers meet twice a year.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'search_document_title_gin'"
+        )
+        assert "gin (title_vector)" in cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT count(*) FROM {SearchDocument._meta.db_table} "
+            "WHERE title_vector @@ to_tsquery('simple', 'apprais') "
+            "AND NOT title_vector @@ to_tsquery('simple', 'manag')"
+        )
+        assert cursor.fetchone()[0] == 1

@@ -1,0 +1,119 @@
+"""How the lexical half keeps ranking cheap on a large corpus, on SQLite and PostgreSQL: a
+query with very many matches ranks its title tier, and the any-word form of a question leaves
+its common words out. RANK_ALL is lowered here so that a few records stand for many."""
+
+import pytest
+
+from civhub.search import lexical, text
+from civhub.search.lexical import Filters
+from civhub.search.models import Audience, SearchDocument
+from civhub.search.tests.factories import practice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def appraisals():
+    """Seven practices about appraisal, three with the word in their title, and one about
+    probation alone."""
+    in_title = [
+        practice("Appraisal of senior civil servants", "Managers meet twice a year."),
+        practice("Annual appraisal interviews", "Every appraisal ends with a written plan."),
+        practice("Appraisal by peers", "Colleagues answer a short questionnaire."),
+    ]
+    in_text = [
+        practice("Bonuses for results", "Bonuses follow the annual appraisal of each officer."),
+        practice("Training plans", "An appraisal, appraisal again, sets the training plan."),
+        practice("Career paths", "Promotion needs two good appraisal results."),
+        practice("Codes of conduct", "Breaches are noted in the appraisal file."),
+    ]
+    probation = practice("Probation of new staff", "Six months of probation with a mentor.")
+    return {"title": in_title, "text": in_text, "probation": probation}
+
+
+def doc_ids(records) -> set[int]:
+    return set(
+        SearchDocument.objects.filter(object_id__in=[str(r.pk) for r in records]).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def ids(hits) -> list[int]:
+    return [doc_id for doc_id, _score in hits]
+
+
+def test_count_stops_at_its_bound_and_counts_titles_apart(appraisals):
+    query = text.parse("appraisal")
+    assert lexical.count(query, at_most=100) == 7
+    assert lexical.count(query, at_most=4) == 4
+    assert lexical.count(query, at_most=100, tier=lexical.TITLE) == 3
+    assert lexical.count(text.parse("appraisal probation"), any_term=True, at_most=100) == 8
+    assert lexical.count(text.parse("nothing-like-it"), at_most=100) == 0
+
+
+def test_below_rank_all_every_match_is_ranked(appraisals, monkeypatch):
+    query = text.parse("appraisal")
+    plain = lexical.search(query, Filters(), 5)
+    monkeypatch.setattr(lexical, "RANK_ALL", 7)  # 7 matches: not past it
+    assert lexical.search(query, Filters(), 5) == plain
+    assert doc_ids(appraisals["text"]) & set(ids(plain))  # the plain order mixes both
+
+
+def test_past_rank_all_the_title_tier_is_ranked_when_it_fills_the_list(appraisals, monkeypatch):
+    query = text.parse("appraisal")
+    plain = lexical.search(query, Filters(), 100)
+    in_title = doc_ids(appraisals["title"])
+    monkeypatch.setattr(lexical, "RANK_ALL", 5)
+
+    tiered = lexical.search(query, Filters(), 3)
+    assert set(ids(tiered)) == in_title
+    assert [score for _id, score in tiered] == sorted((s for _id, s in tiered), reverse=True)
+
+    # Four asked, three titles: not enough to fill the list, so everything is ranked.
+    assert lexical.search(query, Filters(), 4) == plain[:4]
+
+
+def test_the_title_tier_less_what_the_reader_may_not_see_is_followed_by_the_rest(
+    appraisals, monkeypatch
+):
+    query = text.parse("appraisal")
+    hidden = appraisals["title"][0]
+    SearchDocument.objects.filter(object_id=str(hidden.pk)).update(audience=Audience.EDITORS)
+    monkeypatch.setattr(lexical, "RANK_ALL", 5)
+    visible_titles = doc_ids(appraisals["title"][1:])
+    for filters in (Filters(), Filters(kinds=["practice"])):  # both paths on SQLite
+        hits = ids(lexical.search(query, filters, 3))
+        assert len(hits) == 3 and not doc_ids([hidden]) & set(hits)
+        assert set(hits[:2]) == visible_titles
+        assert hits[2] in doc_ids(appraisals["text"])
+
+
+def test_the_any_word_form_leaves_common_words_out_when_rarer_ones_exist(appraisals, monkeypatch):
+    query = text.parse("appraisal probation")  # no record has both
+    hits, any_term = lexical.match(query, Filters())
+    assert any_term and set(ids(hits)) == doc_ids(
+        [*appraisals["title"], *appraisals["text"], appraisals["probation"]]
+    )
+
+    monkeypatch.setattr(lexical, "RANK_ALL", 5)  # "appraisal", in 7, is now common
+    rarer, at_most = lexical.without_common_words(query)
+    assert [t.exact for t in rarer.terms] == [("probat",)] and at_most == 1
+    hits, any_term = lexical.match(query, Filters())
+    assert any_term and ids(hits) == list(doc_ids([appraisals["probation"]]))
+
+
+def test_a_question_of_common_words_only_keeps_them_all(appraisals, monkeypatch):
+    practice("Ethics officers", "Officers advise on ethics; each appraisal asks about it.")
+    monkeypatch.setattr(lexical, "RANK_ALL", 0)  # every word is common
+    query = text.parse("appraisal probation")
+    assert lexical.without_common_words(query)[0] is query
+    hits, any_term = lexical.match(query, Filters())
+    assert any_term and doc_ids([appraisals["probation"]]) <= set(ids(hits))
+
+
+def test_a_phrase_counts_as_a_word(appraisals, monkeypatch):
+    monkeypatch.setattr(lexical, "RANK_ALL", 5)
+    query = text.parse('appraisal "new staff"')
+    rarer, at_most = lexical.without_common_words(query)
+    assert not rarer.terms and rarer.phrases == [("new", "staff")] and at_most == 1
