@@ -18,9 +18,14 @@ FTS_TABLE = "search_fts"
 TITLE_WEIGHT = 4.0
 # ts_rank weights for D, C, B (text), A (title): the same 4 to 1 as FTS5.
 PG_WEIGHTS = "'{0.1, 0.2, 0.25, 1.0}'"
-#: matches that are all ranked; past this many, the title tier first (see _ranked): ranking
-#: costs about a microsecond a match on SQLite and three on PostgreSQL (docs/benchmarks.md)
+#: ranking costs about a microsecond a match on SQLite and several on PostgreSQL, counting
+#: them much less (docs/benchmarks.md). A word found in more documents than this is a common
+#: word, left out of a question's any-word form when it has rarer ones (without_common_words)
 RANK_ALL = 5000
+#: documents with the words in their title past which only they are ranked (see _ranked)
+TITLE_TIER = 1000
+#: a query of this many words or more is counted word by word first (see match)
+QUESTION_WORDS = 3
 #: the ranking tier of documents with the words in their title
 TITLE = "title"
 TITLE_COLUMN = "title_terms"
@@ -115,26 +120,40 @@ def match(
     """search()'s hits, and whether they match any word only (no document had them all)."""
     if query.is_empty:
         return [], False
-    hits = _ranked(query, filters, limit, any_term=False)
-    if not hits and len(query.terms) + len(query.phrases) > 1:
-        rarer, at_most = without_common_words(query)
-        return _ranked(rarer, filters, limit, any_term=True, at_most=at_most), True
-    return hits, False
+    parts = _parts(query)
+    counts = None
+    if len(parts) >= QUESTION_WORDS:
+        # A question, most likely: its words' counts are needed for its any-word form, and
+        # one that no document has spares the query for all of them.
+        counts = [count(part) for part in parts]
+    if counts is None or all(counts):
+        at_most = min(counts) if counts and min(counts) <= RANK_ALL else None
+        hits = _ranked(query, filters, limit, any_term=False, at_most=at_most)
+        if hits or len(parts) == 1:
+            return hits, False
+    rarer, at_most = without_common_words(query, counts)
+    return _ranked(rarer, filters, limit, any_term=True, at_most=at_most), True
+
+
+def _parts(query: Query) -> list[Query]:
+    """Each word and phrase of the query as a query of its own."""
+    return [Query(query.text, terms=[term]) for term in query.terms] + [
+        Query(query.text, phrases=[phrase]) for phrase in query.phrases
+    ]
 
 
 def _ranked(query: Query, filters: Filters, limit: int, any_term: bool, at_most: int | None = None):
     """Matches ranked best first. Both databases score every match to find the best (bm25,
-    ts_rank), and a common word matches a good part of a large corpus: past RANK_ALL matches,
-    when the documents with the words in their title are enough to fill `limit`, only they
-    are ranked, by their titles (a tiered index, Manning et al., Introduction to Information
-    Retrieval, 7.2.1). Otherwise, and below RANK_ALL, the order is the plain ranking's.
-    at_most: a bound on the matches known beforehand, which spares counting them."""
-    matches = at_most if at_most is not None and at_most <= RANK_ALL else None
-    if matches is None:
-        matches = count(query, any_term, RANK_ALL + 1)
-    if not matches:
+    ts_rank), and a common word matches a good part of a large corpus. When at least
+    TITLE_TIER documents, and `limit`, have the words in their title, only they are ranked,
+    by their titles (a tiered index, Manning et al., Introduction to Information Retrieval,
+    7.2.1); otherwise every match is. at_most: a bound on the matches known beforehand."""
+    if at_most == 0:
         return []
-    if matches <= RANK_ALL or count(query, any_term, limit, tier=TITLE) < limit:
+    at_least = max(limit, TITLE_TIER)
+    if at_most is not None and at_most < at_least:
+        return _run(query, filters, limit, any_term)
+    if count(query, any_term, at_least, tier=TITLE) < at_least:
         return _run(query, filters, limit, any_term)
     hits = _run(query, filters, limit, any_term, tier=TITLE)
     if len(hits) < limit:  # the filters took some away: the others follow, in their order
@@ -165,16 +184,15 @@ def count(query: Query, any_term: bool = False, at_most: int = RANK_ALL + 1, tie
         return cursor.fetchone()[0]
 
 
-def without_common_words(query: Query) -> tuple[Query, int]:
+def without_common_words(query: Query, counts: list[int] | None = None) -> tuple[Query, int]:
     """The query for its any-word form, and a bound on that form's matches: without the
     words found in more than RANK_ALL documents when it has rarer ones (Lucene's common terms
     query). In that form every document with a common word matches, most of a large corpus,
     and ranks low anyway: a word in every other document says little about any of them.
-    Phrases count as words."""
-    parts = [Query(query.text, terms=[term]) for term in query.terms] + [
-        Query(query.text, phrases=[phrase]) for phrase in query.phrases
-    ]
-    counts = [count(part) for part in parts]
+    Phrases count as words; `counts` are the parts' counts when known."""
+    parts = _parts(query)
+    if counts is None:
+        counts = [count(part) for part in parts]
     rare = [part for part, n in zip(parts, counts, strict=True) if n <= RANK_ALL]
     if not rare or len(rare) == len(parts):
         return query, sum(counts)

@@ -213,7 +213,8 @@ def search(params: Params, user=None, log: bool = False) -> Results:
 def rank(query: text.Query, filters: Filters, mode: str) -> list[tuple[tuple, int, float]]:
     """(record, best document id, fused score) for every candidate record, best first."""
     lists = []  # (document ids best first, weight)
-    semantic_half = semantic_search(query.text, filters) if mode != "lexical" else None
+    index = vectors.get_index()  # up to date once for the whole search
+    semantic_half = semantic_search(query.text, filters, index) if mode != "lexical" else None
     # In hybrid mode the semantic half runs beside the lexical query: the model and numpy let
     # go of the GIL, as the database drivers do, so the two overlap on two cores. It touches
     # no database: that stays in the request's own thread (its connection, its transaction).
@@ -222,10 +223,12 @@ def rank(query: text.Query, filters: Filters, mode: str) -> list[tuple[tuple, in
         hits, any_term = lexical.match(query, filters)
         weight = ANY_TERM_WEIGHT if any_term and mode == "hybrid" else 1.0
         lists.append(([doc_id for doc_id, _score in hits], weight))
+    # The lexical candidates' records are looked up while the semantic half may still run.
+    records_of = _records_of({doc_id for ranked, _weight in lists for doc_id in ranked}, index)
     if semantic_half is not None:
         found = pending.result() if pending is not None else semantic_half()
         lists.append(([hit.doc_id for hit in found], 1.0))
-    records_of = _records_of({doc_id for ranked, _weight in lists for doc_id in ranked})
+        records_of |= _records_of({hit.doc_id for hit in found} - records_of.keys(), index)
     scores: dict[tuple, float] = defaultdict(float)
     best: dict[tuple, int] = {}
     for ranked, weight in lists:
@@ -255,11 +258,11 @@ def _semantic_pool() -> ThreadPoolExecutor:
     return _semantic_executor
 
 
-def semantic_search(q: str, filters: Filters):
+def semantic_search(q: str, filters: Filters, index: vectors.VectorIndex | None = None):
     """The semantic half as a function of no arguments that touches no database: what it
     needs from the database (the documents the filters allow, the index's freshness) is
     read now, by the caller's thread."""
-    index = vectors.get_index()
+    index = index or vectors.get_index()
     allowed = filters.matching_ids() if filters.needs_relations else None
     keep = index.mask(filters.audience, filters.kinds, filters.languages, allowed)
     return lambda: index.search(index.centred_query(q), keep, SEMANTIC_LIMIT)
@@ -269,8 +272,7 @@ def semantic(q: str, filters: Filters) -> list[vectors.Hit]:
     return semantic_search(q, filters)()
 
 
-def _records_of(doc_ids) -> dict[int, tuple[str, str]]:
-    index = vectors.get_index()
+def _records_of(doc_ids, index: vectors.VectorIndex) -> dict[int, tuple[str, str]]:
     out, missing = {}, []
     for doc_id in doc_ids:
         i = index.position.get(doc_id)
@@ -411,7 +413,8 @@ def facet_rows(doc_ids: list[int]) -> list[tuple]:
     """(kind, year, language, country ids, topic ids, SDG target ids) of each document: from
     the vector index, which holds them beside the vectors; from the database for documents
     not embedded yet (just saved)."""
-    rows, missing = vectors.get_index().facet_rows(doc_ids)
+    # Refreshed by rank() moments ago; documents it does not hold are read below.
+    rows, missing = vectors.get_index(refresh=False).facet_rows(doc_ids)
     if missing:
         rows.extend(_facet_rows_from_database(missing))
     return rows
@@ -467,6 +470,7 @@ def present(page: list[tuple[tuple, int, float]], query: text.Query | None) -> l
         versions[doc.record_key][doc.language] = doc
         by_id[doc.pk] = doc
     results = []
+    words_seen: dict = {}  # highlight's memory of words, shared by the page's snippets
     for record, doc_id, score in page:
         found = by_id.get(doc_id)
         if found is None:
@@ -476,7 +480,9 @@ def present(page: list[tuple[tuple, int, float]], query: text.Query | None) -> l
             (d.language for d in versions[record].values() if d.is_original), found.language
         )
         search_type = registry.get(record[0])
-        snippet = text.highlight(shown.body, shown.language, query) if query else ""
+        snippet = (
+            text.highlight(shown.body, shown.language, query, memo=words_seen) if query else ""
+        )
         if not snippet.strip():
             snippet = text.highlight(shown.body, shown.language, text.Query(text=""))
         results.append(

@@ -9,6 +9,7 @@ declared language, because records mix languages (an English name in a Russian t
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -234,28 +235,30 @@ def parse(text: str) -> Query:
     return query
 
 
-def highlight(text: str, language: str, query: Query, width: int = 30) -> str:
-    """HTML: the window of `width` words of `text` with the most query words, each marked."""
+def highlight(
+    text: str, language: str, query: Query, width: int = 30, memo: dict | None = None
+) -> str:
+    """HTML: the window of `width` words of `text` with the most query words, each marked.
+    `memo` may carry what is known of words between calls for the same query (a page of
+    results repeats many words)."""
     tokens = list(WORD.finditer(text or ""))
     if not tokens:
         return ""
     terms = query.all_terms()
-    matched: dict[str, bool] = {}  # a text repeats its words: test each once
-
-    def is_hit(word: str) -> bool:
-        if word not in matched:
-            indexed = index_term(fold(word), language)
-            matched[word] = any(t.matches(indexed) for t in terms)
-        return matched[word]
-
-    hits = [is_hit(m.group()) for m in tokens]
-    # Sliding-window count of hits; the first window with the most wins.
-    best_start, count = 0, sum(hits[:width])
-    best_count = count
-    for start in range(1, max(1, len(tokens) - width + 1)):
-        count += hits[start + width - 1] - hits[start - 1]
-        if count > best_count:
-            best_start, best_count = start, count
+    known = ({} if memo is None else memo).setdefault(language, {})  # word -> is a hit
+    surface = [m.group() for m in tokens]
+    # Each distinct word is tested once; a text repeats most of its words.
+    for word in set(surface).difference(known):
+        indexed = index_term(fold(word), language)
+        known[word] = any(t.matches(indexed) for t in terms)
+    hits = [known[word] for word in surface]
+    # Hits in each window of `width` words; the first window with the most wins.
+    before = [0, *itertools.accumulate(hits)]
+    n = len(tokens)
+    counts = [
+        before[min(start + width, n)] - before[start] for start in range(max(1, n - width + 1))
+    ]
+    best_start = counts.index(max(counts))
     window = range(best_start, min(len(tokens), best_start + width))
     out, cursor = [], tokens[window.start].start()
     for i in window:

@@ -375,6 +375,9 @@ def query_language(query: str) -> str:
 _index = VectorIndex()
 
 
-def get_index() -> VectorIndex:
-    _index.refresh()
+def get_index(refresh: bool = True) -> VectorIndex:
+    """The process's index, brought up to date (one query to learn whether it is) unless
+    `refresh` is False: for callers that refreshed it moments ago, within the same search."""
+    if refresh or _index.loaded_at is None:
+        _index.refresh()
     return _index

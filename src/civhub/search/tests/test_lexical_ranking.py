@@ -1,6 +1,7 @@
 """How the lexical half keeps ranking cheap on a large corpus, on SQLite and PostgreSQL: a
-query with very many matches ranks its title tier, and the any-word form of a question leaves
-its common words out. RANK_ALL is lowered here so that a few records stand for many."""
+query with very many matches in titles ranks its title tier, and the any-word form of a
+question leaves its common words out. TITLE_TIER and RANK_ALL are lowered here so that a few
+records stand for many."""
 
 import pytest
 
@@ -52,19 +53,21 @@ def test_count_stops_at_its_bound_and_counts_titles_apart(appraisals):
     assert lexical.count(text.parse("nothing-like-it"), at_most=100) == 0
 
 
-def test_below_rank_all_every_match_is_ranked(appraisals, monkeypatch):
+def test_below_the_title_tier_every_match_is_ranked(appraisals, monkeypatch):
     query = text.parse("appraisal")
-    plain = lexical.search(query, Filters(), 5)
-    monkeypatch.setattr(lexical, "RANK_ALL", 7)  # 7 matches: not past it
-    assert lexical.search(query, Filters(), 5) == plain
-    assert doc_ids(appraisals["text"]) & set(ids(plain))  # the plain order mixes both
+    plain = lexical.search(query, Filters(), 3)
+    assert doc_ids(appraisals["text"]) & set(ids(lexical.search(query, Filters(), 7)))
+    monkeypatch.setattr(lexical, "TITLE_TIER", 4)  # three titles: not enough
+    assert lexical.search(query, Filters(), 3) == plain
 
 
-def test_past_rank_all_the_title_tier_is_ranked_when_it_fills_the_list(appraisals, monkeypatch):
+def test_past_the_title_tier_only_the_titles_are_ranked_when_they_fill_the_list(
+    appraisals, monkeypatch
+):
     query = text.parse("appraisal")
     plain = lexical.search(query, Filters(), 100)
     in_title = doc_ids(appraisals["title"])
-    monkeypatch.setattr(lexical, "RANK_ALL", 5)
+    monkeypatch.setattr(lexical, "TITLE_TIER", 3)
 
     tiered = lexical.search(query, Filters(), 3)
     assert set(ids(tiered)) == in_title
@@ -80,7 +83,7 @@ def test_the_title_tier_less_what_the_reader_may_not_see_is_followed_by_the_rest
     query = text.parse("appraisal")
     hidden = appraisals["title"][0]
     SearchDocument.objects.filter(object_id=str(hidden.pk)).update(audience=Audience.EDITORS)
-    monkeypatch.setattr(lexical, "RANK_ALL", 5)
+    monkeypatch.setattr(lexical, "TITLE_TIER", 3)
     visible_titles = doc_ids(appraisals["title"][1:])
     for filters in (Filters(), Filters(kinds=["practice"])):  # both paths on SQLite
         hits = ids(lexical.search(query, filters, 3))
@@ -117,3 +120,25 @@ def test_a_phrase_counts_as_a_word(appraisals, monkeypatch):
     query = text.parse('appraisal "new staff"')
     rarer, at_most = lexical.without_common_words(query)
     assert not rarer.terms and rarer.phrases == [("new", "staff")] and at_most == 1
+
+
+def test_a_question_with_a_word_no_record_has_goes_straight_to_its_any_word_form(
+    appraisals, monkeypatch
+):
+    ranked = []
+    real = lexical._ranked
+
+    def spy(query, filters, limit, any_term, at_most=None):
+        ranked.append(any_term)
+        return real(query, filters, limit, any_term, at_most)
+
+    monkeypatch.setattr(lexical, "_ranked", spy)
+    hits, any_term = lexical.match(text.parse("appraisal probation zeppelin"), Filters())
+    assert any_term and ranked == [True]  # never asked for all three words
+    assert set(ids(hits)) == doc_ids(
+        [*appraisals["title"], *appraisals["text"], appraisals["probation"]]
+    )
+    ranked.clear()
+    hits, any_term = lexical.match(text.parse("appraisal annual interviews"), Filters())
+    assert not any_term and ranked == [False]
+    assert ids(hits) == list(doc_ids(appraisals["title"][1:2]))

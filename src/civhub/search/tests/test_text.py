@@ -104,3 +104,23 @@ def test_highlight_picks_the_window_with_the_matches():
 def test_highlight_marks_russian_forms_of_a_russian_query():
     snippet = text.highlight("Оценки эффективности служащих", "ru", text.parse("оценка"))
     assert snippet == "<mark>Оценки</mark> эффективности служащих"
+
+
+def test_highlight_shares_what_it_knows_of_words_only_within_a_language():
+    """A page of results shares one memory of words; a word's form depends on the text's
+    language (Cyrillic is stemmed as Russian in a Russian text, matched by prefix in a
+    Kazakh one), so the same word may be a hit in one language and not in another."""
+    query = text.parse("оценка")
+    memo: dict = {}
+    russian = text.highlight("оценки служащих", "ru", query, memo=memo)
+    kazakh = text.highlight("оценки служащих", "kk", query, memo=memo)
+    assert russian == "<mark>оценки</mark> служащих"  # the Russian stem
+    assert kazakh == "оценки служащих"  # not the prefix "оценка"
+    assert set(memo) == {"kk", "ru"}
+
+
+def test_highlight_window_is_the_first_with_the_most_hits():
+    body = "merit filler filler merit filler filler filler merit"
+    snippet = text.highlight(body, "en", text.parse("merit"), width=4)
+    assert snippet == "<mark>merit</mark> filler filler <mark>merit</mark> …"
+    assert text.highlight("merit", "en", text.parse("merit"), width=4) == "<mark>merit</mark>"
