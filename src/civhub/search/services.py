@@ -336,19 +336,29 @@ def facets(doc_ids: list[int], params: Params) -> dict[str, list[FacetValue]]:
     language. A record counts once in each value it has."""
     if not doc_ids:
         return {}
-    rows = facet_rows(doc_ids)
-    kinds = Counter(row[0] for row in rows)
-    years = Counter(row[1] for row in rows if row[1])
-    languages = Counter(row[2] for row in rows)
-    country_counts = Counter(country for row in rows for country in row[3])
+    # Refreshed by rank() moments ago; documents it does not hold are read from the database.
+    counted, missing = vectors.get_index(refresh=False).facet_counts(doc_ids)
+    kinds, years, languages, country_sets, topic_counts, target_counts = counted
+    for kind, year, language, countries_of, topics_of, targets_of in (
+        _facet_rows_from_database(missing) if missing else ()
+    ):
+        kinds[kind] += 1
+        years.update([year] if year else [])
+        languages[language] += 1
+        country_sets[countries_of] += 1
+        topic_counts.update(topics_of)
+        target_counts.update(targets_of)
+    country_counts: Counter = Counter()
+    for members, n in country_sets.items():
+        for country in members:
+            country_counts[country] += n
     reference = reference_records()
     countries = [reference.countries[pk] for pk in country_counts if pk in reference.countries]
     region_of = {c.pk: c.region_id for c in countries if c.region_id is not None}
-    region_counts = Counter(
-        region for row in rows for region in {region_of[c] for c in row[3] if c in region_of}
-    )
-    topic_counts = Counter(topic for row in rows for topic in row[4])
-    target_counts = Counter(target for row in rows for target in row[5])
+    region_counts: Counter = Counter()
+    for members, n in country_sets.items():  # a document counts once in each of its regions
+        for region in {region_of[c] for c in members if c in region_of}:
+            region_counts[region] += n
     language_names = dict(settings.LANGUAGES)
 
     def ordered(values: list[FacetValue], selected: list[str]) -> list[FacetValue]:
@@ -409,19 +419,10 @@ def facets(doc_ids: list[int], params: Params) -> dict[str, list[FacetValue]]:
     return {name: values for name, values in result.items() if values}
 
 
-def facet_rows(doc_ids: list[int]) -> list[tuple]:
-    """(kind, year, language, country ids, topic ids, SDG target ids) of each document: from
-    the vector index, which holds them beside the vectors; from the database for documents
-    not embedded yet (just saved)."""
-    # Refreshed by rank() moments ago; documents it does not hold are read below.
-    rows, missing = vectors.get_index(refresh=False).facet_rows(doc_ids)
-    if missing:
-        rows.extend(_facet_rows_from_database(missing))
-    return rows
-
-
 def _facet_rows_from_database(doc_ids: list[int]) -> list[tuple]:
-    """facet_rows() read with plain SQL: the ORM spends longer building a query with a
+    """(kind, year, language, country ids, topic ids, SDG target ids) of documents the vector
+    index does not hold (saved, not embedded yet), read with plain SQL: the ORM spends longer
+    building a query with a
     thousand ids than the database spends answering it."""
     marks = ", ".join(["%s"] * len(doc_ids))
     docs = SearchDocument._meta.db_table

@@ -241,32 +241,32 @@ def highlight(
     """HTML: the window of `width` words of `text` with the most query words, each marked.
     `memo` may carry what is known of words between calls for the same query (a page of
     results repeats many words)."""
-    tokens = list(WORD.finditer(text or ""))
-    if not tokens:
+    text = text or ""
+    surface = WORD.findall(text)
+    if not surface:
         return ""
     terms = query.all_terms()
     known = ({} if memo is None else memo).setdefault(language, {})  # word -> is a hit
-    surface = [m.group() for m in tokens]
     # Each distinct word is tested once; a text repeats most of its words.
     for word in set(surface).difference(known):
         indexed = index_term(fold(word), language)
         known[word] = any(t.matches(indexed) for t in terms)
     hits = [known[word] for word in surface]
     # Hits in each window of `width` words; the first window with the most wins.
-    before = [0, *itertools.accumulate(hits)]
-    n = len(tokens)
-    counts = [
-        before[min(start + width, n)] - before[start] for start in range(max(1, n - width + 1))
-    ]
-    best_start = counts.index(max(counts))
-    window = range(best_start, min(len(tokens), best_start + width))
-    out, cursor = [], tokens[window.start].start()
-    for i in window:
-        match = tokens[i]
-        out.append(html.escape(text[cursor : match.start()]))
-        word = html.escape(match.group())
-        out.append(f"<mark>{word}</mark>" if hits[i] else word)
+    n = len(surface)
+    best_start = 0
+    if n > width:
+        before = [0, *itertools.accumulate(hits)]
+        counts = [last - first for first, last in zip(before, before[width:], strict=False)]
+        best_start = counts.index(max(counts))
+    window = range(best_start, min(n, best_start + width))
+    tokens = itertools.islice(WORD.finditer(text), window.start, window.stop)
+    out, cursor = [], None
+    for i, match in zip(window, tokens, strict=True):
+        if cursor is not None:  # words need no escaping: letters and digits only
+            out.append(html.escape(text[cursor : match.start()]))
+        out.append(f"<mark>{match.group()}</mark>" if hits[i] else match.group())
         cursor = match.end()
     prefix = "… " if window.start > 0 else ""
-    suffix = " …" if window.stop < len(tokens) else ""
+    suffix = " …" if window.stop < n else ""
     return prefix + "".join(out).strip() + suffix

@@ -14,6 +14,7 @@ import datetime
 import itertools
 import os
 import threading
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -269,25 +270,33 @@ class VectorIndex:
                         ids = tuple(sorted({linked for _doc, linked in group}))
                         column_of[i] = shared.setdefault(ids, ids)
 
-    def facet_rows(self, doc_ids):
-        """(kind, year, language, countries, topics, SDG targets) of each document held here,
-        and the ids of those that are not (not embedded yet)."""
+    def facet_counts(self, doc_ids) -> tuple[list[Counter], list[int]]:
+        """Counts over the documents held here of their types, years, languages, sets of
+        countries (a document counts once in each of their regions), topics and SDG targets;
+        and the ids of the documents not held here (not embedded yet)."""
         position = self.position
         found = [position.get(doc_id) for doc_id in doc_ids]
         missing = [doc_id for doc_id, i in zip(doc_ids, found, strict=True) if i is None]
         rows_at = np.fromiter((i for i in found if i is not None), dtype=np.int64)
-        countries, topics, targets = (self.links[name] for name in LINKS)
-        rows = [
-            (kind, year or None, language, countries[i], topics[i], targets[i])
-            for i, kind, year, language in zip(
-                rows_at.tolist(),
-                [self.kind_labels.names[code] for code in self.kinds[rows_at].tolist()],
-                self.years[rows_at].tolist(),
-                [self.language_labels.names[code] for code in self.languages[rows_at].tolist()],
-                strict=True,
+        at = rows_at.tolist()
+
+        def labelled(codes: np.ndarray, labels: Labels) -> Counter:
+            values, counts = np.unique(codes, return_counts=True)
+            return Counter(
+                {labels.names[v]: n for v, n in zip(values.tolist(), counts.tolist(), strict=True)}
             )
-        ]
-        return rows, missing
+
+        years = self.years[rows_at]
+        values, counts = np.unique(years[years > 0], return_counts=True)
+        countries, topics, targets = (self.links[name] for name in LINKS)
+        return [
+            labelled(self.kinds[rows_at], self.kind_labels),
+            Counter(dict(zip(values.tolist(), counts.tolist(), strict=True))),
+            labelled(self.languages[rows_at], self.language_labels),
+            Counter(countries[i] for i in at),
+            Counter(itertools.chain.from_iterable(topics[i] for i in at)),
+            Counter(itertools.chain.from_iterable(targets[i] for i in at)),
+        ], missing
 
     # -- searching -----------------------------------------------------------------------
 
