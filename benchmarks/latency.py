@@ -253,7 +253,9 @@ def run_case(vendor: str, n: int, rounds: int = 3, seed: int = 1) -> dict:
     inprocess_s = _run(
         [str(BIN / "python"), "-m", "benchmarks.inprocess", "--out", str(out)]
         + ["--rounds", str(rounds)],
-        env,
+        # The server's threads (civhub/wsgi.py): one each for the model and numpy, unless
+        # the environment says otherwise for both.
+        {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"} | env,
         "in-process timings",
     )
     load.append(os.getloadavg()[0])
