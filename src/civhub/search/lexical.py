@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from civhub.directory.models import Country
+from civhub.search import fulltext
 from civhub.search.models import SearchDocument
 from civhub.search.text import Query
 
@@ -175,8 +176,11 @@ def count(query: Query, any_term: bool = False, at_most: int = RANK_ALL + 1, tie
     spare it): past ESTIMATE_PAST documents, its planner's estimate is taken instead, made
     from the statistics ANALYZE keeps of the most common words."""
     if connection.vendor == "postgresql":
-        column = "title_vector" if tier == TITLE else "search_vector"
-        table = SearchDocument._meta.db_table
+        table, column = (
+            (fulltext.TITLES, "title_vector")
+            if tier == TITLE
+            else (SearchDocument._meta.db_table, "search_vector")
+        )
         where = f"{column} @@ to_tsquery('simple', %s)"
         args = [query.tsquery(any_term)]
         with connection.cursor() as cursor:
@@ -236,14 +240,23 @@ def _run(query: Query, filters: Filters, limit: int, any_term: bool, tier: str =
         return _run_fts_first(query, filters.audience, limit, any_term, tier)
     where, params = filters.sql()
     table = SearchDocument._meta.db_table
-    if connection.vendor == "postgresql":
-        in_title = " AND d.title_vector @@ q" if tier == TITLE else ""
-        ranked = "d.title_vector" if tier == TITLE else "d.search_vector"
+    if connection.vendor == "postgresql" and tier == TITLE:
+        # The titles' own narrow table; the documents' only for filters beyond the audience.
+        if filters == Filters(audience=filters.audience):
+            sources, where, params = fulltext.TITLES + " t", "t.audience <= %s", [filters.audience]
+        else:
+            sources = f"{fulltext.TITLES} t JOIN {table} d ON d.id = t.id"
         sql = (
-            f"SELECT d.id, ts_rank({PG_WEIGHTS}, {ranked}, q) AS score "
+            f"SELECT t.id, ts_rank({PG_WEIGHTS}, t.title_vector, q) AS score "
+            f"FROM {sources}, to_tsquery('simple', %s) q "
+            f"WHERE t.title_vector @@ q AND {where} ORDER BY score DESC, t.id LIMIT %s"
+        )
+        args = [query.tsquery(any_term), *params, limit]
+    elif connection.vendor == "postgresql":
+        sql = (
+            f"SELECT d.id, ts_rank({PG_WEIGHTS}, d.search_vector, q) AS score "
             f"FROM {table} d, to_tsquery('simple', %s) q "
-            f"WHERE d.search_vector @@ q{in_title} AND {where} "
-            "ORDER BY score DESC, d.id LIMIT %s"
+            f"WHERE d.search_vector @@ q AND {where} ORDER BY score DESC, d.id LIMIT %s"
         )
         args = [query.tsquery(any_term), *params, limit]
     else:
