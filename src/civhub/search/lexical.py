@@ -29,8 +29,9 @@ RANK_ALL = 5000
 TITLE_TIER = 1000
 #: a query of this many words or more is counted word by word first (see match)
 QUESTION_WORDS = 3
-#: PostgreSQL: documents past which matches are estimated, not counted (see count)
-ESTIMATE_PAST = 20_000
+#: PostgreSQL: documents past which matches are estimated, not counted (see count); below,
+#: no word can be common and counting reads few rows
+ESTIMATE_PAST = RANK_ALL
 #: the ranking tier of documents with the words in their title
 TITLE = "title"
 TITLE_COLUMN = "title_terms"
