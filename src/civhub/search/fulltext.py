@@ -114,43 +114,38 @@ def create(schema_editor) -> None:
         schema_editor.execute(sql)
 
 
+def on_postgresql(schema_editor, statements: list[str]) -> None:
+    """Run these statements on PostgreSQL; SQLite's FTS5 table needs none of them."""
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in statements:
+            schema_editor.execute(sql)
+
+
 def keep_in_row(schema_editor) -> None:
     """Migration 0003 (PostgreSQL): the tsvector kept in the row (POSTGRESQL_INLINE)."""
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in POSTGRESQL_INLINE:
-            schema_editor.execute(sql)
+    on_postgresql(schema_editor, POSTGRESQL_INLINE)
+
+
+def allow_toast(schema_editor) -> None:
+    on_postgresql(schema_editor, POSTGRESQL_TOAST)
 
 
 def add_titles(schema_editor) -> None:
     """Migration 0004 (PostgreSQL): the titles' tsvector and its index (POSTGRESQL_TITLES)."""
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in POSTGRESQL_TITLES:
-            schema_editor.execute(sql)
+    on_postgresql(schema_editor, POSTGRESQL_TITLES)
 
 
 def drop_titles(schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in POSTGRESQL_NO_TITLES:
-            schema_editor.execute(sql)
+    on_postgresql(schema_editor, POSTGRESQL_NO_TITLES)
 
 
 def titles_to_their_table(schema_editor) -> None:
     """Migration 0005 (PostgreSQL): the titles' tsvector in a table of its own."""
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in POSTGRESQL_TITLE_TABLE + POSTGRESQL_NO_TITLES:
-            schema_editor.execute(sql)
+    on_postgresql(schema_editor, POSTGRESQL_TITLE_TABLE + POSTGRESQL_NO_TITLES)
 
 
 def titles_to_the_documents(schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in POSTGRESQL_TITLES + POSTGRESQL_NO_TITLE_TABLE:
-            schema_editor.execute(sql)
-
-
-def allow_toast(schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in POSTGRESQL_TOAST:
-            schema_editor.execute(sql)
+    on_postgresql(schema_editor, POSTGRESQL_TITLES + POSTGRESQL_NO_TITLE_TABLE)
 
 
 def drop(schema_editor) -> None:
