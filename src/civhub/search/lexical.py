@@ -185,7 +185,7 @@ def count(query: Query, any_term: bool = False, at_most: int = RANK_ALL + 1, tie
         where = f"{column} @@ to_tsquery('simple', %s)"
         args = [query.tsquery(any_term)]
         with connection.cursor() as cursor:
-            if _pg_rows(cursor, table) > ESTIMATE_PAST:
+            if _pg_documents(cursor) > ESTIMATE_PAST:
                 cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} WHERE {where}", args)
                 plan = cursor.fetchone()[0]
                 plan = json.loads(plan) if isinstance(plan, str) else plan
@@ -202,12 +202,15 @@ def count(query: Query, any_term: bool = False, at_most: int = RANK_ALL + 1, tie
 _pg_table_rows: tuple[float, float] | None = None  # (rows, when read)
 
 
-def _pg_rows(cursor, table: str) -> float:
+def _pg_documents(cursor) -> float:
     """The documents table's size as PostgreSQL's statistics have it, read once a minute."""
     global _pg_table_rows
     now = time.monotonic()
     if _pg_table_rows is None or now - _pg_table_rows[1] > 60:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+            [SearchDocument._meta.db_table],
+        )
         _pg_table_rows = (float(cursor.fetchone()[0]), now)
     return _pg_table_rows[0]
 
@@ -237,13 +240,16 @@ def _run(query: Query, filters: Filters, limit: int, any_term: bool, tier: str =
     (every word, or any word in the any-word form) and ranks them by their title alone (on
     SQLite, FTS5 restricts the query and its bm25 to the column; PostgreSQL does the same
     with the titles' own tsvector)."""
-    if connection.vendor == "sqlite" and filters == Filters(audience=filters.audience):
-        return _run_fts_first(query, filters.audience, limit, any_term, tier)
+    plain = filters == Filters(audience=filters.audience)
+    if connection.vendor == "sqlite":
+        if plain:
+            return _run_fts_first(query, filters.audience, limit, any_term, tier)
+        return _run_fts_joined(_fts5(query, any_term, tier), filters, limit)
     where, params = filters.sql()
     table = SearchDocument._meta.db_table
-    if connection.vendor == "postgresql" and tier == TITLE:
+    if tier == TITLE:
         # The titles' own narrow table; the documents' only for filters beyond the audience.
-        if filters == Filters(audience=filters.audience):
+        if plain:
             sources, where, params = fulltext.TITLES + " t", "t.audience <= %s", [filters.audience]
         else:
             sources = f"{fulltext.TITLES} t JOIN {table} d ON d.id = t.id"
@@ -252,23 +258,28 @@ def _run(query: Query, filters: Filters, limit: int, any_term: bool, tier: str =
             f"FROM {sources}, to_tsquery('simple', %s) q "
             f"WHERE t.title_vector @@ q AND {where} ORDER BY score DESC, t.id LIMIT %s"
         )
-        args = [query.tsquery(any_term), *params, limit]
-    elif connection.vendor == "postgresql":
+    else:
         sql = (
             f"SELECT d.id, ts_rank({PG_WEIGHTS}, d.search_vector, q) AS score "
             f"FROM {table} d, to_tsquery('simple', %s) q "
             f"WHERE d.search_vector @@ q AND {where} ORDER BY score DESC, d.id LIMIT %s"
         )
-        args = [query.tsquery(any_term), *params, limit]
-    else:
-        sql = (
-            f"SELECT d.id, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS score "
-            f"FROM {FTS_TABLE} JOIN {table} d ON d.id = {FTS_TABLE}.rowid "
-            f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY score DESC, d.id LIMIT %s"
-        )
-        args = [_fts5(query, any_term, tier), *params, limit]
     with connection.cursor() as cursor:
-        cursor.execute(sql, args)
+        cursor.execute(sql, [query.tsquery(any_term), *params, limit])
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+def _run_fts_joined(expression: str, filters: Filters, limit: int):
+    """The FTS5 query joined with the documents table, which the filters read."""
+    where, params = filters.sql()
+    # bm25() is lower for better matches; its negation reads like PostgreSQL's score.
+    sql = (
+        f"SELECT d.id, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS score "
+        f"FROM {FTS_TABLE} JOIN {SearchDocument._meta.db_table} d ON d.id = {FTS_TABLE}.rowid "
+        f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY score DESC, d.id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [expression, *params, limit])
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
 
@@ -301,15 +312,7 @@ def _run_fts_first(query: Query, audience: int, limit: int, any_term: bool, tier
         )
         visible = {row[0] for row in cursor.fetchall()}
     if len(visible) < len(hits) == limit:
-        where, params = Filters(audience=audience).sql()
-        sql = (
-            f"SELECT d.id, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS score "
-            f"FROM {FTS_TABLE} JOIN {table} d ON d.id = {FTS_TABLE}.rowid "
-            f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY score DESC, d.id LIMIT %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, *params, limit])
-            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+        return _run_fts_joined(expression, Filters(audience=audience), limit)
     return [hit for hit in hits if hit[0] in visible]
 
 

@@ -258,18 +258,13 @@ def _semantic_pool() -> ThreadPoolExecutor:
     return _semantic_executor
 
 
-def semantic_search(q: str, filters: Filters, index: vectors.VectorIndex | None = None):
+def semantic_search(q: str, filters: Filters, index: vectors.VectorIndex):
     """The semantic half as a function of no arguments that touches no database: what it
-    needs from the database (the documents the filters allow, the index's freshness) is
-    read now, by the caller's thread."""
-    index = index or vectors.get_index()
+    needs from the database (the documents the filters allow) is read now, by the caller's
+    thread, which has brought `index` up to date."""
     allowed = filters.matching_ids() if filters.needs_relations else None
     keep = index.mask(filters.audience, filters.kinds, filters.languages, allowed)
     return lambda: index.search(index.centred_query(q), keep, SEMANTIC_LIMIT)
-
-
-def semantic(q: str, filters: Filters) -> list[vectors.Hit]:
-    return semantic_search(q, filters)()
 
 
 def _records_of(doc_ids, index: vectors.VectorIndex) -> dict[int, tuple[str, str]]:
@@ -422,8 +417,7 @@ def facets(doc_ids: list[int], params: Params) -> dict[str, list[FacetValue]]:
 def _facet_rows_from_database(doc_ids: list[int]) -> list[tuple]:
     """(kind, year, language, country ids, topic ids, SDG target ids) of documents the vector
     index does not hold (saved, not embedded yet), read with plain SQL: the ORM spends longer
-    building a query with a
-    thousand ids than the database spends answering it."""
+    building a query with a thousand ids than the database spends answering it."""
     marks = ", ".join(["%s"] * len(doc_ids))
     docs = SearchDocument._meta.db_table
     links = {}

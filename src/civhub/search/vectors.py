@@ -279,20 +279,12 @@ class VectorIndex:
         missing = [doc_id for doc_id, i in zip(doc_ids, found, strict=True) if i is None]
         rows_at = np.fromiter((i for i in found if i is not None), dtype=np.int64)
         at = rows_at.tolist()
-
-        def labelled(codes: np.ndarray, labels: Labels) -> Counter:
-            values, counts = np.unique(codes, return_counts=True)
-            return Counter(
-                {labels.names[v]: n for v, n in zip(values.tolist(), counts.tolist(), strict=True)}
-            )
-
         years = self.years[rows_at]
-        values, counts = np.unique(years[years > 0], return_counts=True)
         countries, topics, targets = (self.links[name] for name in LINKS)
         return [
-            labelled(self.kinds[rows_at], self.kind_labels),
-            Counter(dict(zip(values.tolist(), counts.tolist(), strict=True))),
-            labelled(self.languages[rows_at], self.language_labels),
+            _tally(self.kinds[rows_at], self.kind_labels.names),
+            _tally(years[years > 0]),
+            _tally(self.languages[rows_at], self.language_labels.names),
             Counter(countries[i] for i in at),
             Counter(itertools.chain.from_iterable(topics[i] for i in at)),
             Counter(itertools.chain.from_iterable(targets[i] for i in at)),
@@ -344,6 +336,13 @@ class VectorIndex:
     def vector_of(self, doc_id: int) -> np.ndarray | None:
         i = self.position.get(doc_id)
         return None if i is None else self.matrix[i]
+
+
+def _tally(values: np.ndarray, names: list[str] | None = None) -> Counter:
+    """How many times each value occurs, by its name among `names` when they are given."""
+    distinct, counts = np.unique(values, return_counts=True)
+    keys = distinct.tolist() if names is None else [names[v] for v in distinct.tolist()]
+    return Counter(dict(zip(keys, counts.tolist(), strict=True)))
 
 
 def reference_sample(matrix: np.ndarray) -> np.ndarray:
