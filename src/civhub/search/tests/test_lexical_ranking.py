@@ -4,6 +4,7 @@ unranked, and the any-word form of a question leaves its common words out. TITLE
 records stand for many."""
 
 import pytest
+from django.db import connection
 
 from civhub.search import lexical, text
 from civhub.search.lexical import Filters
@@ -89,6 +90,10 @@ def test_past_the_title_tier_the_other_matches_follow_unranked_when_ranking_them
     assert [s for _id, s in hits[:3]] == sorted((s for _id, s in hits[:3]), reverse=True)
     assert len(hits) == 6 and set(ids(hits[3:])) < in_text and len(set(ids(hits))) == 6
     assert all(score == 0.0 for _id, score in hits[3:]) and all(s > 0 for _i, s in hits[:3])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            assert cursor.fetchone() == ("on",)  # set back after the titles' count and the rest
 
     # Few matches are all ranked whatever the titles.
     monkeypatch.setattr(lexical, "RANK_ALL", 7)
@@ -169,8 +174,6 @@ def test_a_question_with_a_word_no_record_has_goes_straight_to_its_any_word_form
 def test_postgresql_estimates_the_matches_of_a_large_table(appraisals, monkeypatch):
     """Counting on PostgreSQL reads every match's row; past ESTIMATE_PAST documents the
     planner's estimate stands in for the count (here every table counts as large)."""
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip("SQLite counts from the FTS5 index itself")
     with connection.cursor() as cursor:
