@@ -124,3 +124,32 @@ def test_highlight_window_is_the_first_with_the_most_hits():
     snippet = text.highlight(body, "en", text.parse("merit"), width=4)
     assert snippet == "<mark>merit</mark> filler filler <mark>merit</mark> …"
     assert text.highlight("merit", "en", text.parse("merit"), width=4) == "<mark>merit</mark>"
+
+
+def test_highlight_reads_a_long_text_a_stretch_at_a_time(monkeypatch):
+    """A long text's snippet comes from its first stretch with a query word in it; the
+    words of a later stretch are not read, and a text with none shows its beginning."""
+    monkeypatch.setattr(text, "SNIPPET_STRETCH", 40)
+    monkeypatch.setattr(text, "SNIPPET_READS_AT_MOST", 200)
+    filler = "filler words here and there " * 4  # 112 characters, no query word
+    late = filler + "merit at last, " + "filler " * 3
+    assert text.highlight(late, "en", text.parse("merit"), width=4) == (
+        "… here and there <mark>merit</mark> …"
+    )
+    # A first stretch with a hit wins over a later one with more.
+    early = "merit " + filler + "rewarded merit merit merit merit"
+    assert text.highlight(early, "en", text.parse("merit"), width=4) == (
+        "<mark>merit</mark> filler words here …"
+    )
+    memo: dict = {}
+    text.highlight(early, "en", text.parse("merit"), width=4, memo=memo)
+    assert "merit" in memo["en"] and "rewarded" not in memo["en"]  # the rest was never read
+    # Past SNIPPET_READS_AT_MOST nothing more is read: the beginning is shown.
+    beyond = filler * 3 + "merit"
+    assert text.highlight(beyond, "en", text.parse("merit"), width=3) == "filler words here …"
+    # Without query words, only the first stretch is read.
+    memo = {}
+    assert text.highlight(late, "en", text.Query(text=""), width=3, memo=memo) == (
+        "filler words here …"
+    )
+    assert "merit" not in memo["en"]
