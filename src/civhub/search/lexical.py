@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from civhub.directory.models import Country
 from civhub.search import fulltext
@@ -216,25 +216,9 @@ def count(query: Query, any_term: bool = False, at_most: int = RANK_ALL + 1, tie
         where = f"{column} @@ to_tsquery('simple', %s)"
         args = [query.tsquery(any_term)]
         with connection.cursor() as cursor:
-            # The titles are counted, up to at_most, in their narrow table: that reads a few
-            # dozen bytes a match, and the planner's estimate for several words takes them as
-            # independent, so the title tier of a common pair of words came out ten times
-            # too small and was never taken.
+            # Titles are always counted, in their narrow table: a few dozen bytes a match.
             if tier != TITLE and _pg_documents(cursor) > ESTIMATE_PAST:
-                # Every word must match: the planner multiplies the words' shares as if they
-                # were independent, but a query's words go together, and its estimate came
-                # out three times too small; the rarest word's own estimate bounds it.
-                parts = _parts(query) if not any_term else [query]
-                estimates = []
-                for part in parts:
-                    cursor.execute(
-                        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} WHERE {where}",
-                        [part.tsquery(any_term)],
-                    )
-                    plan = cursor.fetchone()[0]
-                    plan = json.loads(plan) if isinstance(plan, str) else plan
-                    estimates.append(int(plan[0]["Plan"]["Plan Rows"]))
-                return min(at_most, *estimates)
+                return min(at_most, _pg_estimate(cursor, query, any_term))
             sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s) m"
             with _through_the_index(cursor, tier == TITLE):
                 cursor.execute(sql, [*args, at_most])
@@ -243,6 +227,24 @@ def count(query: Query, any_term: bool = False, at_most: int = RANK_ALL + 1, tie
     with connection.cursor() as cursor:
         cursor.execute(sql, [_fts5(query, any_term, tier), at_most])
         return cursor.fetchone()[0]
+
+
+def _pg_estimate(cursor, query: Query, any_term: bool) -> int:
+    """PostgreSQL's planner's estimate of the documents matching the query. When every word
+    must match, the rarest word's own estimate: the planner multiplies the words' shares as
+    if they were independent, but a query's words go together, and the product came out
+    three times too small ("functional review" in titles: 3 against 532)."""
+    estimates = []
+    for part in [query] if any_term else _parts(query):
+        cursor.execute(
+            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {SearchDocument._meta.db_table} "
+            "WHERE search_vector @@ to_tsquery('simple', %s)",
+            [part.tsquery(any_term)],
+        )
+        plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        estimates.append(int(plan[0]["Plan"]["Plan Rows"]))
+    return min(estimates)
 
 
 @contextmanager
@@ -257,8 +259,12 @@ def _through_the_index(cursor, when: bool = True):
     cursor.execute("SET enable_seqscan = off")
     try:
         yield
-    finally:
-        cursor.execute("RESET enable_seqscan")
+    except BaseException:
+        # In a failed transaction nothing more runs, and its rollback puts the setting back.
+        with suppress(DatabaseError):
+            cursor.execute("RESET enable_seqscan")
+        raise
+    cursor.execute("RESET enable_seqscan")
 
 
 _pg_table_rows: tuple[float, float] | None = None  # (rows, when read)

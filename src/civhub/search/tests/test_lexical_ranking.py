@@ -199,3 +199,29 @@ def test_postgresql_estimates_the_matches_of_a_large_table(appraisals, monkeypat
     assert any_term and set(ids(hits)) == doc_ids(
         [*appraisals["title"], *appraisals["text"], appraisals["probation"]]
     )
+
+
+def test_postgresql_puts_the_planner_setting_back_whatever_happens(db):
+    """`enable_seqscan` is off only while a count or the unranked rest runs: after an error in
+    Python the setting is put back, after a database error the rollback puts it back."""
+    from django.db import DatabaseError, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner setting")
+
+    def setting(cursor):
+        cursor.execute("SHOW enable_seqscan")
+        return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        with pytest.raises(ZeroDivisionError), lexical._through_the_index(cursor):
+            assert setting(cursor) == "off"
+            raise ZeroDivisionError
+        assert setting(cursor) == "on"
+        with (
+            pytest.raises(DatabaseError),
+            transaction.atomic(),
+            lexical._through_the_index(cursor),
+        ):
+            cursor.execute("SELECT 1 / 0")
+        assert setting(cursor) == "on"
