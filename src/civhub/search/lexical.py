@@ -208,20 +208,21 @@ def count(query: Query, any_term: bool = False, at_most: int = RANK_ALL + 1, tie
     spare it): past ESTIMATE_PAST documents, its planner's estimate is taken instead, made
     from the statistics ANALYZE keeps of the most common words; titles are counted."""
     if connection.vendor == "postgresql":
-        table, column = (
-            (fulltext.TITLES, "title_vector")
-            if tier == TITLE
-            else (SearchDocument._meta.db_table, "search_vector")
-        )
-        where = f"{column} @@ to_tsquery('simple', %s)"
-        args = [query.tsquery(any_term)]
         with connection.cursor() as cursor:
             # Titles are always counted, in their narrow table: a few dozen bytes a match.
             if tier != TITLE and _pg_documents(cursor) > ESTIMATE_PAST:
                 return min(at_most, _pg_estimate(cursor, query, any_term))
-            sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s) m"
+            table, column = (
+                (fulltext.TITLES, "title_vector")
+                if tier == TITLE
+                else (SearchDocument._meta.db_table, "search_vector")
+            )
+            sql = (
+                f"SELECT count(*) FROM (SELECT 1 FROM {table} "
+                f"WHERE {column} @@ to_tsquery('simple', %s) LIMIT %s) m"
+            )
             with _through_the_index(cursor, tier == TITLE):
-                cursor.execute(sql, [*args, at_most])
+                cursor.execute(sql, [query.tsquery(any_term), at_most])
                 return cursor.fetchone()[0]
     sql = f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)"
     with connection.cursor() as cursor:
@@ -233,7 +234,7 @@ def _pg_estimate(cursor, query: Query, any_term: bool) -> int:
     """PostgreSQL's planner's estimate of the documents matching the query. When every word
     must match, the rarest word's own estimate: the planner multiplies the words' shares as
     if they were independent, but a query's words go together, and the product came out
-    three times too small ("functional review" in titles: 3 against 532)."""
+    three times too small ("электрондық үкімет" at 100,000 documents: 1,969 against 5,927)."""
     estimates = []
     for part in [query] if any_term else _parts(query):
         cursor.execute(

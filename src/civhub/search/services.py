@@ -343,17 +343,16 @@ def facets(doc_ids: list[int], params: Params) -> dict[str, list[FacetValue]]:
         country_sets[countries_of] += 1
         topic_counts.update(topics_of)
         target_counts.update(targets_of)
+    reference = reference_records()
     country_counts: Counter = Counter()
+    region_counts: Counter = Counter()
     for members, n in country_sets.items():
         for country in members:
             country_counts[country] += n
-    reference = reference_records()
-    countries = [reference.countries[pk] for pk in country_counts if pk in reference.countries]
-    region_of = {c.pk: c.region_id for c in countries if c.region_id is not None}
-    region_counts: Counter = Counter()
-    for members, n in country_sets.items():  # a document counts once in each of its regions
-        for region in {region_of[c] for c in members if c in region_of}:
+        regions = {reference.countries[c].region_id for c in members if c in reference.countries}
+        for region in regions - {None}:  # a document counts once in each of its regions
             region_counts[region] += n
+    countries = [reference.countries[pk] for pk in country_counts if pk in reference.countries]
     language_names = dict(settings.LANGUAGES)
 
     def ordered(values: list[FacetValue], selected: list[str]) -> list[FacetValue]:

@@ -289,6 +289,6 @@ def highlight(
         out.append(f"<mark>{match.group()}</mark>" if hits[i] else match.group())
         cursor = match.end()
     prefix = "… " if window.start > 0 else ""
-    more = window.stop < n or (cursor is not None and WORD.search(text, cursor) is not None)
+    more = window.stop < n or WORD.search(text, cursor) is not None  # words read or not yet
     suffix = " …" if more else ""
     return prefix + "".join(out).strip() + suffix

@@ -1,7 +1,7 @@
 """How the lexical half keeps ranking cheap on a large corpus, on SQLite and PostgreSQL: a
 query with very many matches, many of them in titles, ranks its title tier and lists the rest
-unranked, and the any-word form of a question leaves its common words out. TITLE_TIER and RANK_ALL are lowered here so that a few
-records stand for many."""
+unranked, and the any-word form of a question leaves its common words out. TITLE_TIER and
+RANK_ALL are lowered here so that a few records stand for many."""
 
 import pytest
 from django.db import connection
