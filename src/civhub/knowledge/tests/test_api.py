@@ -178,8 +178,8 @@ def test_a_practice_in_full(practices, visitor, member, call):
     assert body["sdg_targets"] == ["16.6"]
     assert body["period_start"] == 2012 and body["period_end"] == 2016
     assert body["html_url"] == f"http://testserver/en/practices/{slug}/"
-    # Contacts only with a token, as on the page.
-    assert body["contacts"] is None
+    # Names for everyone, e-mail addresses only with a token, as on the page.
+    assert body["contacts"] == [{"name": "Aida", "position": "Director", "email": None}]
     assert body["can_edit"] is False and body["transitions"] == []
     with_token = call(member).get(f"/practices/{slug}").json()
     assert with_token["contacts"] == [

@@ -75,7 +75,7 @@ def export_practices(request, extension):
     fmt = EXPORT_FORMATS.get(extension)
     if fmt is None:
         raise Http404
-    records = export_records(Practice.objects.published())
+    records = export_records(Practice.objects.published(), viewer=request.user)
     if fmt == importers.CSV:
         content = exporters.to_csv(records, bom=True)
     else:
