@@ -15,3 +15,8 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset({Role.EDITOR, Role.STEERING, Role.ADMIN})
 # Roles an editor may grant; administrators may grant every role.
 ROLES_EDITORS_GRANT = frozenset({Role.MEMBER, Role.FOCAL_POINT, Role.EVALUATOR})
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civhub.accounts.choices import Role
+from civhub.accounts.choices import Role, TokenScope
 from civhub.accounts.models import User
 from civhub.directory.models import Country
 
@@ -60,6 +60,14 @@ class ApiTokenForm(forms.Form):
     )
     expires_in = forms.ChoiceField(
         label=_("Expires"), choices=EXPIRY_CHOICES, required=False, initial="90"
+    )
+
+    scope = forms.ChoiceField(
+        label=_("Access"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+        help_text=_("Give a program only the access it needs."),
     )
 
     def expires_at(self):

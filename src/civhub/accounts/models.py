@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from civhub.accounts.choices import STAFF_ROLES, Role
+from civhub.accounts.choices import STAFF_ROLES, Role, TokenScope
 
 
 class UserManager(BaseUserManager):
@@ -90,6 +90,21 @@ class User(AbstractUser):
     @property
     def needs_two_factor(self) -> bool:
         return self.is_superuser or any(r in STAFF_ROLES for r, _c in self._roles)
+
+    @property
+    def has_second_factor(self) -> bool:
+        from allauth.mfa.models import Authenticator
+
+        return Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists()
+
+    @property
+    def role_fingerprint(self) -> list[str]:
+        """The roles (with their countries) in a stable form: an API token records the
+        fingerprint it was made under and stops working when it changes."""
+        roles = [r if c is None else f"{r}:{c}" for r, c in self._roles]
+        if self.is_superuser:
+            roles.append("superuser")
+        return sorted(roles)
 
     def can_grant(self, role: str) -> bool:
         from civhub.accounts.choices import ROLES_EDITORS_GRANT
@@ -180,6 +195,19 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    scope = models.CharField(
+        _("scope"),
+        max_length=10,
+        choices=TokenScope.choices,
+        default=TokenScope.READ,
+        help_text=_("A read-only token can read what its owner reads, and change nothing."),
+    )
+    roles = models.JSONField(
+        _("roles when made"),
+        default=list,
+        editable=False,
+        help_text=_("The owner's roles when the token was made; a change of roles ends it."),
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -202,6 +230,23 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return not (self.is_revoked or self.is_expired)
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.READ_WRITE
+
+    def refusal(self) -> str | None:
+        """Why this (active) token opens nothing now, or None: its owner's roles changed since
+        it was made, or a staff role's owner has no second factor (as the pages demand)."""
+        user = self.user
+        if self.roles != user.role_fingerprint:
+            return _("Your roles have changed since this token was made: make a new token.")
+        if user.needs_two_factor and not user.has_second_factor:
+            return _(
+                "Your role requires two-factor login: set up an authenticator app on the site "
+                "before using an API token."
+            )
+        return None
 
     def can_revoke(self, user) -> bool:
         """The owner revokes their tokens; site administrators may revoke anyone's."""

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civhub.accounts.choices import Role
+from civhub.accounts.choices import Role, TokenScope
 from civhub.accounts.models import ApiToken, RoleAssignment, User
 from civhub.core.services import audit
 
@@ -61,6 +61,7 @@ def grant_role(actor: User | None, user: User, role: str, country=None) -> RoleA
     if not created:
         raise ValidationError({"role": _("This user already has this role.")})
     _sync_staff_flags(user)
+    _end_tokens_after_role_change(actor, user)
     audit(
         actor,
         "role.granted",
@@ -87,6 +88,7 @@ def revoke_role(actor: User | None, assignment: RoleAssignment) -> None:
         user.is_superuser = False
         user.save(update_fields=["is_superuser"])
     _sync_staff_flags(user)
+    _end_tokens_after_role_change(actor, user)
     audit(
         actor,
         "role.revoked",
@@ -95,6 +97,22 @@ def revoke_role(actor: User | None, assignment: RoleAssignment) -> None:
         role=role,
         country=getattr(country, "code", None),
     )
+
+
+def _end_tokens_after_role_change(actor: User | None, user: User) -> None:
+    """A token keeps the rules of the roles it was made under: when they change, the user's
+    active tokens end (revoked, audited), and the owner makes new ones under the new roles."""
+    now = timezone.now()
+    for token in ApiToken.objects.active(now).select_for_update().filter(user=user):
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit(
+            actor,
+            "api_token.ended_by_role_change",
+            user,
+            summary=str(token),
+            token=token.pk,
+        )
 
 
 # Personal API tokens. The secret is shown once; only its SHA-256 is stored, so a leaked
@@ -112,14 +130,24 @@ def hash_secret(secret: str) -> str:
 
 @transaction.atomic
 def create_token(
-    user: User, name: str, expires_at: datetime.datetime | None = None
+    user: User,
+    name: str,
+    expires_at: datetime.datetime | None = None,
+    scope: str = TokenScope.READ_WRITE,
 ) -> tuple[ApiToken, str]:
-    """Make a token for `user`. Returns the token and its secret, which is never stored."""
+    """Make a token for `user`, recording the roles it is made under. Returns the token and
+    its secret, which is never stored. A staff role's owner needs a second factor first."""
     if not (user.is_authenticated and user.is_active):
         raise PermissionDenied(_("Only active users can have API tokens."))
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name.")})
+    if user.needs_two_factor and not user.has_second_factor:
+        raise PermissionDenied(
+            _("Your role requires two-factor login: set up an authenticator app first.")
+        )
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Choose whether the token may write.")})
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": _("The expiry date must be in the future.")})
     secret = secrets.token_urlsafe(TOKEN_BYTES)
@@ -129,10 +157,12 @@ def create_token(
         prefix=secret[:PREFIX_LENGTH],
         key_hash=hash_secret(secret),
         expires_at=expires_at,
+        scope=scope,
+        roles=user.role_fingerprint,
     )
     token.full_clean()
     token.save()
-    audit(user, "api_token.created", user, summary=str(token), token=token.pk)
+    audit(user, "api_token.created", user, summary=str(token), token=token.pk, scope=scope)
     return token, secret
 
 
@@ -167,3 +197,31 @@ def authenticate_token(secret: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+@transaction.atomic
+def remove_authenticator(actor: User, authenticator) -> None:
+    """Remove a user's authenticator (an administrator's step when a phone is lost). The
+    secret is never shown; removing the TOTP authenticator removes its recovery codes too,
+    and a staff owner is then made to set up a new one at the next page."""
+    from allauth.mfa.models import Authenticator
+
+    if not (actor.is_authenticated and actor.is_site_admin):
+        raise PermissionDenied(_("Only administrators may remove an authenticator."))
+    removed = Authenticator.objects.select_for_update().filter(pk=authenticator.pk)
+    if authenticator.type == Authenticator.Type.TOTP:
+        removed = Authenticator.objects.select_for_update().filter(
+            user_id=authenticator.user_id,
+            type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES],
+        )
+    kinds = sorted(removed.values_list("type", flat=True))
+    if not kinds:
+        return  # already removed by someone else
+    removed.delete()
+    audit(
+        actor,
+        "authenticator.removed",
+        authenticator.user,
+        summary=", ".join(kinds),
+        kinds=kinds,
+    )

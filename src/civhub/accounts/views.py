@@ -91,11 +91,17 @@ def tokens(request):
         if form.is_valid():
             try:
                 new_token, secret = services.create_token(
-                    request.user, form.cleaned_data["name"], expires_at=form.expires_at()
+                    request.user,
+                    form.cleaned_data["name"],
+                    expires_at=form.expires_at(),
+                    scope=form.cleaned_data["scope"],
                 )
             except ValidationError as exc:
                 add_errors(form, exc)
                 status = 400
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+                status = 403
             else:
                 form = ApiTokenForm()
         else:
