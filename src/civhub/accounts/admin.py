@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from civhub.accounts import services
-from civhub.accounts.models import ApiToken, RoleAssignment, User
+from civhub.accounts.models import ApiToken, MembershipRequest, RoleAssignment, User
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -160,3 +160,34 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for authenticator in queryset.select_related("user"):
             services.remove_authenticator(request.user, authenticator)
+
+
+@admin.register(MembershipRequest)
+class MembershipRequestAdmin(admin.ModelAdmin):
+    """Shown here; decided on the membership requests page, through the audited service."""
+
+    list_display = ["user", "country", "organization", "state", "created_at", "decided_by"]
+    list_filter = ["state", "country__region"]
+    search_fields = ["user__email", "organization"]
+    list_select_related = ["user", "country", "decided_by"]
+    fields = readonly_fields = [
+        "user",
+        "country",
+        "organization",
+        "position",
+        "note",
+        "state",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "reason",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

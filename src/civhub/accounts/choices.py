@@ -20,3 +20,15 @@ ROLES_EDITORS_GRANT = frozenset({Role.MEMBER, Role.FOCAL_POINT, Role.EVALUATOR})
 class TokenScope(models.TextChoices):
     READ = "read", _("Read only")
     READ_WRITE = "read_write", _("Read and write")
+
+
+class MembershipRequestState(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class InterfaceLanguage(models.TextChoices):
+    EN = "en", _("English")
+    RU = "ru", _("Russian")
+    KK = "kk", _("Kazakh")

@@ -63,6 +63,7 @@ def load(log=print) -> None:
         RoleAssignment.objects.get_or_create(user=user, role=role, country=country)
         _sync_staff_flags(user)
         rows.append((email, str(Role(role).label), password))
+    _registered_user_asking(log)
     new = [row for row in rows if row[2] is not None]
     if new:
         lines = [f"{email}\t{label}\t{password}" for email, label, password in new]
@@ -75,6 +76,32 @@ def load(log=print) -> None:
         log(f"  the passwords are also in {accounts_file()} (readable by you only)")
     else:
         describe(log)
+
+
+def _registered_user_asking(log) -> None:
+    """An invented registered user whose membership request waits for the focal point of
+    Kazakhstan, so that the approval can be tried."""
+    from civhub.accounts.models import MembershipRequest
+
+    email = f"registered@{DEMO_DOMAIN}"
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"display_name": "Demo Registered User", "language": "ru"}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    if not user.membership_requests.exists():
+        MembershipRequest.objects.create(
+            user=user,
+            country=Country.objects.get(code="KZ"),
+            organization="Demo district akimat (invented)",
+            position="Chief specialist, human resources",
+            note="Invented for the demonstration.",
+        )
+    log(f"  a registered user asking for membership: {email} (password: {DEMO_PASSWORD})")
 
 
 def describe(log=print) -> None:

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civhub.accounts.choices import Role, TokenScope
-from civhub.accounts.models import User
+from civhub.accounts.models import MembershipRequest, User
 from civhub.directory.models import Country
 
 
@@ -40,7 +40,29 @@ class GrantRoleForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "first_name", "last_name"]
+        fields = ["display_name", "first_name", "last_name", "language"]
+
+
+class MembershipRequestForm(forms.ModelForm):
+    """Ask to be confirmed as a member: for a country of the hub, with one's organization."""
+
+    class Meta:
+        model = MembershipRequest
+        fields = ["country", "organization", "position", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = Country.objects.in_hub().order_by("name")
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the person who asked."),
+    )
 
 
 class ApiTokenForm(forms.Form):

@@ -5,7 +5,13 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from civhub.accounts.choices import STAFF_ROLES, Role, TokenScope
+from civhub.accounts.choices import (
+    STAFF_ROLES,
+    InterfaceLanguage,
+    MembershipRequestState,
+    Role,
+    TokenScope,
+)
 
 
 class UserManager(BaseUserManager):
@@ -37,6 +43,13 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    language = models.CharField(
+        _("language for e-mails"),
+        max_length=2,
+        choices=InterfaceLanguage.choices,
+        blank=True,
+        help_text=_("The site's e-mails to you are written in this language."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -253,3 +266,90 @@ class ApiToken(models.Model):
         if not user.is_authenticated:
             return False
         return self.user_id == user.pk or user.is_site_admin
+
+
+class MembershipRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state=MembershipRequestState.PENDING)
+
+    def decidable_by(self, user):
+        """The requests `user` may decide: every one for editors, their country's for focal
+        points, none for anyone else."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_editor:
+            return self
+        return self.filter(country_id__in=user.focal_country_ids)
+
+
+class MembershipRequest(models.Model):
+    """A registered user asks to be confirmed as a member (a civil servant, researcher or
+    expert of a member country). The country's focal point or the secretariat decides."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+    )
+    country = models.ForeignKey(
+        "directory.Country",
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        related_name="membership_requests",
+        help_text=_("The country whose civil service, research or expertise you belong to."),
+    )
+    organization = models.CharField(
+        _("organization"), max_length=300, help_text=_("Your agency, institute or employer.")
+    )
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    note = models.TextField(
+        _("about your work"),
+        blank=True,
+        max_length=2000,
+        help_text=_("What you work on and what you hope to find or share here."),
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=MembershipRequestState.choices,
+        default=MembershipRequestState.PENDING,
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+
+    objects = MembershipRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership request")
+        verbose_name_plural = _("membership requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(state="pending"),
+                name="one_pending_membership_request_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending") | Q(decided_at__isnull=False),
+                name="decided_membership_request_has_a_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.country_id})"
+
+    def can_decide(self, user) -> bool:
+        """The secretariat, or a focal point of the country asked for; never one's own."""
+        if not user.is_authenticated or user.pk == self.user_id:
+            return False
+        return user.is_editor or user.is_focal_point_for(self.country_id)

@@ -183,8 +183,9 @@ class Practice(OriginalLanguageModel, DemoMarkedModel, TimeStampedModel):
         return bool(user.focal_country_ids & set(self.countries.values_list("pk", flat=True)))
 
     def contacts_visible_to(self, user) -> bool:
-        """Whether `user` may read the contacts' e-mail addresses (names are public)."""
-        return user is not None and user.is_authenticated
+        """Whether `user` may read the contacts' e-mail addresses (names are public): confirmed
+        members only, as for experts' contacts."""
+        return user is not None and user.is_authenticated and user.is_member
 
     def contacts_for(self, user) -> list[dict]:
         """The contacts as `user` may read them: name and position for everyone, the e-mail
