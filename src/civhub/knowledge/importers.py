@@ -574,10 +574,15 @@ def _is_date(text: str) -> bool:
     return _date_match(text) is not None
 
 
+#: Section headings of other layouts, never a title ("Summary" standing alone on its line).
+_OTHER_HEADING = re.compile(r"(?i:summary|abstract|overview|background)\s*:?")
+
+
 def _is_title_candidate(text: str) -> bool:
     return bool(
         text
         and not _is_date(text)
+        and not _OTHER_HEADING.fullmatch(text)
         and not BULLET.match(text)
         and not CHALLENGE.fullmatch(text)
         and not SOLUTION.match(text)

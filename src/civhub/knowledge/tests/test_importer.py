@@ -693,3 +693,19 @@ def test_json_nested_too_deeply_names_the_file():
     error = error_of(b"[" * 100_000 + b"]" * 100_000, fmt="json", name="deep.json")
     assert (error.file, error.line) == ("deep.json", 1)
     assert "nested too deeply" in error.message
+
+
+def test_a_summary_heading_is_not_taken_for_a_title():
+    error = error_of(b"Summary\n\nA short text.\n\nChallenge\nA.\n\nSolution\nB.\n")
+    assert error.line == 1
+    assert "Expected a practice title" in error.message
+
+
+def test_solution_standing_alone_on_its_line_is_the_heading():
+    text = "T\nMay 1, 2019\nChallenge\nA.\n\nSolution\nB.\n\nSupported by: UNDP\n"
+    (record,) = parse_un_text(text, "s.txt").records
+    assert (record["challenge"], record["solution"], record["supported_by"]) == (
+        "A.",
+        "B.",
+        ["UNDP"],
+    )
