@@ -138,7 +138,7 @@ class ParsedFile:
     records: list[dict] = field(default_factory=list)
     lines: list[int | None] = field(default_factory=list)
     #: What was guessed or missing (`ParseWarning`s, text format only), in file order.
-    warnings: list = field(default_factory=list)
+    warnings: list["ParseWarning"] = field(default_factory=list)
 
 
 def empty_record(**values) -> dict:
