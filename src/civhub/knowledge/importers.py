@@ -686,7 +686,11 @@ def _split_records(
             i = nonblank[k]
         size = _title_size(lines, nonblank, k, challenge_ok=need_start or seen_fields)
         if not size and need_start:
-            if not _is_title_candidate(lines[i].text) or not _looks_like_a_record(lines, i):
+            if (
+                not _is_title_candidate(lines[i].text)
+                or len(lines[i].text) > MAX_GUESSED_TITLE
+                or not _looks_like_a_record(lines, i)
+            ):
                 raise ParseError(
                     _(
                         "Expected a practice title, followed by a date line (e.g. “March 17, "
@@ -730,6 +734,10 @@ def _split_records(
         end = min([s for s in separators if start < s < end] or [end])
         ranges.append((start, size, end, contacts))
     return ranges
+
+
+#: A line longer than a practice title may be (300 characters) is prose, never a guessed title.
+MAX_GUESSED_TITLE = 300
 
 
 def _looks_like_a_record(lines: list[_Line], i: int) -> bool:

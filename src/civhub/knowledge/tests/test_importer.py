@@ -709,3 +709,10 @@ def test_solution_standing_alone_on_its_line_is_the_heading():
         "B.",
         ["UNDP"],
     )
+
+
+def test_a_long_first_paragraph_is_not_guessed_to_be_a_title():
+    prose = "The region " + "faces many challenges " * 20 + "and so on"
+    error = error_of(f"{prose}\n\nTowards a Solution B.\n".encode())
+    assert error.line == 1
+    assert "Expected a practice title" in error.message
