@@ -716,3 +716,26 @@ def test_a_long_first_paragraph_is_not_guessed_to_be_a_title():
     error = error_of(f"{prose}\n\nTowards a Solution B.\n".encode())
     assert error.line == 1
     assert "Expected a practice title" in error.message
+
+
+def test_shuffled_and_cut_lines_of_the_fixtures_never_crash_the_parser():
+    """Any mix of the fixtures' lines, cut anywhere, is read or refused with a ParseError."""
+    import random
+
+    lines = [
+        line
+        for path in sorted(DATA.glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").split("\n")
+    ]
+    rng = random.Random(2026)  # seeded: the same texts every run
+    outcomes = set()
+    for _ in range(300):
+        text = "\n".join(rng.choice(lines) if rng.random() > 0.2 else "" for _ in range(30))
+        text = text[: rng.randint(0, len(text))]
+        for strict in (False, True):
+            try:
+                read(text.encode(), "un-text", "mix.txt", strict=strict)
+                outcomes.add("read")
+            except ParseError:
+                outcomes.add("refused")
+    assert outcomes == {"read", "refused"}
