@@ -22,6 +22,8 @@ from ninja.errors import AuthenticationError
 from ninja.pagination import LimitOffsetPagination
 from pydantic import create_model
 
+from civhub.core.services import Conflict
+
 # The interface languages (settings.LANGUAGES); a test keeps the two in step.
 Language = Literal["en", "ru", "kk"]
 LANGUAGE_CODES = ("en", "ru", "kk")
@@ -176,7 +178,8 @@ def validation_error_body(exc: ValidationError) -> dict[str, Any]:
 
 def install_error_handlers(api) -> None:
     """Every error is JSON with a `detail` message: 400 names the fields, 401 asks for a
-    token, 403 says what is not allowed, 404 covers records the caller may not see."""
+    token, 403 says what is not allowed, 404 covers records the caller may not see, 409 says
+    that the record changed since the caller read it."""
 
     def bad_request(request, exc: ValidationError):
         return api.create_response(request, validation_error_body(exc), status=400)
@@ -203,10 +206,17 @@ def install_error_handlers(api) -> None:
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(Http404, not_found)
 
+    def conflict(request, exc: Conflict):
+        return api.create_response(request, {"detail": exc.message}, status=409)
+
+    api.add_exception_handler(Conflict, conflict)
+
 
 ERRORS_READ = {404: Message}
 ERRORS_LIST = {400: FieldErrors}
 ERRORS_WRITE = {400: FieldErrors, 401: Message, 403: Message, 404: Message}
+#: an edit of a record that changed meanwhile, or that its new state no longer allows
+ERRORS_EDIT = {**ERRORS_WRITE, 409: Message}
 
 
 # --- CSV export -----------------------------------------------------------------------------

@@ -20,3 +20,12 @@ def add_errors(form: Form, error: ValidationError) -> None:
                 else field
             )
             form.add_error(None, [f"{label}: {message}" for message in messages])
+
+
+def read_version(request) -> int | None:
+    """The version of the record a form was opened on (its hidden `version` input), or None
+    (a new record, or a form without it)."""
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None

@@ -7,6 +7,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class VersionedModel(models.Model):
+    """A record edited by people who may be editing it at the same time. `version` grows by
+    one with every saved change; an edit that started from an older version is refused
+    (core.services.save_changes), so nobody's change is silently undone."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -10,6 +10,51 @@ from django.db.models import Model
 from civhub.core.models import AuditEntry
 
 
+class Conflict(Exception):
+    """The record changed since the editor read it, or can no longer be edited by them: the
+    edit is refused whole (409 in the API; the page shows the message and keeps what was
+    typed)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def stale_edit_message() -> str:
+    from django.utils.translation import gettext as _
+
+    return _(
+        "Someone changed this record since you opened it, so your changes were not saved. "
+        "Open it again to see their changes, then make yours."
+    )
+
+
+def save_changes(locked: Model, edited: Model, fields, *, version: int | None = None) -> list:
+    """Copy the `fields` that `edited` changes onto `locked` (the same record, read again
+    with select_for_update) and save only those, with the version one higher. With
+    `version` (what the editor read), a record that moved on meanwhile raises Conflict.
+    Returns the names of the fields saved (none: nothing is written)."""
+    if version is not None and locked.version != version:
+        raise Conflict(stale_edit_message())
+    names = []
+    for name in fields:
+        field = locked._meta.get_field(name)
+        if field.many_to_many or not field.concrete:
+            continue
+        value = getattr(edited, field.attname)
+        if getattr(locked, field.attname) != value:
+            setattr(locked, field.attname, value)
+            names.append(field.name)
+    if names:
+        locked.version += 1
+        locked.full_clean()
+        update = [*names, "version"]
+        if any(f.name == "updated_at" for f in locked._meta.concrete_fields):
+            update.append("updated_at")
+        locked.save(update_fields=update)
+    return names
+
+
 def audit(
     actor, action: str, target: Model | None = None, summary: str = "", **data: Any
 ) -> AuditEntry:

@@ -24,6 +24,7 @@ from ninja.pagination import paginate
 
 from civhub.accounts.api import PUBLIC, token_auth
 from civhub.core.api import (
+    ERRORS_EDIT,
     ERRORS_LIST,
     ERRORS_READ,
     ERRORS_WRITE,
@@ -168,6 +169,7 @@ class PracticeDetailOut(PracticeOut):
         description="The editors' message to the author; only for those who may edit."
     )
     can_edit: bool
+    version: int = Field(description="Send it back with a PATCH to refuse stale edits.")
     transitions: list[str] = Field(description="The workflow steps the caller may take now.")
     created_at: datetime.datetime
     updated_at: datetime.datetime
@@ -240,6 +242,9 @@ class PracticeChange(Schema):
     holds the other languages, e.g. {"ru": {"title": "..."}}.
     """
 
+    version: int | None = Field(
+        None, ge=1, description="The version you read; a practice changed since is a 409."
+    )
     language: Language | None = None
     title: str | None = None
     summary: str | None = None
@@ -393,11 +398,15 @@ def _form_errors(form: PracticeForm, language: str) -> ValidationError:
     return ValidationError(errors)
 
 
-def _save(request, practice: Practice, change: dict[str, Any]) -> Practice:
+def _save(
+    request, practice: Practice, change: dict[str, Any], version: int | None = None
+) -> Practice:
     form, language = _form_for(practice, change)
     if not form.is_valid():
         raise _form_errors(form, language)
-    saved = practice_services.save_practice(request.user, form.save(commit=False), m2m_form=form)
+    saved = practice_services.save_practice(
+        request.user, form.save(commit=False), m2m_form=form, version=version
+    )
     return _reloaded(saved)
 
 
@@ -417,15 +426,20 @@ def create_practice(request, payload: PracticeIn, params: Query[LanguageQuery]):
 @router.patch(
     "/practices/{slug}",
     auth=token_auth,
-    response={200: PracticeDetailOut, **ERRORS_WRITE},
+    response={200: PracticeDetailOut, **ERRORS_EDIT},
     url_name="update_practice",
 )
 def update_practice(request, slug: str, payload: PracticeChange, params: Query[LanguageQuery]):
-    """Change the fields sent (`can_edit`: the author while it is a draft, and editors)."""
+    """Change the fields sent (`can_edit`: the author while it is a draft, and editors); the
+    others stay as they are, whatever else changes them meanwhile. Send the `version` you
+    read to be refused (409) when someone changed the practice since; a practice that can no
+    longer be edited by the caller (e.g. submitted meanwhile) is refused with 409 too."""
     practice = practice_for(request, slug)
     if not practice.can_edit(request.user):
         raise PermissionDenied(_("You may not edit this practice."))
-    return _save(request, practice, payload.model_dump(exclude_unset=True))
+    change = payload.model_dump(exclude_unset=True)
+    version = change.pop("version", None)
+    return _save(request, practice, change, version=version)
 
 
 def _may_ever_take(practice: Practice, user, name: str) -> bool:

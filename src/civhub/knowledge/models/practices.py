@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from civhub.core.models import DemoMarkedModel, TimeStampedModel
+from civhub.core.models import DemoMarkedModel, TimeStampedModel, VersionedModel
 from civhub.directory.models import unique_slug
 from civhub.knowledge.choices import (
     PRACTICE_TRANSITIONS,
@@ -39,7 +39,7 @@ class PracticeQuerySet(models.QuerySet):
         return self.filter(state__in=[PracticeState.SUBMITTED, PracticeState.IN_REVIEW])
 
 
-class Practice(OriginalLanguageModel, DemoMarkedModel, TimeStampedModel):
+class Practice(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStampedModel):
     """A good-practice record, with the fields of the UN South-South good-practice format."""
 
     slug = models.SlugField(_("slug"), unique=True, max_length=120, blank=True)

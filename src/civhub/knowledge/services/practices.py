@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from civhub.core.services import audit
+from civhub.core.services import Conflict, audit, save_changes
 from civhub.knowledge.choices import PRACTICE_TRANSITIONS, PracticeState
 from civhub.knowledge.models import Endorsement, Practice
 
@@ -22,27 +22,69 @@ def _notify_author(practice: Practice, subject: str, body: str) -> None:
 
 
 @transaction.atomic
-def save_practice(actor, practice: Practice, *, m2m_form=None) -> Practice:
-    """Create or update a practice. Members create drafts; authors edit their drafts."""
+def save_practice(
+    actor, practice: Practice, *, m2m_form=None, version: int | None = None
+) -> Practice:
+    """Create or update a practice. Members create drafts; authors edit their drafts.
+
+    An update locks the stored row and saves only what the editor changed (the form's
+    `changed_data`: the fields that differ from the record as the editor read it), so a
+    parallel edit of other fields or a step of the workflow is never undone. With `version`
+    (the version the editor read), an edit of a record that changed meanwhile is refused
+    with Conflict; so is an edit the stored record no longer allows (e.g. submitted since)."""
     creating = practice.pk is None
     if creating:
         if not (actor.is_authenticated and actor.is_member):
             raise PermissionDenied(_("Only members can submit practices."))
         practice.created_by = actor
         practice.state = PracticeState.DRAFT
-    elif not practice.can_edit(actor):
+        practice.full_clean()
+        practice.save()
+        if m2m_form is not None:
+            m2m_form.save_m2m()
+        audit(actor, "practice.created", practice, summary=practice.title)
+        return practice
+    if not practice.can_edit(actor):
         raise PermissionDenied(_("You may not edit this practice."))
-    practice.full_clean()
-    practice.save()
-    if m2m_form is not None:
-        m2m_form.save_m2m()
-    audit(
-        actor,
-        "practice.created" if creating else "practice.updated",
-        practice,
-        summary=practice.title,
+    locked = Practice.objects.select_for_update().get(pk=practice.pk)
+    if not locked.can_edit(actor):
+        raise Conflict(
+            _(
+                "This practice is “%(state)s” now and can no longer be edited by you, so your "
+                "changes were not saved."
+            )
+            % {"state": PracticeState(locked.state).label}
+        )
+    changed = list(m2m_form.changed_data) if m2m_form is not None else _all_fields(practice)
+    saved = save_changes(locked, practice, changed, version=version)
+    relations = (
+        [
+            name
+            for name in changed
+            if name in m2m_form.fields and Practice._meta.get_field(name).many_to_many
+        ]
+        if m2m_form is not None
+        else []
     )
-    return practice
+    for name in relations:
+        getattr(locked, name).set(m2m_form.cleaned_data[name])
+    if relations and not saved:
+        # A change of links alone is a change of the record too.
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+    if saved or relations:
+        audit(
+            actor,
+            "practice.updated",
+            locked,
+            summary=locked.title,
+            fields=sorted([*saved, *relations]),
+        )
+    return locked
+
+
+def _all_fields(practice: Practice) -> list[str]:
+    return [f.name for f in practice._meta.concrete_fields if f.editable and not f.primary_key]
 
 
 @transaction.atomic
@@ -103,7 +145,8 @@ def transition(actor, practice: Practice, name: str, message: str = "") -> Pract
             )
     previous = practice.state
     practice.state = step.target
-    fields = ["state", "updated_at"]
+    practice.version += 1
+    fields = ["state", "version", "updated_at"]
     now = timezone.now()
     if name == "submit":
         practice.submitted_at, practice.changes_requested = now, ""

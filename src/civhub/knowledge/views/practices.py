@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from civhub.core import attachments
-from civhub.core.forms import add_errors
+from civhub.core.forms import add_errors, read_version
+from civhub.core.services import Conflict
 from civhub.directory.models import Country
 from civhub.knowledge.choices import ContentLanguage
 from civhub.knowledge.filters.practices import PracticeFilter
@@ -141,14 +142,27 @@ class _PracticeFormMixin:
     form_class = PracticeForm
     template_name = "knowledge/practice_form.html"
 
+    def get_context_data(self, **kwargs):
+        # A form posted back keeps the version it was opened on, so that a stale edit stays
+        # refused until its author reopens the record.
+        kwargs.setdefault("form_version", read_version(self.request))
+        return super().get_context_data(**kwargs)
+
     def form_valid(self, form):
         try:
             practice = services.save_practice(
-                self.request.user, form.save(commit=False), m2m_form=form
+                self.request.user,
+                form.save(commit=False),
+                m2m_form=form,
+                version=read_version(self.request),
             )
         except ValidationError as exc:
             add_errors(form, exc)
             return self.form_invalid(form)
+        except Conflict as exc:
+            # What was typed stays in the form; nothing of it was saved.
+            form.add_error(None, exc.message)
+            return self.render_to_response(self.get_context_data(form=form), status=409)
         messages.success(
             self.request, _("Saved as a draft. You can come back and finish it later.")
         )
