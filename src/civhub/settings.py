@@ -271,6 +271,8 @@ HUEY = {
     "utc": False,
     "consumer": {"workers": 1, "worker_type": "thread"},
 }
+# The worker writes a heartbeat this often (seconds); /healthz reports it dead after 4 missed.
+CIVHUB_WORKER_HEARTBEAT = env_int("CIVHUB_WORKER_HEARTBEAT", 15)
 if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
 else:
