@@ -115,6 +115,10 @@ SQLITE_OPTIONS = {
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.sqlite3":
         _database["OPTIONS"] = SQLITE_OPTIONS | _database.get("OPTIONS", {})
+    elif _database["ENGINE"] == "django.db.backends.postgresql":
+        # A server that drops packets would hold each request for minutes (the system's TCP
+        # timeout) before the 503 page; `?connect_timeout=` in the URL overrides.
+        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

@@ -70,13 +70,15 @@ def test_default_sqlite_gets_the_same_settings(tmp_path):
     assert (found["journal"], found["busy"], found["locked"]) == ("wal", 20000, True)
 
 
-def test_postgresql_url_gets_no_sqlite_options(tmp_path):
+def test_postgresql_url_gets_a_connect_timeout_and_no_sqlite_options(tmp_path):
     code = """
     from django.conf import settings
     print(json.dumps(settings.DATABASES["default"].get("OPTIONS", {})))
     """
     options = run_with({"DATABASE_URL": "postgres://u@127.0.0.1:5432/x"}, code, tmp_path)
-    assert "init_command" not in options and "transaction_mode" not in options
+    assert options == {"connect_timeout": 5}
+    url = "postgres://u@127.0.0.1:5432/x?connect_timeout=2"
+    assert run_with({"DATABASE_URL": url}, code, tmp_path) == {"connect_timeout": 2}
 
 
 FAILED_LOGINS = """
