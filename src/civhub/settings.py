@@ -185,6 +185,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# The demo staff accounts' generated passwords (civhub demo), readable by the owner only.
+DEMO_ACCOUNTS_FILE = VAR_DIR / "demo-accounts.txt"
 # Hashed, compressed static files after `collectstatic`; tests and DEBUG serve them as they are.
 STATIC_MANIFEST = env_bool("CIVHUB_STATIC_MANIFEST", not DEBUG)
 STORAGES = {

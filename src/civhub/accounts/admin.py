@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
@@ -5,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from civhub.accounts import services
-from civhub.accounts.models import ApiToken, RoleAssignment, User
+from civhub.accounts.models import ApiToken, MembershipRequest, RoleAssignment, User
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -126,3 +127,67 @@ class ApiTokenAdmin(admin.ModelAdmin):
             ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", revoked)
             % {"count": revoked},
         )
+
+
+# allauth's own admin shows and edits each authenticator's `data`, the TOTP secret itself.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Secrets are never shown or edited after set-up. An administrator can only remove an
+    authenticator (audited, through the service), which makes its owner set up a new one."""
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type", "created_at", "last_used_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    fields = readonly_fields = ["user", "type", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The change page is a read-only view, without the secret.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_site_admin and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.remove_authenticator(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        for authenticator in queryset.select_related("user"):
+            services.remove_authenticator(request.user, authenticator)
+
+
+@admin.register(MembershipRequest)
+class MembershipRequestAdmin(admin.ModelAdmin):
+    """Shown here; decided on the membership requests page, through the audited service."""
+
+    list_display = ["user", "country", "organization", "state", "created_at", "decided_by"]
+    list_filter = ["state", "country__region"]
+    search_fields = ["user__email", "organization"]
+    list_select_related = ["user", "country", "decided_by"]
+    fields = readonly_fields = [
+        "user",
+        "country",
+        "organization",
+        "position",
+        "note",
+        "state",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "reason",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,19 +2,23 @@
 
 Reads are open: a request without a token is anonymous and sees what a visitor sees. With a
 token the caller is its user, with that user's roles (a focal point's token shows its drafts).
-Writes need a token. A token that is wrong, revoked or expired is refused with 401, never
-quietly treated as anonymous. The API does not use the browser session.
+Writes need a read-and-write token. A token that is wrong, revoked or expired is refused with
+401, never quietly treated as anonymous; so is a token whose owner's roles changed since it was
+made, and a staff role's token while its owner has no second factor. A read-only token that
+tries to write gets 403. The API does not use the browser session.
 """
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
 from civhub.accounts import services
 from civhub.core.api import ERRORS_WRITE, LanguageQuery
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class ApiTokenAuth(HttpBearer):
@@ -35,6 +39,11 @@ class ApiTokenAuth(HttpBearer):
         api_token = services.authenticate_token(token)
         if api_token is None:
             raise AuthenticationError(message=_("This token is not valid, revoked or expired."))
+        refusal = api_token.refusal()
+        if refusal:
+            raise AuthenticationError(message=refusal)
+        if request.method not in SAFE_METHODS and not api_token.can_write:
+            raise HttpError(403, _("This token is read-only: make a read-and-write token."))
         request.user = api_token.user
         request.api_token = api_token
         return api_token.user

@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civhub.accounts.choices import Role
-from civhub.accounts.models import User
+from civhub.accounts.choices import Role, TokenScope
+from civhub.accounts.models import MembershipRequest, User
 from civhub.directory.models import Country
 
 
@@ -40,7 +40,29 @@ class GrantRoleForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "first_name", "last_name"]
+        fields = ["display_name", "first_name", "last_name", "language"]
+
+
+class MembershipRequestForm(forms.ModelForm):
+    """Ask to be confirmed as a member: for a country of the hub, with one's organization."""
+
+    class Meta:
+        model = MembershipRequest
+        fields = ["country", "organization", "position", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = Country.objects.in_hub().order_by("name")
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the person who asked."),
+    )
 
 
 class ApiTokenForm(forms.Form):
@@ -60,6 +82,14 @@ class ApiTokenForm(forms.Form):
     )
     expires_in = forms.ChoiceField(
         label=_("Expires"), choices=EXPIRY_CHOICES, required=False, initial="90"
+    )
+
+    scope = forms.ChoiceField(
+        label=_("Access"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+        help_text=_("Give a program only the access it needs."),
     )
 
     def expires_at(self):

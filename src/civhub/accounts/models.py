@@ -5,7 +5,13 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from civhub.accounts.choices import STAFF_ROLES, Role
+from civhub.accounts.choices import (
+    STAFF_ROLES,
+    InterfaceLanguage,
+    MembershipRequestState,
+    Role,
+    TokenScope,
+)
 
 
 class UserManager(BaseUserManager):
@@ -37,6 +43,13 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    language = models.CharField(
+        _("language for e-mails"),
+        max_length=2,
+        choices=InterfaceLanguage.choices,
+        blank=True,
+        help_text=_("The site's e-mails to you are written in this language."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -90,6 +103,21 @@ class User(AbstractUser):
     @property
     def needs_two_factor(self) -> bool:
         return self.is_superuser or any(r in STAFF_ROLES for r, _c in self._roles)
+
+    @property
+    def has_second_factor(self) -> bool:
+        from allauth.mfa.models import Authenticator
+
+        return Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists()
+
+    @property
+    def role_fingerprint(self) -> list[str]:
+        """The roles (with their countries) in a stable form: an API token records the
+        fingerprint it was made under and stops working when it changes."""
+        roles = [r if c is None else f"{r}:{c}" for r, c in self._roles]
+        if self.is_superuser:
+            roles.append("superuser")
+        return sorted(roles)
 
     def can_grant(self, role: str) -> bool:
         from civhub.accounts.choices import ROLES_EDITORS_GRANT
@@ -180,6 +208,19 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    scope = models.CharField(
+        _("scope"),
+        max_length=10,
+        choices=TokenScope.choices,
+        default=TokenScope.READ,
+        help_text=_("A read-only token can read what its owner reads, and change nothing."),
+    )
+    roles = models.JSONField(
+        _("roles when made"),
+        default=list,
+        editable=False,
+        help_text=_("The owner's roles when the token was made; a change of roles ends it."),
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -203,8 +244,112 @@ class ApiToken(models.Model):
     def is_active(self) -> bool:
         return not (self.is_revoked or self.is_expired)
 
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.READ_WRITE
+
+    def refusal(self) -> str | None:
+        """Why this (active) token opens nothing now, or None: its owner's roles changed since
+        it was made, or a staff role's owner has no second factor (as the pages demand)."""
+        user = self.user
+        if self.roles != user.role_fingerprint:
+            return _("Your roles have changed since this token was made: make a new token.")
+        if user.needs_two_factor and not user.has_second_factor:
+            return _(
+                "Your role requires two-factor login: set up an authenticator app on the site "
+                "before using an API token."
+            )
+        return None
+
     def can_revoke(self, user) -> bool:
         """The owner revokes their tokens; site administrators may revoke anyone's."""
         if not user.is_authenticated:
             return False
         return self.user_id == user.pk or user.is_site_admin
+
+
+class MembershipRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state=MembershipRequestState.PENDING)
+
+    def decidable_by(self, user):
+        """The requests `user` may decide: every one for editors, their country's for focal
+        points, none for anyone else."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_editor:
+            return self
+        return self.filter(country_id__in=user.focal_country_ids)
+
+
+class MembershipRequest(models.Model):
+    """A registered user asks to be confirmed as a member (a civil servant, researcher or
+    expert of a member country). The country's focal point or the secretariat decides."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+    )
+    country = models.ForeignKey(
+        "directory.Country",
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        related_name="membership_requests",
+        help_text=_("The country whose civil service, research or expertise you belong to."),
+    )
+    organization = models.CharField(
+        _("organization"), max_length=300, help_text=_("Your agency, institute or employer.")
+    )
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    note = models.TextField(
+        _("about your work"),
+        blank=True,
+        max_length=2000,
+        help_text=_("What you work on and what you hope to find or share here."),
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=MembershipRequestState.choices,
+        default=MembershipRequestState.PENDING,
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+
+    objects = MembershipRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership request")
+        verbose_name_plural = _("membership requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(state="pending"),
+                name="one_pending_membership_request_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending") | Q(decided_at__isnull=False),
+                name="decided_membership_request_has_a_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.country_id})"
+
+    def can_decide(self, user) -> bool:
+        """The secretariat, or a focal point of the country asked for; never one's own."""
+        if not user.is_authenticated or user.pk == self.user_id:
+            return False
+        return user.is_editor or user.is_focal_point_for(self.country_id)

@@ -3,16 +3,20 @@ audited."""
 
 import datetime
 import hashlib
+import logging
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from civhub.accounts.choices import Role
-from civhub.accounts.models import ApiToken, RoleAssignment, User
+from civhub.accounts.choices import MembershipRequestState, Role, TokenScope
+from civhub.accounts.models import ApiToken, MembershipRequest, RoleAssignment, User
 from civhub.core.services import audit
 
 EDITORS_GROUP = "Secretariat editors"
@@ -61,6 +65,7 @@ def grant_role(actor: User | None, user: User, role: str, country=None) -> RoleA
     if not created:
         raise ValidationError({"role": _("This user already has this role.")})
     _sync_staff_flags(user)
+    _end_tokens_after_role_change(actor, user)
     audit(
         actor,
         "role.granted",
@@ -87,6 +92,7 @@ def revoke_role(actor: User | None, assignment: RoleAssignment) -> None:
         user.is_superuser = False
         user.save(update_fields=["is_superuser"])
     _sync_staff_flags(user)
+    _end_tokens_after_role_change(actor, user)
     audit(
         actor,
         "role.revoked",
@@ -95,6 +101,22 @@ def revoke_role(actor: User | None, assignment: RoleAssignment) -> None:
         role=role,
         country=getattr(country, "code", None),
     )
+
+
+def _end_tokens_after_role_change(actor: User | None, user: User) -> None:
+    """A token keeps the rules of the roles it was made under: when they change, the user's
+    active tokens end (revoked, audited), and the owner makes new ones under the new roles."""
+    now = timezone.now()
+    for token in ApiToken.objects.active(now).select_for_update().filter(user=user):
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit(
+            actor,
+            "api_token.ended_by_role_change",
+            user,
+            summary=str(token),
+            token=token.pk,
+        )
 
 
 # Personal API tokens. The secret is shown once; only its SHA-256 is stored, so a leaked
@@ -112,14 +134,24 @@ def hash_secret(secret: str) -> str:
 
 @transaction.atomic
 def create_token(
-    user: User, name: str, expires_at: datetime.datetime | None = None
+    user: User,
+    name: str,
+    expires_at: datetime.datetime | None = None,
+    scope: str = TokenScope.READ_WRITE,
 ) -> tuple[ApiToken, str]:
-    """Make a token for `user`. Returns the token and its secret, which is never stored."""
+    """Make a token for `user`, recording the roles it is made under. Returns the token and
+    its secret, which is never stored. A staff role's owner needs a second factor first."""
     if not (user.is_authenticated and user.is_active):
         raise PermissionDenied(_("Only active users can have API tokens."))
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name.")})
+    if user.needs_two_factor and not user.has_second_factor:
+        raise PermissionDenied(
+            _("Your role requires two-factor login: set up an authenticator app first.")
+        )
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Choose whether the token may write.")})
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": _("The expiry date must be in the future.")})
     secret = secrets.token_urlsafe(TOKEN_BYTES)
@@ -129,10 +161,12 @@ def create_token(
         prefix=secret[:PREFIX_LENGTH],
         key_hash=hash_secret(secret),
         expires_at=expires_at,
+        scope=scope,
+        roles=user.role_fingerprint,
     )
     token.full_clean()
     token.save()
-    audit(user, "api_token.created", user, summary=str(token), token=token.pk)
+    audit(user, "api_token.created", user, summary=str(token), token=token.pk, scope=scope)
     return token, secret
 
 
@@ -167,3 +201,172 @@ def authenticate_token(secret: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+@transaction.atomic
+def remove_authenticator(actor: User, authenticator) -> None:
+    """Remove a user's authenticator (an administrator's step when a phone is lost). The
+    secret is never shown; removing the TOTP authenticator removes its recovery codes too,
+    and a staff owner is then made to set up a new one at the next page."""
+    from allauth.mfa.models import Authenticator
+
+    if not (actor.is_authenticated and actor.is_site_admin):
+        raise PermissionDenied(_("Only administrators may remove an authenticator."))
+    removed = Authenticator.objects.select_for_update().filter(pk=authenticator.pk)
+    if authenticator.type == Authenticator.Type.TOTP:
+        removed = Authenticator.objects.select_for_update().filter(
+            user_id=authenticator.user_id,
+            type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES],
+        )
+    kinds = sorted(removed.values_list("type", flat=True))
+    if not kinds:
+        return  # already removed by someone else
+    removed.delete()
+    audit(
+        actor,
+        "authenticator.removed",
+        authenticator.user,
+        summary=", ".join(kinds),
+        kinds=kinds,
+    )
+
+
+# --- Confirmed membership -------------------------------------------------------------------
+# A new account is a registered user. It becomes a member (contacts, submitting, registering)
+# when the focal point of its country or the secretariat approves its request.
+
+logger = logging.getLogger(__name__)
+
+
+def language_of(user: User) -> str:
+    """The language of the e-mails `user` receives: their choice, else the site's default."""
+    return user.language or settings.LANGUAGE_CODE
+
+
+def send_to(user: User, template: str, context: dict) -> None:
+    """After the commit, e-mail `user` templates/accounts/email/<template>.txt (first line:
+    the subject) in the user's language. A mail server's failure is logged, not raised: the
+    change it reports is already committed."""
+    if not user.email:
+        return
+
+    def send():
+        with translation.override(language_of(user)):
+            text = render_to_string(
+                f"accounts/email/{template}.txt",
+                {
+                    **context,
+                    "user": user,
+                    "site_name": getattr(settings, "CIVHUB_SITE_NAME", "civhub"),
+                },
+            ).strip()
+        subject, _sep, body = text.partition("\n")
+        try:
+            send_mail(subject.strip(), body.strip() + "\n", None, [user.email])
+        except Exception:
+            logger.exception("membership e-mail %s to user %s not sent", template, user.pk)
+
+    transaction.on_commit(send)
+
+
+def deciders_of(country) -> list[User]:
+    """Who decides a request for `country`: its focal points, else the secretariat."""
+    focal = list(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=Role.FOCAL_POINT,
+            role_assignments__country=country,
+        ).distinct()
+    )
+    if focal:
+        return focal
+    return list(
+        User.objects.filter(
+            is_active=True, role_assignments__role__in=[Role.EDITOR, Role.ADMIN]
+        ).distinct()
+    )
+
+
+@transaction.atomic
+def request_membership(
+    user: User, country, organization: str, position: str = "", note: str = ""
+) -> MembershipRequest:
+    """A registered user asks to be confirmed as a member; the deciders are e-mailed."""
+    if not (user.is_authenticated and user.is_active):
+        raise PermissionDenied(_("Log in to ask for membership."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.has_role(Role.MEMBER):
+        raise ValidationError(_("You are a member already."))
+    if MembershipRequest.objects.pending().filter(user=user).exists():
+        raise ValidationError(_("Your request is already waiting for a decision."))
+    organization = (organization or "").strip()
+    if not organization:
+        raise ValidationError({"organization": _("Name the organization you work for.")})
+    membership_request = MembershipRequest(
+        user=user,
+        country=country,
+        organization=organization,
+        position=(position or "").strip(),
+        note=(note or "").strip(),
+    )
+    membership_request.full_clean()
+    membership_request.save()
+    audit(
+        user,
+        "membership.requested",
+        user,
+        summary=str(membership_request),
+        request=membership_request.pk,
+        country=country.code,
+    )
+    for decider in deciders_of(country):
+        send_to(decider, "membership_requested", {"request": membership_request})
+    return membership_request
+
+
+@transaction.atomic
+def decide_membership(
+    actor: User, membership_request: MembershipRequest, approve: bool, reason: str = ""
+) -> MembershipRequest:
+    """Approve (the user becomes a member) or decline (with a reason) a pending request; the
+    user is e-mailed either way. A request decided meanwhile by someone else is refused."""
+    if not membership_request.can_decide(actor):
+        raise PermissionDenied(_("You may not decide this request."))
+    membership_request = (
+        MembershipRequest.objects.select_for_update()
+        .select_related("user", "country")
+        .get(pk=membership_request.pk)
+    )
+    if membership_request.state != MembershipRequestState.PENDING:
+        raise ValidationError(_("This request has been decided already."))
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": _("Say why the request is declined.")})
+    membership_request.state = (
+        MembershipRequestState.APPROVED if approve else MembershipRequestState.DECLINED
+    )
+    membership_request.decided_by = actor
+    membership_request.decided_at = timezone.now()
+    membership_request.reason = reason
+    membership_request.save(update_fields=["state", "decided_by", "decided_at", "reason"])
+    user = membership_request.user
+    if approve:
+        RoleAssignment.objects.get_or_create(
+            user=user, role=Role.MEMBER, country=None, defaults={"granted_by": actor}
+        )
+        user.forget_roles()
+        _end_tokens_after_role_change(actor, user)
+    audit(
+        actor,
+        "membership.approved" if approve else "membership.declined",
+        user,
+        summary=str(membership_request),
+        request=membership_request.pk,
+        reason=reason,
+    )
+    send_to(
+        user,
+        "membership_approved" if approve else "membership_declined",
+        {"request": membership_request},
+    )
+    return membership_request

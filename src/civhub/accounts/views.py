@@ -9,8 +9,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from civhub.accounts import services
-from civhub.accounts.forms import ApiTokenForm, GrantRoleForm, ProfileForm
-from civhub.accounts.models import ApiToken, RoleAssignment, User
+from civhub.accounts.choices import MembershipRequestState
+from civhub.accounts.forms import (
+    ApiTokenForm,
+    DeclineForm,
+    GrantRoleForm,
+    MembershipRequestForm,
+    ProfileForm,
+)
+from civhub.accounts.models import ApiToken, MembershipRequest, RoleAssignment, User
 from civhub.core.forms import add_errors
 
 
@@ -21,8 +28,98 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
-    assignments = request.user.role_assignments.select_related("country")
-    return render(request, "accounts/profile.html", {"form": form, "assignments": assignments})
+    user = request.user
+    context = {
+        "form": form,
+        "assignments": user.role_assignments.select_related("country"),
+        "membership_requests": user.membership_requests.select_related("country"),
+        "to_decide": MembershipRequest.objects.pending().decidable_by(user).count(),
+    }
+    if not user.is_member and not any(
+        r.state == MembershipRequestState.PENDING for r in context["membership_requests"]
+    ):
+        context["membership_form"] = MembershipRequestForm()
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_POST
+def request_membership(request):
+    form = MembershipRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_membership(
+                request.user,
+                form.cleaned_data["country"],
+                form.cleaned_data["organization"],
+                form.cleaned_data["position"],
+                form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Your request is sent. You will get an e-mail when it is decided."),
+            )
+            return redirect("accounts:profile")
+    user = request.user
+    context = {
+        "form": ProfileForm(instance=user),
+        "assignments": user.role_assignments.select_related("country"),
+        "membership_requests": user.membership_requests.select_related("country"),
+        "membership_form": form,
+        "to_decide": 0,
+    }
+    return render(request, "accounts/profile.html", context, status=400)
+
+
+@login_required
+def membership_requests(request):
+    """The requests the user may decide (focal points: their country's; the secretariat:
+    all), pending first, with the decided ones below."""
+    user = request.user
+    visible = MembershipRequest.objects.decidable_by(user).select_related(
+        "user", "country", "decided_by"
+    )
+    if not (user.is_editor or user.focal_country_ids):
+        raise PermissionDenied
+    state = request.GET.get("state", MembershipRequestState.PENDING)
+    if state not in MembershipRequestState.values:
+        state = MembershipRequestState.PENDING
+    page = Paginator(visible.filter(state=state), 25).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "state": state,
+        "states": MembershipRequestState.choices,
+        "decline_form": DeclineForm(),
+    }
+    return render(request, "accounts/membership_requests.html", context)
+
+
+@login_required
+@require_POST
+def decide_membership(request, pk):
+    membership_request = get_object_or_404(MembershipRequest.objects.select_related("user"), pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    reason = ""
+    if not approve:
+        form = DeclineForm(request.POST)
+        reason = form.data.get("reason", "")
+    try:
+        services.decide_membership(request.user, membership_request, approve, reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:membership_requests")
+    if approve:
+        messages.success(
+            request, _("%(name)s is now a member.") % {"name": membership_request.user}
+        )
+    else:
+        messages.success(
+            request, _("The request of %(name)s is declined.") % {"name": membership_request.user}
+        )
+    return redirect("accounts:membership_requests")
 
 
 def _require_role_manager(user):
@@ -91,11 +188,17 @@ def tokens(request):
         if form.is_valid():
             try:
                 new_token, secret = services.create_token(
-                    request.user, form.cleaned_data["name"], expires_at=form.expires_at()
+                    request.user,
+                    form.cleaned_data["name"],
+                    expires_at=form.expires_at(),
+                    scope=form.cleaned_data["scope"],
                 )
             except ValidationError as exc:
                 add_errors(form, exc)
                 status = 400
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+                status = 403
             else:
                 form = ApiTokenForm()
         else:

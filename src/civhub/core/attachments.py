@@ -10,6 +10,7 @@ import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -98,6 +99,40 @@ def attach(
         attachment.file.storage.delete(attachment.file.name)
         raise
     return attachment
+
+
+@transaction.atomic
+def copy_to(actor, attachment: Attachment, record) -> Attachment:
+    """Attach a copy of `attachment` to `record`, with a stored file of its own: removing
+    either attachment later never takes the other's file with it."""
+    if not record.can_edit(actor):
+        raise PermissionDenied(_("You may not add files to this record."))
+    copy = Attachment(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        filename=attachment.filename,
+        title=attachment.title,
+        kind=attachment.kind,
+        mime_type=attachment.mime_type,
+        size=attachment.size,
+        uploaded_by=attachment.uploaded_by,
+    )
+    with attachment.file.open("rb") as source:
+        _store(copy, attachment.filename, File(source))
+    try:
+        copy.save()
+        audit(
+            actor,
+            "attachment.added",
+            record,
+            summary=copy.filename,
+            attachment=copy.pk,
+            copied_from=attachment.pk,
+        )
+    except BaseException:
+        copy.file.storage.delete(copy.file.name)
+        raise
+    return copy
 
 
 # The disk (or the user's quota) is full: say so, and keep nothing of the file.

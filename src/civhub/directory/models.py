@@ -448,8 +448,9 @@ class Person(DemoMarkedModel, TimeStampedModel):
         return names
 
     def contact_visible_to(self, user) -> bool:
-        """Contact details are shown only with the person's consent, and only to members."""
-        return self.contact_consent and user.is_authenticated
+        """Contact details are shown only with the person's consent, and only to confirmed
+        members (a registered account is not one until its membership is approved)."""
+        return self.contact_consent and user.is_authenticated and user.is_member
 
     def can_edit(self, user) -> bool:
         if user.is_authenticated and self.user_id == user.pk:

@@ -145,7 +145,7 @@ class PracticeOut(Schema):
 class ContactOut(Schema):
     name: str
     position: str
-    email: str
+    email: str | None = Field(description="Only for a logged-in caller (null otherwise).")
 
 
 class PracticeDetailOut(PracticeOut):
@@ -161,8 +161,8 @@ class PracticeDetailOut(PracticeOut):
     url: str = Field(description="The practice's own website.")
     source: str
     endorsed_by: list[str] = Field(description="ISO codes of the countries that endorse it.")
-    contacts: list[ContactOut] | None = Field(
-        description="Only for a caller with a token (null otherwise), as on the page."
+    contacts: list[ContactOut] = Field(
+        description="Names and positions for everyone; e-mail addresses as on the page."
     )
     changes_requested: str | None = Field(
         description="The editors' message to the author; only for those who may edit."
@@ -202,9 +202,10 @@ class PracticeDetailOut(PracticeOut):
 
     @staticmethod
     def resolve_contacts(obj, context):
-        if not obj.contacts_visible_to(context["request"].user):
-            return None
-        return list(obj.contacts.all())
+        return [
+            {**contact, "email": contact["email"] or None}
+            for contact in obj.contacts_for(context["request"].user)
+        ]
 
     @staticmethod
     def resolve_changes_requested(obj, context):

@@ -26,6 +26,7 @@ from pathlib import PurePath
 
 import pycountry
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civhub.knowledge.choices import ContentLanguage, ProjectStatus
 
@@ -136,6 +137,8 @@ class ParsedFile:
     format: str
     records: list[dict] = field(default_factory=list)
     lines: list[int | None] = field(default_factory=list)
+    #: What was guessed or missing (`ParseWarning`s, text format only), in file order.
+    warnings: list["ParseWarning"] = field(default_factory=list)
 
 
 def empty_record(**values) -> dict:
@@ -169,13 +172,14 @@ def decode(data: bytes, file: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read(data: bytes, fmt: str, name: str) -> ParsedFile:
+def read(data: bytes, fmt: str, name: str, *, strict: bool = False) -> ParsedFile:
     """Read a file's bytes in the given format. `name` is the file's name (its base name is
-    kept as each record's `source_file`)."""
+    kept as each record's `source_file`). With `strict`, a text record that needed a guess or
+    lacks a field is refused (see `parse_un_text`)."""
     name = PurePath(name).name
     text = decode(data, name)
     if fmt == UN_TEXT:
-        return parse_un_text(text, name)
+        return parse_un_text(text, name, strict=strict)
     if fmt == JSON:
         return read_json(text, name)
     if fmt == CSV:
@@ -382,13 +386,23 @@ def _is_country_name(text: str) -> bool:
 # --- The text of the publication series ----------------------------------------------------
 
 _MONTH_RE = r"(?:" + "|".join(MONTHS) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 DATE_LINE = re.compile(
-    rf"(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>\d{{4}})"
-    rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH_RE})\s+(?P<y2>\d{{4}})"
+    rf"(?P<m1>{_MONTH_RE})\s+(?P<d1>{_DAY}),?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<d2>{_DAY})\s+(?P<m2>{_MONTH_RE}),?\s+(?P<y2>\d{{4}})"
     r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})"
 )
-CHALLENGE = re.compile(r"Challenge\b:?")
-SOLUTION = re.compile(r"T(?i:owards an? solution)\b:?")
+#: What web pages print before a date: "By March 9, 2019", "Posted on ...", "Tuesday, 26 June 2018".
+_DATE_PREFIX = re.compile(
+    r"(?:(?:By|Posted(?:\s+on)?|Published(?:\s+on)?|Updated(?:\s+on)?|Date)\s*:?\s+"
+    r"|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?",
+    re.I,
+)
+CHALLENGE = re.compile(r"(?:The\s+)?(?:Challenges?|CHALLENGES?)\b:?")
+#: "Towards a Solution" in any case, or "Solution" standing alone on its line.
+SOLUTION = re.compile(
+    r"(?i:towards\s+an?\s+solutions?)\b:?|(?:The\s+)?(?:Solutions?|SOLUTIONS?):?(?=[ \t]*(?:\n|\Z))"
+)
 SEPARATOR = re.compile(r"(?:-{3,}|={3,}|(?:\*\s*){3,})")
 BULLET = re.compile(r"(?:[•▪●◦‣]|[-*–](?=\s))\s*")
 
@@ -400,6 +414,7 @@ FIELD_LABELS = {
     "supported_by": r"Supported by",
     "implementing_entity": (
         r"Implementing (?:entity|entities|agency|agencies|partners?|organi[sz]ations?)"
+        r"|Implemented by"
     ),
     "status": r"Project status",
     "period": r"Project period",
@@ -423,24 +438,126 @@ FIELD = re.compile(
 )
 #: Before the first trailing field, a label must start a line or follow a sentence.
 _SENTENCE_END = re.compile(r"(?:\n\s*|[.!?;)\"”’]\s+)\Z")
+#: A heading must start a line or follow the end of a sentence, so that prose which merely
+#: says "... working towards a solution ..." is not cut.
+_HEADING_BEFORE = re.compile(r"(?:\A|\n[ \t]*|[.!?:;)\"”’][ \t]+)\Z")
+#: An e-mail address that a copy from a web page broke with a space after the @.
+_SPACED_EMAIL = re.compile(r"([\w.+'-]+)@[ \t]+([\w-]+(?:\.[\w-]+)+)")
+#: What some sites print in place of an e-mail address they hide.
+_HIDDEN_EMAIL = re.compile(
+    r"This e-?mail address is being protected from spambots\.?(?:\s*You need JavaScript "
+    r"enabled to view it\.?)?",
+    re.I,
+)
+_HONORIFIC = re.compile(r"(?:Mr|Ms|Mrs|Miss|Dr|Prof|H\.E)\.?\s+[A-Z]")
+_CONTACT_LABEL = re.compile(r"(?i:contacts?(?:\s+persons?|\s+details|\s+information)?)\s*:?\s*")
+
+#: The fields a per-file report names, in order, with the key each one is read from.
+REPORT_FIELDS = (
+    "title",
+    "date",
+    "challenge",
+    "solution",
+    "sdg_targets",
+    "countries",
+    "supported_by",
+    "implementing_entity",
+    "status",
+    "period",
+    "url",
+    "contacts",
+)
 
 
-def parse_date_line(text: str) -> datetime.date | None:
-    match = DATE_LINE.fullmatch(text.strip())
+def report_field_label(key: str) -> str:
+    """The translated name of a reported field (see `REPORT_FIELDS`)."""
+    labels = {
+        "title": _("title"),
+        "date": _("date"),
+        "challenge": _("challenge"),
+        "solution": _("towards a solution"),
+        "sdg_targets": _("SDG targets"),
+        "countries": _("countries"),
+        "supported_by": _("supported by"),
+        "implementing_entity": _("implementing entities"),
+        "status": _("project status"),
+        "period": _("project period"),
+        "url": _("URL of the practice"),
+        "contacts": _("contacts"),
+    }
+    return str(labels[key])
+
+
+def fields_found(record: dict) -> list[str]:
+    """The `REPORT_FIELDS` a record has a value for."""
+    found = []
+    for key in REPORT_FIELDS:
+        if key == "period":
+            present = record.get("period_start") is not None or record.get("period_end") is not None
+        else:
+            present = record.get(key) not in (None, "", [])
+        if present:
+            found.append(key)
+    return found
+
+
+def _date_match(text: str) -> tuple[re.Match, str] | None:
+    """A date line as the series or a web page prints it, and what else the line holds.
+
+    "March 17, 2019" holds nothing else; "By March 9, 2019 November 1st, 2019 UNFPA" (a
+    posting date, a modification date and a section) holds "November 1st, 2019 UNFPA". A line
+    that goes on with a sentence is prose, not a date line."""
+    text = text.strip()
+    if len(text) > 140:
+        return None
+    prefix = _DATE_PREFIX.match(text)
+    match = DATE_LINE.match(text, prefix.end() if prefix else 0)
     if not match:
         return None
+    rest = text[match.end() :]
+    if rest and not re.match(r"[\s|·,–—-]", rest):
+        return None
+    rest = rest.strip(" \t|·,–—-")
+    if len(rest) > 100 or re.search(r"[.!?;](?:\s|\Z)", rest):
+        return None
+    return match, rest
+
+
+def _date_of(match: re.Match) -> datetime.date:
+    """Raises ValueError for a date that does not exist (February 30)."""
     g = match.groupdict()
     if g["y3"]:
         year, month, day = int(g["y3"]), int(g["m3"]), int(g["d3"])
     else:
         month_name = (g["m1"] or g["m2"]).rstrip(".").lower()
         month = _MONTH_NUMBER[month_name if month_name in _MONTH_NUMBER else month_name[:3]]
-        year, day = int(g["y1"] or g["y2"]), int(g["d1"] or g["d2"])
+        year = int(g["y1"] or g["y2"])
+        day = int(re.match(r"\d+", g["d1"] or g["d2"]).group(0))
     return datetime.date(year, month, day)
+
+
+def parse_date_line(text: str) -> datetime.date | None:
+    found = _date_match(text)
+    return _date_of(found[0]) if found else None
 
 
 def format_date(value: datetime.date) -> str:
     return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+
+@dataclass
+class ParseWarning:
+    """Something the parser guessed, or found missing, in a file it could read."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file or _("(no name)")
+        if self.line is not None:
+            where = _("%(file)s, line %(line)d") % {"file": where, "line": self.line}
+        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -454,22 +571,37 @@ class _Line:
 
 
 def _is_date(text: str) -> bool:
-    return DATE_LINE.fullmatch(text) is not None
+    return _date_match(text) is not None
+
+
+#: Section headings of other layouts, never a title ("Summary" standing alone on its line).
+_OTHER_HEADING = re.compile(r"(?i:summary|abstract|overview|background)\s*:?")
 
 
 def _is_title_candidate(text: str) -> bool:
     return bool(
         text
         and not _is_date(text)
+        and not _OTHER_HEADING.fullmatch(text)
         and not BULLET.match(text)
-        and not CHALLENGE.match(text)
+        and not CHALLENGE.fullmatch(text)
         and not SOLUTION.match(text)
         and not SEPARATOR.fullmatch(text)
         and not FIELD.search(text)
     )
 
 
-def parse_un_text(text: str, file: str = "") -> ParsedFile:
+def _is_contact_line(text: str) -> bool:
+    return bool(
+        EMAIL.search(text)
+        or _SPACED_EMAIL.search(text)
+        or _HONORIFIC.match(text)
+        or BULLET.match(text)
+        or _CONTACT_LABEL.fullmatch(text)
+    )
+
+
+def parse_un_text(text: str, file: str = "", *, strict: bool = False) -> ParsedFile:
     """Read the records of the UN good-practice series from `text`.
 
     A record is laid out as:
@@ -492,6 +624,13 @@ def parse_un_text(text: str, file: str = "") -> ParsedFile:
     several. Prose keeps its paragraphs (blank lines); the lines of a paragraph are joined with
     a space, and nothing else is changed (hyphenation artefacts such as "by- laws" stay).
 
+    Records copied from the series' web pages vary, and are read as well: the title repeated
+    and a subtitle under it; a date line such as "By March 9, 2019 November 1st, 2019 UNFPA"
+    (the first date is kept); contact lines before the title; "Challenges", or no such heading
+    (the prose after the title is the challenge); "Towards a solution" in any case; a record
+    cut off part-way. What was guessed or missing is in `ParsedFile.warnings`, with its line;
+    with `strict`, the first of them is raised as a `ParseError` instead.
+
     Records are separated by (a) a title line followed by a date line; (b) a title line followed
     by the "Challenge" heading, once the record before has reached its trailing fields; or (c) a
     line of three or more dashes, asterisks or equals signs (what the exporter writes).
@@ -501,17 +640,32 @@ def parse_un_text(text: str, file: str = "") -> ParsedFile:
     if not any(not line.blank for line in lines):
         raise ParseError(_("The file is empty."), file=name, line=1)
     parsed = ParsedFile(name=name, format=UN_TEXT)
-    for start, title_size, end in _split_records(lines, name):
-        record, first_line = _parse_record(lines[start:end], title_size, name)
+    warnings: list[ParseWarning] = []
+    for start, title_size, end, contact_lines in _split_records(lines, name, warnings):
+        record, first_line = _parse_record(
+            lines[start:end], title_size, name, warnings, contact_lines
+        )
         parsed.records.append(record)
         parsed.lines.append(first_line)
+    parsed.warnings = sorted(warnings, key=lambda warning: warning.line or 0)
+    warnings = parsed.warnings
+    if strict and warnings:
+        first = warnings[0]
+        raise ParseError(
+            _("%(message)s (refused in strict mode)") % {"message": first.message},
+            file=name,
+            line=first.line,
+        )
     return parsed
 
 
-def _split_records(lines: list[_Line], file: str) -> list[tuple[int, int, int]]:
-    """One (start, number of title lines, end) per record; [start, end) indexes `lines`."""
+def _split_records(
+    lines: list[_Line], file: str, warnings: list[ParseWarning]
+) -> list[tuple[int, int, int, list[_Line]]]:
+    """One (start, number of title lines, end, contact lines before the title) per record;
+    [start, end) indexes `lines`."""
     nonblank = [i for i, line in enumerate(lines) if not line.blank]
-    starts: list[tuple[int, int]] = []
+    starts: list[tuple[int, int, list[_Line]]] = []
     separators: list[int] = []
     seen_fields = False
     need_start = True  # at the start of the file, and after a separator line
@@ -524,37 +678,106 @@ def _split_records(lines: list[_Line], file: str) -> list[tuple[int, int, int]]:
             need_start = True
             k += 1
             continue
-        size = _title_size(lines, nonblank, k, challenge_ok=need_start or seen_fields)
-        if size:
-            starts.append((i, size))
-            seen_fields = need_start = False
-            k += size
-            continue
+        contacts: list[_Line] = []
         if need_start:
-            raise ParseError(
-                _(
-                    "Expected a practice title, followed by a date line (e.g. “March 17, "
-                    "2019”) or the “Challenge” heading."
-                ),
-                file=file,
-                line=lines[i].number,
+            skip = _leading_contacts(lines, nonblank, k)
+            contacts = [lines[nonblank[m]] for m in range(k, k + skip)]
+            k += skip
+            i = nonblank[k]
+        size = _title_size(lines, nonblank, k, challenge_ok=need_start or seen_fields)
+        if not size and need_start:
+            if (
+                not _is_title_candidate(lines[i].text)
+                or len(lines[i].text) > MAX_GUESSED_TITLE
+                or not _looks_like_a_record(lines, i)
+            ):
+                raise ParseError(
+                    _(
+                        "Expected a practice title, followed by a date line (e.g. “March 17, "
+                        "2019”) or the “Challenge” heading."
+                    ),
+                    file=file,
+                    line=lines[i].number,
+                )
+            warnings.append(
+                ParseWarning(
+                    file,
+                    lines[i].number,
+                    _(
+                        "No date line or “Challenge” heading follows this line; it is read as "
+                        "the title."
+                    ),
+                )
             )
+            size = 1
+        if size:
+            starts.append((i, size, contacts))
+            seen_fields = need_start = False
+            title = " ".join(lines[nonblank[m]].text for m in range(k, k + size))
+            k += size
+            # the title repeated and a subtitle belong to this record's heading
+            if k < len(nonblank) and lines[nonblank[k]].text.casefold() == title.casefold():
+                k += 1
+            if (
+                k + 1 < len(nonblank)
+                and _is_subtitle(lines, nonblank[k])
+                and _is_date(lines[nonblank[k + 1]].text)
+            ):
+                k += 1
+            continue
         if FIELD.search(text):
             seen_fields = True
         k += 1
     ranges = []
-    for n, (start, size) in enumerate(starts):
+    for n, (start, size, contacts) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         end = min([s for s in separators if start < s < end] or [end])
-        ranges.append((start, size, end))
+        ranges.append((start, size, end, contacts))
     return ranges
+
+
+#: A line longer than a practice title may be (300 characters) is prose, never a guessed title.
+MAX_GUESSED_TITLE = 300
+
+
+def _looks_like_a_record(lines: list[_Line], i: int) -> bool:
+    """Whether the text from line i on (to the next separator) has a heading or a field label of
+    the series, so that a title that no date follows is not guessed for any text at all (a news
+    article, or a CSV file given as text)."""
+    for line in lines[i + 1 :]:
+        if SEPARATOR.fullmatch(line.text):
+            return False
+        if CHALLENGE.match(line.text) or FIELD.search(line.text) or _find_solution(line.text, 0):
+            return True
+    return False
+
+
+def _leading_contacts(lines: list[_Line], nonblank: list[int], k: int) -> int:
+    """How many lines from the k-th non-blank one are contact lines placed before the title:
+    up to the last line with an e-mail address (or a name with an honorific) before the first
+    date line or heading, as long as a title line is left after them."""
+    last = None
+    for m in range(k, min(k + 12, len(nonblank))):
+        text = lines[nonblank[m]].text
+        if _is_contact_line(text):
+            last = m
+            continue
+        if _is_date(text) or CHALLENGE.match(text) or SOLUTION.match(text) or FIELD.search(text):
+            break
+    if last is None or last + 1 >= len(nonblank):
+        return 0
+    following = lines[nonblank[last + 1]].text
+    if not _is_title_candidate(following):
+        return 0
+    return last + 1 - k
 
 
 def _title_size(lines: list[_Line], nonblank: list[int], k: int, *, challenge_ok: bool) -> int:
     """How many lines, from the k-th non-blank one, make a record's title (0: none start here).
 
-    A title is followed by a date line, or by the "Challenge" heading where `challenge_ok`. A
-    title wrapped over two or three lines must follow a blank line (or start the file)."""
+    A title is followed by a date line, or by the "Challenge" heading where `challenge_ok`,
+    possibly with the title repeated and a subtitle (after a blank line) in between. A title
+    wrapped over two or three lines must follow a blank line (or start the file)."""
     if k + 1 < len(nonblank) and _is_date(lines[nonblank[k + 1]].text):
         # followed by a date, even "Challenge Fund for ..." is a title
         text = lines[nonblank[k]].text
@@ -571,10 +794,34 @@ def _title_size(lines: list[_Line], nonblank: list[int], k: int, *, challenge_ok
                 return 0
             if block[0] > 0 and not lines[block[0] - 1].blank:
                 return 0
-        following = lines[nonblank[k + size]].text
+        n = k + size
+        title = " ".join(lines[b].text for b in block)
+        if n < len(nonblank) and lines[nonblank[n]].text.casefold() == title.casefold():
+            n += 1  # the title repeated, as a web page prints it twice
+        if n >= len(nonblank):
+            return 0
+        following = lines[nonblank[n]].text
         if _is_date(following) or (challenge_ok and CHALLENGE.match(following)):
             return size
+        if (
+            n + 1 < len(nonblank)
+            and _is_subtitle(lines, nonblank[n])
+            and _is_date(lines[nonblank[n + 1]].text)
+        ):
+            return size
     return 0
+
+
+def _is_subtitle(lines: list[_Line], i: int) -> bool:
+    """A line under the title, after a blank line, that is not a sentence."""
+    text = lines[i].text
+    return (
+        i > 0
+        and lines[i - 1].blank
+        and _is_title_candidate(text)
+        and len(text) <= 250
+        and not re.search(r"[.!?]\Z", text)
+    )
 
 
 class _Stream:
@@ -607,7 +854,34 @@ def _flat(text: str) -> str:
     return " ".join(text.split()).strip(" ;,")
 
 
-def _parse_record(lines: list[_Line], title_size: int, file: str) -> tuple[dict, int]:
+def _mend_emails(lines: list[_Line], file: str, warnings: list[ParseWarning]) -> list[_Line]:
+    """E-mail addresses broken by a space after the @ are joined again, with a warning."""
+    mended = []
+    for line in lines:
+        text = line.text
+        for match in _SPACED_EMAIL.finditer(text):
+            warnings.append(
+                ParseWarning(
+                    file,
+                    line.number,
+                    _(
+                        "The e-mail address “%(value)s” has a space after the @; read as “%(email)s”."
+                    )
+                    % {"value": match.group(0), "email": f"{match.group(1)}@{match.group(2)}"},
+                )
+            )
+        mended.append(_Line(line.number, _SPACED_EMAIL.sub(r"\1@\2", text)))
+    return mended
+
+
+def _parse_record(
+    lines: list[_Line],
+    title_size: int,
+    file: str,
+    warnings: list[ParseWarning],
+    contact_lines: list[_Line] | None = None,
+) -> tuple[dict, int]:
+    lines = _mend_emails(lines, file, warnings)
     nonblank = [line for line in lines if not line.blank]
     first, last = nonblank[0], nonblank[-1]
     title_lines = nonblank[:title_size]
@@ -615,49 +889,98 @@ def _parse_record(lines: list[_Line], title_size: int, file: str) -> tuple[dict,
     record = empty_record(title=title, source_file=file or None)
     after = title_lines[-1].number
     following = [line for line in nonblank if line.number > after]
+    if following and following[0].text.casefold() == title.casefold():
+        after = following.pop(0).number  # the title repeated
+    by_number = {line.number: n for n, line in enumerate(lines)}
+    if (
+        len(following) > 1
+        and not _is_date(following[0].text)
+        and _is_subtitle(lines, by_number[following[0].number])
+        and (
+            _is_date(following[1].text)
+            or (lines[by_number[following[0].number] + 1].blank and not _is_heading(following[0]))
+        )
+    ):
+        subtitle = following.pop(0)
+        record["summary"] = subtitle.text
+        after = subtitle.number
+        warnings.append(
+            ParseWarning(
+                file,
+                subtitle.number,
+                _("This line is read as the subtitle of “%(title)s” and kept as its summary.")
+                % {"title": title},
+            )
+        )
     if following and _is_date(following[0].text):
+        match, rest = _date_match(following[0].text)
         try:
-            record["date"] = parse_date_line(following[0].text).isoformat()
+            record["date"] = _date_of(match).isoformat()
         except ValueError:
             raise ParseError(
                 _("“%(value)s” is not a valid date.") % {"value": following[0].text},
                 file=file,
                 line=following[0].number,
             ) from None
+        if rest:
+            warnings.append(
+                ParseWarning(
+                    file,
+                    following[0].number,
+                    _(
+                        "The date line also says “%(rest)s”; the first date, %(date)s, is kept "
+                        "as the publication date."
+                    )
+                    % {"rest": rest, "date": match.group(0)},
+                )
+            )
         after = following[0].number
     body_lines = [line for line in lines if line.number > after]
     while body_lines and body_lines[0].blank:
         body_lines.pop(0)
     while body_lines and body_lines[-1].blank:
         body_lines.pop()
-    if not body_lines:
-        raise ParseError(
-            _("The record “%(title)s” ends before its “Challenge” section: is the file truncated?")
-            % {"title": title},
-            file=file,
-            line=last.number,
+    if contact_lines:
+        record["contacts"] = _leading_contact_records(_mend_emails(contact_lines, file, warnings))
+        warnings.append(
+            ParseWarning(
+                file,
+                contact_lines[0].number,
+                ngettext(
+                    "%(count)d contact line before the title of “%(title)s” is read as its "
+                    "contacts.",
+                    "%(count)d contact lines before the title of “%(title)s” are read as its "
+                    "contacts.",
+                    len(contact_lines),
+                )
+                % {"count": len(contact_lines), "title": title},
+            )
         )
+    if not body_lines:
+        warnings.append(_missing_warning(record, file, last.number))
+        return record, (contact_lines[0].number if contact_lines else first.number)
     stream = _Stream(body_lines)
     body = stream.text
     heading = CHALLENGE.match(body)
+    start = heading.end() if heading else 0
     if not heading:
-        raise ParseError(
-            _("Expected the “Challenge” heading after the title and date of “%(title)s”.")
-            % {"title": title},
-            file=file,
-            line=body_lines[0].number,
+        warnings.append(
+            ParseWarning(
+                file,
+                body_lines[0].number,
+                _(
+                    "“%(title)s” has no “Challenge” heading; the text after the title is read as "
+                    "the challenge."
+                )
+                % {"title": title},
+            )
         )
-    solution = SOLUTION.search(body, heading.end())
-    if not solution:
-        raise ParseError(
-            _("The record “%(title)s” has no “Towards a Solution” section: is the file truncated?")
-            % {"title": title},
-            file=file,
-            line=last.number,
-        )
-    fields = _field_matches(body, solution.end())
-    record["challenge"] = _prose(body[heading.end() : solution.start()])
-    record["solution"] = _prose(body[solution.end() : fields[0].start() if fields else None])
+    solution = _find_solution(body, start)
+    fields = _field_matches(body, solution.end() if solution else start)
+    end_of_challenge = solution.start() if solution else (fields[0].start() if fields else None)
+    record["challenge"] = _prose(body[start:end_of_challenge])
+    if solution:
+        record["solution"] = _prose(body[solution.end() : fields[0].start() if fields else None])
     seen: set[str] = set()
     for n, match in enumerate(fields):
         key = match.lastgroup
@@ -671,11 +994,61 @@ def _parse_record(lines: list[_Line], title_size: int, file: str) -> tuple[dict,
             )
         seen.add(key)
         value = body[match.end() : fields[n + 1].start() if n + 1 < len(fields) else None]
+        if key == "contacts" and record["contacts"]:
+            # the labelled field wins over contact lines placed before the title
+            record["contacts"] = None
         try:
             _set_field(record, key, value)
         except ValueError as exc:
             raise ParseError(str(exc), file=file, line=line) from None
-    return record, first.number
+    if any(key not in fields_found(record) for key in REPORT_FIELDS):
+        warnings.append(_missing_warning(record, file, last.number))
+    return record, (contact_lines[0].number if contact_lines else first.number)
+
+
+def _is_heading(line: _Line) -> bool:
+    return bool(CHALLENGE.fullmatch(line.text) or SOLUTION.fullmatch(line.text))
+
+
+def _missing_warning(record: dict, file: str, line: int) -> ParseWarning:
+    found = fields_found(record)
+    missing = [report_field_label(key) for key in REPORT_FIELDS if key not in found]
+    return ParseWarning(
+        file,
+        line,
+        _("“%(title)s” ends without: %(fields)s. Is the record cut off?")
+        % {"title": record["title"], "fields": ", ".join(missing)},
+    )
+
+
+def _find_solution(body: str, start: int) -> re.Match | None:
+    """The "Towards a Solution" heading after `start`, where a heading may stand."""
+    for match in SOLUTION.finditer(body, start):
+        if match.start() == start or _HEADING_BEFORE.search(body, 0, match.start()):
+            return match
+    return None
+
+
+def _leading_contact_records(lines: list[_Line]) -> list[dict] | None:
+    """Contact lines before the title: a line with an e-mail address ends a contact, and the
+    lines before it (name, position) belong to it."""
+    contacts, pieces = [], []
+    for line in lines:
+        text = BULLET.sub("", _CONTACT_LABEL.sub("", line.text, count=1), count=1).strip()
+        if line.text and _CONTACT_LABEL.fullmatch(line.text):
+            continue
+        if BULLET.match(line.text) and pieces:
+            contacts.append(", ".join(pieces))
+            pieces = []
+        if text:
+            pieces.append(text.rstrip(";,"))
+        if EMAIL.search(text):
+            contacts.append(", ".join(pieces))
+            pieces = []
+    if pieces:
+        contacts.append(", ".join(pieces))
+    found = [c for c in (parse_contact(text) for text in contacts) if c]
+    return found or None
 
 
 def _field_matches(body: str, start: int) -> list[re.Match]:
@@ -705,6 +1078,7 @@ def _set_field(record: dict, key: str, raw: str) -> None:
     elif key == "url":
         record["url"] = _parse_url(raw)
     elif key == "contacts":
+        raw = _HIDDEN_EMAIL.sub("", raw)
         record["contacts"] = _parse_contacts(raw) if _blank(_flat(raw)) else None
 
 
@@ -762,6 +1136,14 @@ def read_json(text: str, file: str = "") -> ParsedFile:
         raise ParseError(_("The file is empty."), file=name, line=1)
     try:
         data = json.loads(text)
+        lines = _json_item_lines(text) if isinstance(data, list) else []
+    except RecursionError:
+        # the parser recurses once per level; a file nested thousands deep is not a record list
+        raise ParseError(
+            _("The JSON is nested too deeply to be a list of practice records."),
+            file=name,
+            line=_first_line(text),
+        ) from None
     except json.JSONDecodeError as exc:
         raise ParseError(
             _("This is not valid JSON: %(error)s (column %(column)d).")
@@ -773,7 +1155,6 @@ def read_json(text: str, file: str = "") -> ParsedFile:
         raise ParseError(
             _("Expected a JSON list of practice records."), file=name, line=_first_line(text)
         )
-    lines = _json_item_lines(text)
     parsed = ParsedFile(name=name, format=JSON)
     for n, item in enumerate(data, start=1):
         line = lines[n - 1] if n - 1 < len(lines) else None

@@ -11,7 +11,7 @@ from civhub.core.testing import PASSWORD, make_user
 pytestmark = pytest.mark.django_db
 
 
-def test_registration_verifies_the_email_and_makes_a_member(client):
+def test_registration_verifies_the_email_and_makes_a_registered_user(client):
     response = client.post(
         "/en/accounts/signup/",
         {
@@ -22,7 +22,9 @@ def test_registration_verifies_the_email_and_makes_a_member(client):
     )
     assert response.status_code == 302
     user = User.objects.get(email="new.member@example.org")
-    assert user.role_names == ["member"]
+    # Registered, not a member: membership is asked for and confirmed (test_membership.py).
+    assert user.role_names == [] and not user.is_member
+    assert user.language == "en"
     # Not logged in until the address is verified.
     assert client.get("/en/members/profile/").status_code == 302
     assert len(mail.outbox) == 1
@@ -41,6 +43,7 @@ def test_registration_mail_is_in_the_reader_language(client):
         },
     )
     assert "/ru/accounts/confirm-email/" in mail.outbox[0].body
+    assert User.objects.get(email="ru.member@example.org").language == "ru"
 
 
 def test_a_weak_password_is_refused_with_the_field_named(client):

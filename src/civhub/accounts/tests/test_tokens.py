@@ -142,6 +142,110 @@ class TestOnTheApi:
         assert response.status_code == 201
 
 
+class TestRulesOfTheOwnersRoles:
+    """A token carries the rules of the roles it was made under (issue: a member's token kept
+    working with the editor's powers granted later, without a second factor)."""
+
+    def test_a_token_stops_working_when_its_owners_roles_change(self, member, admin):
+        from civhub.accounts.services import grant_role, revoke_role
+
+        token, secret = create_token(member.user, "script")
+        assert Client().get("/api/v1/me", **bearer(secret)).status_code == 200
+        grant_role(admin.user, member.user, "editor")
+        response = Client().get("/api/v1/practices", **bearer(secret))
+        assert response.status_code == 401
+        token.refresh_from_db()
+        assert token.revoked_at is not None
+        assert AuditEntry.objects.filter(action="api_token.ended_by_role_change").count() == 1
+        # Taking the role away again does not bring the old token back.
+        revoke_role(admin.user, member.user.role_assignments.get(role="editor"))
+        assert Client().get("/api/v1/me", **bearer(secret)).status_code == 401
+
+    def test_roles_changed_outside_the_services_end_the_token_too(self, member):
+        from civhub.accounts.models import RoleAssignment
+
+        _token, secret = create_token(member.user, "script")
+        RoleAssignment.objects.create(user=member.user, role="evaluator")
+        response = Client().get("/api/v1/me", **bearer(secret))
+        assert response.status_code == 401
+        assert "roles have changed" in response.json()["detail"]
+
+    def test_losing_a_role_ends_the_token_too(self, focal_point, admin):
+        from civhub.accounts.services import revoke_role
+
+        _token, secret = create_token(focal_point.user, "script")
+        revoke_role(admin.user, focal_point.user.role_assignments.get(role="focal_point"))
+        assert Client().get("/api/v1/me", **bearer(secret)).status_code == 401
+
+    def test_a_staff_token_needs_a_second_factor(self, db):
+        from allauth.mfa.models import Authenticator
+
+        editor = make_user("editor-no-totp@test.example", "editor", "member", totp=False)
+        with pytest.raises(PermissionDenied):
+            create_token(editor, "script")
+        assert not ApiToken.objects.filter(user=editor).exists()
+        with_totp = make_user("editor2@test.example", "editor", "member")
+        _token, secret = create_token(with_totp, "script")
+        assert Client().get("/api/v1/me", **bearer(secret)).status_code == 200
+        # Its authenticator removed, the staff token opens nothing until a new one is set up.
+        Authenticator.objects.filter(user=with_totp).delete()
+        response = Client().get("/api/v1/me", **bearer(secret))
+        assert response.status_code == 401
+        assert "two-factor" in response.json()["detail"]
+
+    def test_the_page_refuses_a_staff_token_without_a_second_factor(self, db):
+        editor = make_user("editor-no-totp@test.example", "editor", "member", totp=False)
+        client = Client()
+        client.force_login(editor)
+        # The page itself sends such a user to set up the authenticator first.
+        response = client.post(
+            "/en/members/tokens/", {"name": "x", "expires_in": "", "scope": "read"}
+        )
+        assert response.status_code == 302 and "totp" in response["Location"]
+        assert not ApiToken.objects.exists()
+
+
+class TestScopes:
+    def test_a_read_only_token_reads_and_changes_nothing(self, member):
+        from civhub.knowledge.models import Practice
+
+        _token, secret = create_token(member.user, "reader", scope="read")
+        assert Client().get("/api/v1/me", **bearer(secret)).status_code == 200
+        assert Client().get("/api/v1/practices", **bearer(secret)).status_code == 200
+        response = Client().post(
+            "/api/v1/practices",
+            {"title": "Open recruitment"},
+            content_type="application/json",
+            **bearer(secret),
+        )
+        assert response.status_code == 403
+        assert "read-only" in response.json()["detail"]
+        assert not Practice.objects.exists()
+
+    def test_a_read_write_token_writes(self, member):
+        _token, secret = create_token(member.user, "writer", scope="read_write")
+        response = Client().post(
+            "/api/v1/practices",
+            {"title": "Open recruitment"},
+            content_type="application/json",
+            **bearer(secret),
+        )
+        assert response.status_code == 201
+
+    def test_an_unknown_scope_is_refused_with_the_field_named(self, member):
+        with pytest.raises(ValidationError) as error:
+            create_token(member.user, "x", scope="admin")
+        assert "scope" in error.value.message_dict
+
+    def test_the_page_makes_read_only_tokens_unless_asked(self, member):
+        response = member.get("/en/members/tokens/")
+        assert response.context["form"]["scope"].value() == "read"
+        member.post("/en/members/tokens/", {"name": "r", "expires_in": "", "scope": "read"})
+        token = ApiToken.objects.get(user=member.user)
+        assert token.scope == "read" and token.roles == member.user.role_fingerprint
+        assert "Read only" in member.get("/en/members/tokens/").content.decode()
+
+
 class TestTokensPage:
     URL = "/en/members/tokens/"
 
@@ -161,7 +265,7 @@ class TestTokensPage:
         assert self.URL in member.get("/en/members/profile/").content.decode()
 
     def test_make_a_token_see_the_secret_once_then_revoke_it(self, member):
-        response = member.post(self.URL, {"name": "reporting", "expires_in": "30"})
+        response = member.post(self.URL, {"name": "reporting", "expires_in": "30", "scope": "read"})
         assert response.status_code == 200
         assert response["Cache-Control"].startswith("max-age=0")
         token = ApiToken.objects.get(user=member.user)
@@ -185,7 +289,7 @@ class TestTokensPage:
         assert not ApiToken.objects.exists()
 
     def test_never_expiring_tokens(self, member):
-        member.post(self.URL, {"name": "forever", "expires_in": ""})
+        member.post(self.URL, {"name": "forever", "expires_in": "", "scope": "read_write"})
         assert ApiToken.objects.get().expires_at is None
 
     def test_nobody_revokes_another_users_token_here(self, member, editor):

@@ -14,7 +14,7 @@ from civhub.awards.choices import (
 )
 from civhub.awards.models import Call, Certificate, Submission
 from civhub.awards.services import submissions as submission_services
-from civhub.core.models import Attachment, AttachmentKind
+from civhub.core.models import AttachmentKind
 from civhub.core.services import audit
 
 S = SubmissionState
@@ -107,8 +107,9 @@ def publish_as_practice(actor, submission: Submission):
     """Make a published winner a good practice of the knowledge base (published at once),
     linked both ways (`submission.practice`, `practice.award_submission`), with its case
     study and replication guide attached."""
-    from civhub.knowledge.choices import PracticeState, ProjectStatus
-    from civhub.knowledge.models import Practice
+    from civhub.core.attachments import attachments_of
+    from civhub.knowledge.choices import ProjectStatus
+    from civhub.knowledge.services import practices as practice_services
 
     if not (actor.is_authenticated and actor.is_editor):
         raise PermissionDenied(_("Only the secretariat publishes good practices."))
@@ -120,58 +121,37 @@ def publish_as_practice(actor, submission: Submission):
     lang = submission.language
     results = "\n\n".join(t for t in (submission.results, submission.evidence) if t.strip())
     lessons = "\n\n".join(t for t in (submission.novelty, submission.replication) if t.strip())
-    practice = Practice(
-        language=lang,
-        state=PracticeState.PUBLISHED,
-        published_at=timezone.now(),
-        publication_date=submission.call.results_published_on,
-        project_status=ProjectStatus.ONGOING,
-        period_start=submission.running_since.year if submission.running_since else None,
-        source=_("Innovative Solutions Scheme, %(year)s") % {"year": submission.call.year},
-        created_by=submission.applicant,
-        is_demo=submission.is_demo,
-        **{
-            f"title_{lang}": submission.title,
-            f"summary_{lang}": submission.summary,
-            f"challenge_{lang}": submission.problem,
-            f"solution_{lang}": submission.solution,
-            f"results_{lang}": results,
-            f"lessons_{lang}": lessons,
+    texts = {
+        f"title_{lang}": submission.title,
+        f"summary_{lang}": submission.summary,
+        f"challenge_{lang}": submission.problem,
+        f"solution_{lang}": submission.solution,
+        f"results_{lang}": results,
+        f"lessons_{lang}": lessons,
+    }
+    practice = practice_services.create_published_practice(
+        actor,
+        {
+            "language": lang,
+            "publication_date": submission.call.results_published_on,
+            "project_status": ProjectStatus.ONGOING,
+            "period_start": submission.running_since.year if submission.running_since else None,
+            "source": _("Innovative Solutions Scheme, %(year)s") % {"year": submission.call.year},
+            "created_by": submission.applicant,
+            "is_demo": submission.is_demo,
+            "implementing_text": []
+            if submission.organization_id or not submission.organization_name
+            else [submission.organization_name],
+            **texts,
         },
+        countries=[submission.country_id] if submission.country_id else [],
+        implementing_entities=[submission.organization_id] if submission.organization_id else [],
+        topics=submission.topics.all(),
+        sdg_targets=submission.sdg_targets.all(),
+        attachments=attachments_of(submission).filter(kind__in=PRACTICE_FILES),
     )
-    if not practice.title:
-        practice.title = submission.title
-    practice.full_clean()
-    practice.save()
-    if submission.country_id:
-        practice.countries.add(submission.country_id)
-    if submission.organization_id:
-        practice.implementing_entities.add(submission.organization_id)
-    elif submission.organization_name:
-        practice.implementing_text = [submission.organization_name]
-        practice.save(update_fields=["implementing_text"])
-    practice.topics.set(submission.topics.all())
-    practice.sdg_targets.set(submission.sdg_targets.all())
-    from django.contrib.contenttypes.models import ContentType
-
-    for file in Attachment.objects.filter(
-        content_type=ContentType.objects.get_for_model(Submission),
-        object_id=submission.pk,
-        kind__in=PRACTICE_FILES,
-    ):
-        Attachment.objects.create(
-            target=practice,
-            file=file.file.name,
-            filename=file.filename,
-            title=file.title,
-            kind=file.kind,
-            mime_type=file.mime_type,
-            size=file.size,
-            uploaded_by=file.uploaded_by,
-        )
     submission.practice = practice
     submission.save(update_fields=["practice", "updated_at"])
-    audit(actor, "practice.created", practice, summary=submission.title, award=submission.pk)
     audit(
         actor,
         "submission.published_as_practice",

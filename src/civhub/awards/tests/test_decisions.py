@@ -224,3 +224,37 @@ def test_reminders_are_sent_once_before_each_deadline(
         assert reminders.send_due_reminders(now=scoring_eve) == 0
     assert ReminderSent.objects.count() == 5
     assert "1 submission left" in mail.outbox[-1].body
+
+
+@pytest.mark.parametrize("removed_from", ["practice", "submission"])
+def test_the_practice_and_the_submission_keep_files_of_their_own(
+    call, applicant, steering, editor, removed_from
+):
+    """Removing the practice's case study never deletes the submission's file, nor back."""
+    from civhub.core import attachments
+    from civhub.core.models import AuditEntry
+
+    submission = make_submission(call, applicant, S.DECISION)
+    services.record_decision(
+        steering.user, submission, S.AWARDED, "Unanimous.", prize=call.prizes.first()
+    )
+    services.publish_results(editor.user, call)
+    submission.refresh_from_db()
+    original = attach(
+        editor.user, submission, SimpleUploadedFile("case.pdf", PDF), kind="case_study"
+    )
+    practice = services.publish_as_practice(editor.user, submission)
+    (copy,) = attachments.attachments_of(practice)
+    assert copy.file.name != original.file.name
+    assert copy.file.read() == PDF and copy.size == original.size
+    assert AuditEntry.objects.filter(
+        action="attachment.added", data__copied_from=original.pk
+    ).exists()
+    removed, kept = (copy, original) if removed_from == "practice" else (original, copy)
+    storage, removed_name = removed.file.storage, removed.file.name
+    attachments.remove(editor.user, removed)
+    assert not storage.exists(removed_name)
+    assert storage.exists(kept.file.name)
+    kept.file.open("rb")
+    assert kept.file.read() == PDF
+    kept.file.close()

@@ -27,6 +27,11 @@ class ImportForm(forms.Form):
         label=_("Dry run: only show what would be imported"), required=False, initial=True
     )
     publish = forms.BooleanField(label=_("Publish the imported practices"), required=False)
+    strict = forms.BooleanField(
+        label=_("Strict: refuse a text file in which a field had to be guessed or is missing"),
+        required=False,
+        help_text=_("Otherwise such a record is imported, with a warning naming the line."),
+    )
     update = forms.BooleanField(
         label=_("Update practices imported before from the same file"),
         required=False,

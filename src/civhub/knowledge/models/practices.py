@@ -183,7 +183,23 @@ class Practice(OriginalLanguageModel, DemoMarkedModel, TimeStampedModel):
         return bool(user.focal_country_ids & set(self.countries.values_list("pk", flat=True)))
 
     def contacts_visible_to(self, user) -> bool:
-        return user.is_authenticated
+        """Whether `user` may read the contacts' e-mail addresses (names are public): confirmed
+        members only, as for experts' contacts."""
+        return user is not None and user.is_authenticated and user.is_member
+
+    def contacts_for(self, user) -> list[dict]:
+        """The contacts as `user` may read them: name and position for everyone, the e-mail
+        address only for those `contacts_visible_to` allows. The page, the API and every
+        export read this, so none of them shows more than another."""
+        show_email = self.contacts_visible_to(user)
+        return [
+            {
+                "name": contact.name,
+                "position": contact.position,
+                "email": contact.email if show_email else "",
+            }
+            for contact in self.contacts.all()
+        ]
 
 
 class PracticeContact(models.Model):

@@ -336,7 +336,7 @@ def _unique(items):
 # --- The way back --------------------------------------------------------------------------
 
 
-def practice_to_record(practice: Practice) -> dict:
+def practice_to_record(practice: Practice, viewer=None) -> dict:
     """A practice as a record (the keys of `importers.KEYS` plus the optional ones), in the
     practice's original language. What the record lacks is None. Where the "as written" lists
     are empty (a practice entered on the site), the linked records' names stand in."""
@@ -353,10 +353,15 @@ def practice_to_record(practice: Practice) -> dict:
             return list(as_written)
         return [str(getattr(obj, "name", obj)) for obj in related.all()] or None
 
-    contacts = [
-        {"name": c.name or None, "position": c.position or None, "email": c.email or None}
-        for c in practice.contacts.all()
-    ]
+    visible = (
+        practice.contacts_for(viewer)
+        if viewer is not None
+        else [
+            {"name": c.name, "position": c.position, "email": c.email}
+            for c in practice.contacts.all()
+        ]
+    )
+    contacts = [{key: value or None for key, value in c.items()} for c in visible]
     return {
         "title": text("title"),
         "date": practice.publication_date.isoformat() if practice.publication_date else None,
@@ -390,8 +395,10 @@ def _targets_in_order(practice: Practice) -> list[SdgTarget]:
     return [link.sdgtarget for link in links.select_related("sdgtarget").order_by("pk")]
 
 
-def export_records(queryset=None) -> list[dict]:
-    """The practices of `queryset` (all by default) as records, in a fixed number of queries."""
+def export_records(queryset=None, viewer=None) -> list[dict]:
+    """The practices of `queryset` (all by default) as records, in a fixed number of queries.
+    With a `viewer` (a page's user), contacts are as that user may read them
+    (`Practice.contacts_for`); without one (the command line, run by an operator), whole."""
     queryset = Practice.objects.all() if queryset is None else queryset
     practices = list(
         queryset.order_by("pk").prefetch_related(
@@ -404,4 +411,4 @@ def export_records(queryset=None) -> list[dict]:
         targets[link.practice_id].append(link.sdgtarget)
     for practice in practices:
         practice._ordered_targets = targets[practice.pk]
-    return [practice_to_record(p) for p in practices]
+    return [practice_to_record(p, viewer) for p in practices]

@@ -46,6 +46,41 @@ def save_practice(actor, practice: Practice, *, m2m_form=None) -> Practice:
 
 
 @transaction.atomic
+def create_published_practice(
+    actor,
+    fields: dict,
+    *,
+    countries=(),
+    implementing_entities=(),
+    topics=(),
+    sdg_targets=(),
+    attachments=(),
+) -> Practice:
+    """A practice published at once by the secretariat, from a record of another app (an
+    awarded solution): its fields, links, and copies of its files (each with a stored file of
+    its own, through core's attachment service)."""
+    from civhub.core import attachments as attachment_service
+
+    if not (actor.is_authenticated and actor.is_editor):
+        raise PermissionDenied(_("Only the secretariat publishes good practices."))
+    practice = Practice(
+        **fields,
+        state=PracticeState.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    practice.full_clean()
+    practice.save()
+    practice.countries.set(countries)
+    practice.implementing_entities.set(implementing_entities)
+    practice.topics.set(topics)
+    practice.sdg_targets.set(sdg_targets)
+    audit(actor, "practice.created", practice, summary=practice.title)
+    for attachment in attachments:
+        attachment_service.copy_to(actor, attachment, practice)
+    return practice
+
+
+@transaction.atomic
 def transition(actor, practice: Practice, name: str, message: str = "") -> Practice:
     """Move a practice along its workflow (see PRACTICE_TRANSITIONS)."""
     practice = Practice.objects.select_for_update().get(pk=practice.pk)

@@ -110,19 +110,64 @@ def test_a_failed_file_is_reported_and_the_others_are_saved():
             stderr=err,
         )
     assert info.value.returncode == 1
-    assert str(info.value) == "2 of 3 files failed; nothing of them was saved."
+    assert str(info.value) == (
+        "1 of 3 files failed, and nothing from it was saved: one_bad_record.txt. "
+        "Saved: truncated.txt, missing_fields.txt."
+    )
     assert (
-        "truncated.txt, line 3: The record “Regional Hub of Civil Service in Astana” ends"
+        "Warning: truncated.txt, line 3: “Regional Hub of Civil Service in Astana” ends without:"
         in err.getvalue()
     )
     assert (
         "one_bad_record.txt, line 9, record 2 “Record With An Unknown Target”: Unknown SDG target “16.z”."
         in err.getvalue()
     )
-    assert out.getvalue().strip() == "Created 1, updated 0, skipped 0, failed 3."
-    assert list(Practice.objects.values_list("title_en", flat=True)) == [
-        "Mentoring Scheme for Newly Appointed Civil Servants"
+    assert out.getvalue().strip() == "Created 2, updated 0, skipped 0, failed 2."
+    assert sorted(Practice.objects.values_list("title_en", flat=True)) == [
+        "Mentoring Scheme for Newly Appointed Civil Servants",
+        "Regional Hub of Civil Service in Astana",
     ]
+
+
+def test_the_summary_names_the_saved_file_and_the_one_too_deep_to_read(tmp_path):
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps([{"title": "A Good Record"}]))
+    bad.write_text("[" * 100_000 + "]" * 100_000)
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError) as info:
+        call_command("import-practices", str(good), str(bad), stdout=out, stderr=err)
+    assert str(info.value) == (
+        "1 of 2 files failed, and nothing from it was saved: bad.json. Saved: good.json."
+    )
+    assert "bad.json, line 1: The JSON is nested too deeply" in err.getvalue()
+    assert list(Practice.objects.values_list("title_en", flat=True)) == ["A Good Record"]
+
+
+def test_each_record_s_fields_and_warnings_are_reported():
+    _out, err = run(DATA / "web_page_copy.txt")
+    assert (
+        "web_page_copy.txt, line 1 “Open Recruitment Portal for Rural Municipalities”: "
+        "every field found." in err
+    )
+    assert (
+        "Warning: web_page_copy.txt, line 1: The e-mail address “aigerim.testova@ example.org”"
+        in err
+    )
+    assert "Warning: web_page_copy.txt, line 9: This line is read as the subtitle" in err
+
+
+def test_strict_refuses_and_says_why():
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import-practices",
+            "--strict",
+            str(DATA / "cut_off_excerpt.txt"),
+            stdout=out,
+            stderr=err,
+        )
+    assert "cut_off_excerpt.txt, line 3: The date line also says" in err.getvalue()
+    assert not Practice.objects.exists()
 
 
 def test_a_missing_file(tmp_path):

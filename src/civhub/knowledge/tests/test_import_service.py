@@ -278,18 +278,53 @@ def test_the_system_may_import_without_a_user(db):
 BAD_FILES = [
     ("empty.txt", b"", 1, "The file is empty."),
     ("binary.txt", b"Title\n\x00\x01\x02\xff", 2, "binary file"),
-    ("truncated.txt", (DATA / "truncated.txt").read_bytes(), 3, "is the file truncated?"),
     ("practices.csv.txt", (DATA / "practices.csv.txt").read_bytes(), 1, "Expected a practice"),
-    ("cut.txt", b"Title\nMarch 1, 2019\nChallenge It stops", 3, "Towards a Solution"),
+    ("deep.json", b"[" * 100_000 + b"]" * 100_000, 1, "nested too deeply"),
 ]
 
 
 @pytest.mark.parametrize(("name", "data", "line", "message"), BAD_FILES)
 def test_bad_files_give_a_clear_error_and_write_nothing(editor, name, data, line, message):
     with pytest.raises(importers.ParseError) as info:
-        importers.read(data, "un-text", f"/uploads/{name}")
+        importers.read(data, importers.format_for(name), f"/uploads/{name}")
     error = info.value
     assert (error.file, error.line) == (name, line)
     assert str(error).startswith(f"{name}, line {line}: ")
     assert message in str(error)
+    assert nothing_written()
+
+
+def test_a_cut_off_record_is_imported_with_what_it_has(editor):
+    report = import_file(editor.user, "cut_off_excerpt.txt")
+    assert (report.created, report.failed) == (1, 0)
+    practice = Practice.objects.get()
+    assert practice.title_en == "Peer Review of Civil Service Legislation"
+    assert practice.challenge_en.endswith("before they reached parliament, and")
+    assert (practice.solution_en, practice.project_status) == ("", "")
+
+
+def test_a_subtitle_is_kept_as_the_summary(editor):
+    import_file(editor.user, "web_page_copy.txt")
+    practice = Practice.objects.get()
+    assert practice.summary_en == "How two neighbouring agencies shared one vacancy system"
+    assert list(practice.contacts.values_list("email", flat=True)) == [
+        "aigerim.testova@example.org",
+        "daniyar.samplebek@example.org",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("truncated.txt", 3),
+        ("cut_off_excerpt.txt", 3),
+        ("web_page_copy.txt", 1),
+        ("no_challenge_heading.txt", 5),
+    ],
+)
+def test_strict_refuses_a_file_with_guesses_or_gaps_and_writes_nothing(editor, name, line):
+    with pytest.raises(importers.ParseError) as info:
+        importers.read((DATA / name).read_bytes(), "un-text", name, strict=True)
+    assert (info.value.file, info.value.line) == (name, line)
+    assert info.value.message.endswith("(refused in strict mode)")
     assert nothing_written()

@@ -66,7 +66,7 @@ def test_the_form(editor):
     html = response.content.decode()
     assert html.count("<h1") == 1
     assert 'enctype="multipart/form-data"' in html
-    for field in ("file", "format", "dry_run", "publish", "update"):
+    for field in ("file", "format", "dry_run", "publish", "strict", "update"):
         assert f'for="id_{field}"' in html
     assert '<input type="checkbox" name="dry_run" id="id_dry_run" checked>' in html
     assert "/en/practices/export.csv" in html
@@ -122,12 +122,13 @@ def test_json_upload(editor):
     ("name", "data", "message"),
     [
         ("picture.txt", b"GIF89a\n\x00\x00", "picture.txt, line 2: This is a binary file"),
-        ("truncated.txt", None, "truncated.txt, line 3: The record"),
+        ("deep.json", b"[" * 50_000 + b"]" * 50_000, "deep.json, line 1: The JSON is nested"),
         ("practices.csv.txt", None, "practices.csv.txt, line 1: Expected a practice title"),
     ],
 )
 def test_a_bad_upload_names_the_file_and_the_line(editor, name, data, message):
-    response = upload(editor, name, data, dry_run="on")
+    fmt = importers.format_for(name)
+    response = upload(editor, name, data, dry_run="on", format=fmt)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Practice.objects.exists()
@@ -180,6 +181,8 @@ def test_csv_and_text_exports_read_back(visitor, practices):
     text_response = visitor.get("/en/practices/export.txt")
     assert text_response["Content-Type"] == "text/plain; charset=utf-8"
     expected = importers.read(SEED.read_bytes(), "un-text", SEED.name).records[0]
+    # A visitor's export withholds the contacts' e-mail addresses, as the page does.
+    expected["contacts"] = [{**c, "email": None} for c in expected["contacts"]]
     (from_csv,) = importers.read(csv_response.content, "csv", "practices.csv").records
     assert {k: from_csv[k] for k in importers.KEYS} == expected
     (from_text,) = importers.read(text_response.content, "un-text", SEED.name).records
@@ -189,3 +192,36 @@ def test_csv_and_text_exports_read_back(visitor, practices):
 def test_unknown_export_formats(visitor):
     assert visitor.get("/en/practices/export.xml").status_code == 404
     assert visitor.post("/en/practices/export.json").status_code == 405
+
+
+def test_the_upload_page_lists_the_fields_found_and_the_warnings(editor):
+    response = upload(editor, "cut_off_excerpt.txt", dry_run="on")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "title, date, challenge" in html
+    assert "not found: towards a solution, SDG targets" in html
+    assert "cut_off_excerpt.txt, line 3: The date line also says “Governance”" in html
+    assert "cut_off_excerpt.txt, line 5: “Peer Review of Civil Service Legislation” ends" in html
+
+
+def test_a_strict_upload_refuses_a_cut_off_record(editor):
+    response = upload(editor, "cut_off_excerpt.txt", strict="on")
+    assert response.status_code == 400
+    assert "cut_off_excerpt.txt, line 3:" in response.content.decode()
+    assert "(refused in strict mode)" in response.content.decode()
+    assert not Practice.objects.exists()
+
+
+def test_the_upload_page_warns_in_russian(editor):
+    editor.cookies["django_language"] = "ru"
+    response = editor.post(
+        "/ru/practices/import/",
+        {
+            "format": "un-text",
+            "dry_run": "on",
+            "file": SimpleUploadedFile("c.txt", (DATA / "cut_off_excerpt.txt").read_bytes()),
+        },
+    )
+    html = response.content.decode()
+    assert "Найденные поля" in html
+    assert "c.txt, строка 3" in html

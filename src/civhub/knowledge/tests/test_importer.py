@@ -423,19 +423,35 @@ def test_a_file_in_another_encoding():
     assert "UTF-8" in error.message
 
 
-def test_a_truncated_record():
-    error = error_of((DATA / "truncated.txt").read_bytes(), name="truncated.txt")
-    assert error.line == 3
-    assert str(error) == (
-        "truncated.txt, line 3: The record “Regional Hub of Civil Service in Astana” ends "
-        "before its “Challenge” section: is the file truncated?"
+def test_a_truncated_record_is_read_with_a_warning_naming_what_is_missing():
+    parsed = read((DATA / "truncated.txt").read_bytes(), "un-text", "truncated.txt")
+    (record,) = parsed.records
+    assert (record["title"], record["date"]) == (
+        "Regional Hub of Civil Service in Astana",
+        "2019-03-17",
+    )
+    assert record["challenge"] is record["solution"] is None
+    (warning,) = parsed.warnings
+    assert warning.line == 3
+    assert str(warning).startswith(
+        "truncated.txt, line 3: “Regional Hub of Civil Service in Astana” ends without: "
+        "challenge, towards a solution, SDG targets,"
     )
 
 
+def test_strict_refuses_a_truncated_record():
+    with pytest.raises(ParseError) as info:
+        read((DATA / "truncated.txt").read_bytes(), "un-text", "truncated.txt", strict=True)
+    assert info.value.line == 3
+    assert info.value.message.endswith("Is the record cut off? (refused in strict mode)")
+
+
 def test_a_record_cut_in_its_challenge():
-    error = error_of(b"Title\nMarch 1, 2019\nChallenge The text stops here")
-    assert error.line == 3
-    assert "Towards a Solution" in error.message
+    parsed = parse_un_text("Title\nMarch 1, 2019\nChallenge The text stops here", "cut.txt")
+    (record,) = parsed.records
+    assert (record["challenge"], record["solution"]) == ("The text stops here", None)
+    assert [w.line for w in parsed.warnings] == [3]
+    assert "towards a solution" in parsed.warnings[0].message
 
 
 def test_a_csv_file_given_as_text():
@@ -554,3 +570,172 @@ def test_format_for_guesses_by_extension():
     assert importers.format_for("a/b.JSON") == "json"
     assert importers.format_for("b.csv") == "csv"
     assert importers.format_for("b.txt") == importers.format_for("b") == "un-text"
+
+
+# --- Records as copied from the series' web pages ------------------------------------------
+
+
+def test_a_web_page_copy_with_contacts_first_a_repeated_title_and_a_subtitle():
+    parsed = read((DATA / "web_page_copy.txt").read_bytes(), "un-text", "web_page_copy.txt")
+    (record,) = parsed.records
+    assert parsed.lines == [1]
+    assert record["title"] == "Open Recruitment Portal for Rural Municipalities"
+    assert record["summary"] == "How two neighbouring agencies shared one vacancy system"
+    assert record["date"] == "2020-06-04"  # the posting date, not the modification date
+    assert record["challenge"].startswith("Small municipalities advertised posts")
+    assert record["solution"].startswith("The two agencies adapted")
+    assert (record["status"], record["period_start"], record["period_end"]) == (
+        "completed",
+        2018,
+        2020,
+    )
+    assert record["contacts"] == [
+        {
+            "name": "Ms. Aigerim Testova",
+            "position": "Knowledge Officer, Example Civil Service Agency",
+            "email": "aigerim.testova@example.org",
+        },
+        {
+            "name": "Mr. Daniyar Samplebek",
+            "position": "Programme Analyst, Example Country Office",
+            "email": "daniyar.samplebek@example.org",
+        },
+    ]
+    assert [(w.line, w.message.split(" ")[0]) for w in parsed.warnings] == [
+        (1, "The"),  # the e-mail with a space after the @
+        (1, "4"),  # four contact lines before the title
+        (9, "This"),  # the subtitle
+        (11, "The"),  # the date line's second date and section
+        (13, "“Open"),  # no Challenge heading
+    ]
+    assert "“December 2nd, 2020 UNDP”" in parsed.warnings[3].message
+
+
+@pytest.mark.parametrize(
+    ("line", "date", "rest"),
+    [
+        ("By March 9, 2019 November 1st, 2019 UNFPA", "2019-03-09", "November 1st, 2019 UNFPA"),
+        ("Sep 12, 2022 | Good Practices Publications", "2022-09-12", "Good Practices Publications"),
+        ("Posted on 1st May 2020", "2020-05-01", ""),
+        ("Tuesday, 26 June 2018 12:34", "2018-06-26", "12:34"),
+        ("March 17, 2019", "2019-03-17", ""),
+    ],
+)
+def test_date_lines_as_web_pages_print_them(line, date, rest):
+    parsed = parse_un_text(f"T\n{line}\nChallenge A. Towards a Solution B.\n", "d.txt")
+    assert parsed.records[0]["date"] == date
+    assert any(rest in w.message for w in parsed.warnings if "date line" in w.message) == bool(rest)
+
+
+def test_a_sentence_that_starts_with_a_date_is_prose_not_a_date_line():
+    text = "T\nChallenge\nMarch 17, 2019 saw the first meeting.\nTowards a Solution B.\n"
+    (record,) = parse_un_text(text, "p.txt").records
+    assert (record["date"], record["challenge"]) == (None, "March 17, 2019 saw the first meeting.")
+
+
+def test_challenges_heading_and_towards_a_solution_in_capitals():
+    (record,) = parse("challenges_heading.txt")
+    assert record["challenge"].startswith("Newly appointed inspectors")
+    assert record["solution"].startswith("Three inspectorates")
+    assert record["status"] == "ongoing"
+
+
+def test_no_challenge_heading_reads_the_prose_after_the_title_as_the_challenge():
+    parsed = read((DATA / "no_challenge_heading.txt").read_bytes(), "un-text", "n.txt")
+    (record,) = parsed.records
+    assert record["challenge"] == (
+        "Residents of remote villages travelled a whole day to reach a public service centre."
+    )
+    assert record["solution"] == "A van with two clerks now visits each village once a fortnight."
+    assert record["countries"] == ["Tajikistan"]
+    assert parsed.warnings[0].line == 5
+    assert "no “Challenge” heading" in parsed.warnings[0].message
+
+
+def test_towards_a_solution_inside_a_sentence_is_not_the_heading():
+    text = "T\nMay 1, 2019\nChallenge Work towards a solution stalled. Towards a Solution B.\n"
+    (record,) = parse_un_text(text, "s.txt").records
+    assert (record["challenge"], record["solution"]) == ("Work towards a solution stalled.", "B.")
+
+
+def test_a_cut_off_excerpt_keeps_what_is_there():
+    parsed = read((DATA / "cut_off_excerpt.txt").read_bytes(), "un-text", "cut.txt")
+    (record,) = parsed.records
+    assert record["challenge"].endswith("before they reached parliament, and")
+    assert record["solution"] is None
+    assert importers.fields_found(record) == ["title", "date", "challenge"]
+    assert parsed.warnings[-1].line == 5
+
+
+def test_contact_field_wins_over_contact_lines_before_the_title():
+    text = (
+        "Ms. A. Person, Officer, a.person@example.org\nTitle Here\nMay 1, 2019\n"
+        "Challenge A. Towards a Solution B.\nContact: Mr. B. Other, Adviser, b.other@example.org\n"
+    )
+    (record,) = parse_un_text(text, "c.txt").records
+    assert [c["email"] for c in record["contacts"]] == ["b.other@example.org"]
+
+
+def test_a_hidden_e_mail_is_not_read_as_a_position():
+    text = (
+        "T\nMay 1, 2019\nChallenge A. Towards a Solution B.\nImplemented by: Agency X\n"
+        "Contact person: Ann Example, Economic Adviser, This email address is being protected "
+        "from spambots. You need JavaScript enabled to view it.\n"
+    )
+    (record,) = parse_un_text(text, "h.txt").records
+    assert record["implementing_entity"] == ["Agency X"]
+    assert record["contacts"] == [
+        {"name": "Ann Example", "position": "Economic Adviser", "email": None}
+    ]
+
+
+def test_json_nested_too_deeply_names_the_file():
+    error = error_of(b"[" * 100_000 + b"]" * 100_000, fmt="json", name="deep.json")
+    assert (error.file, error.line) == ("deep.json", 1)
+    assert "nested too deeply" in error.message
+
+
+def test_a_summary_heading_is_not_taken_for_a_title():
+    error = error_of(b"Summary\n\nA short text.\n\nChallenge\nA.\n\nSolution\nB.\n")
+    assert error.line == 1
+    assert "Expected a practice title" in error.message
+
+
+def test_solution_standing_alone_on_its_line_is_the_heading():
+    text = "T\nMay 1, 2019\nChallenge\nA.\n\nSolution\nB.\n\nSupported by: UNDP\n"
+    (record,) = parse_un_text(text, "s.txt").records
+    assert (record["challenge"], record["solution"], record["supported_by"]) == (
+        "A.",
+        "B.",
+        ["UNDP"],
+    )
+
+
+def test_a_long_first_paragraph_is_not_guessed_to_be_a_title():
+    prose = "The region " + "faces many challenges " * 20 + "and so on"
+    error = error_of(f"{prose}\n\nTowards a Solution B.\n".encode())
+    assert error.line == 1
+    assert "Expected a practice title" in error.message
+
+
+def test_shuffled_and_cut_lines_of_the_fixtures_never_crash_the_parser():
+    """Any mix of the fixtures' lines, cut anywhere, is read or refused with a ParseError."""
+    import random
+
+    lines = [
+        line
+        for path in sorted(DATA.glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").split("\n")
+    ]
+    rng = random.Random(2026)  # seeded: the same texts every run
+    outcomes = set()
+    for _ in range(300):
+        text = "\n".join(rng.choice(lines) if rng.random() > 0.2 else "" for _ in range(30))
+        text = text[: rng.randint(0, len(text))]
+        for strict in (False, True):
+            try:
+                read(text.encode(), "un-text", "mix.txt", strict=strict)
+                outcomes.add("read")
+            except ParseError:
+                outcomes.add("refused")
+    assert outcomes == {"read", "refused"}

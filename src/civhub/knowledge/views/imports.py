@@ -36,7 +36,7 @@ def _run_import(request, form, context) -> int:
     fmt = form.cleaned_data["format"]
     name = PurePath(upload.name).name
     try:
-        parsed = importers.read(upload.read(), fmt, name)
+        parsed = importers.read(upload.read(), fmt, name, strict=form.cleaned_data["strict"])
     except importers.ParseError as exc:
         form.add_error("file", str(exc))
         return 400
@@ -55,14 +55,30 @@ def _run_import(request, form, context) -> int:
         report=report,
         dry_run=dry_run,
         rows=[
-            {"record": record, "result": result, "status": _status_label(record.get("status"))}
+            {
+                "record": record,
+                "result": result,
+                "status": _status_label(record.get("status")),
+                **_fields_report(record),
+            }
             for record, result in zip(parsed.records, report.results, strict=True)
         ],
+        warnings=[str(warning) for warning in parsed.warnings],
     )
     if not dry_run and report.ok:
         # a fresh form, so that a reload does not suggest importing again
         context["form"] = ImportForm()
     return 200 if report.ok else 400
+
+
+def _fields_report(record: dict) -> dict:
+    found = importers.fields_found(record)
+    return {
+        "found": [importers.report_field_label(key) for key in found],
+        "missing": [
+            importers.report_field_label(key) for key in importers.REPORT_FIELDS if key not in found
+        ],
+    }
 
 
 def _status_label(value: str | None) -> str:
@@ -75,7 +91,7 @@ def export_practices(request, extension):
     fmt = EXPORT_FORMATS.get(extension)
     if fmt is None:
         raise Http404
-    records = export_records(Practice.objects.published())
+    records = export_records(Practice.objects.published(), viewer=request.user)
     if fmt == importers.CSV:
         content = exporters.to_csv(records, bom=True)
     else:

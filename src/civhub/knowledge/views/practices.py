@@ -82,7 +82,7 @@ class PracticeDetailView(DetailView):
             sdg_targets=practice.sdg_targets.select_related("goal"),
             supported_by=practice.supported_by.all(),
             implementing=practice.implementing_entities.all(),
-            contacts=practice.contacts.all(),
+            contacts=practice.contacts_for(user),
             show_contacts=practice.contacts_visible_to(user),
             endorsements=practice.endorsements.select_related("country"),
             endorsable=[c for c in endorsable if c.pk not in endorsed]

@@ -1,8 +1,9 @@
 """`civhub import-practices [--format un-text|json|csv] [--dry-run] [--json] [--publish]
-[--update] [--user EMAIL] PATH...`
+[--update] [--strict] [--user EMAIL] PATH...`
 
-Each file is read and saved on its own, all or nothing (see services/imports.py). Progress and
-errors go to stderr; the counts end the output. With --json the parsed records are printed to
+Each file is read and saved on its own, all or nothing (see services/imports.py). Progress, the
+fields found in each record, warnings and errors go to stderr; the counts end the output, and
+when a file failed, the error names the files that were saved and those that were not. With --json the parsed records are printed to
 stdout as a JSON list (with --dry-run, nothing else is), which --format json reads back.
 """
 
@@ -50,15 +51,21 @@ class Command(BaseCommand):
             help=_("Update records imported before (same title and file) instead of skipping."),
         )
         parser.add_argument(
+            "--strict",
+            action="store_true",
+            help=_("Refuse a text file in which a field had to be guessed or is missing."),
+        )
+        parser.add_argument(
             "--user", metavar="EMAIL", help=_("The editor the import is recorded under.")
         )
 
-    def handle(self, *args, paths, format, dry_run, json, publish, update, user, **options):
+    def handle(self, *args, paths, format, dry_run, json, publish, update, strict, user, **options):
         actor = self._actor(user)
         # with --json, stdout holds the JSON list only: everything else goes to stderr
         say = self._err if json else self.stdout.write
         total = ImportReport(dry_run=dry_run)
-        failed_files = 0
+        failed_files: list[str] = []
+        saved_files: list[str] = []
         printed: list[dict] = []
         for n, path in enumerate(paths, start=1):
             name = Path(path).name
@@ -66,7 +73,7 @@ class Command(BaseCommand):
             try:
                 data = Path(path).read_bytes()
             except OSError as exc:
-                failed_files += 1
+                failed_files.append(name)
                 total.failed += 1
                 self._err(
                     _("%(file)s: cannot be read (%(error)s).")
@@ -74,9 +81,9 @@ class Command(BaseCommand):
                 )
                 continue
             try:
-                parsed = importers.read(data, fmt, name)
+                parsed = importers.read(data, fmt, name, strict=strict)
             except importers.ParseError as exc:
-                failed_files += 1
+                failed_files.append(name)
                 total.failed += 1
                 self._err(str(exc))
                 continue
@@ -90,6 +97,7 @@ class Command(BaseCommand):
                     )
                     % {"n": n, "total": len(paths), "file": name, "count": count}
                 )
+            self._report_fields(parsed)
             printed += parsed.records
             report = import_records(
                 actor,
@@ -104,7 +112,9 @@ class Command(BaseCommand):
             for error in report.errors:
                 self._err(error)
             if report.errors:
-                failed_files += 1
+                failed_files.append(name)
+            elif not dry_run:
+                saved_files.append(name)
             total.add(report)
         if json:
             self.stdout.write(_dumps(printed))
@@ -120,11 +130,39 @@ class Command(BaseCommand):
             }
         )
         if failed_files:
-            raise CommandError(
-                _("%(count)d of %(total)d files failed; nothing of them was saved.")
-                % {"count": failed_files, "total": len(paths)},
-                returncode=1,
-            )
+            message = ngettext(
+                "%(count)d of %(total)d files failed, and nothing from it was saved: %(failed)s.",
+                "%(count)d of %(total)d files failed, and nothing from them was saved: %(failed)s.",
+                len(failed_files),
+            ) % {"count": len(failed_files), "total": len(paths), "failed": ", ".join(failed_files)}
+            if saved_files:
+                message += " " + _("Saved: %(saved)s.") % {"saved": ", ".join(saved_files)}
+            raise CommandError(message, returncode=1)
+
+    def _report_fields(self, parsed: importers.ParsedFile) -> None:
+        """Per record, the fields found and not found; then what was guessed or missing."""
+        for record, line in zip(parsed.records, parsed.lines, strict=True):
+            found = importers.fields_found(record)
+            params = {
+                "file": parsed.name,
+                "line": line or 0,
+                "title": record.get("title") or "",
+                "found": ", ".join(map(importers.report_field_label, found)),
+                "missing": ", ".join(
+                    importers.report_field_label(key)
+                    for key in importers.REPORT_FIELDS
+                    if key not in found
+                ),
+            }
+            if params["missing"]:
+                text = _(
+                    "%(file)s, line %(line)d “%(title)s”: found %(found)s; not found %(missing)s."
+                )
+            else:
+                text = _("%(file)s, line %(line)d “%(title)s”: every field found.")
+            self._err(text % params)
+        for warning in parsed.warnings:
+            self._err(_("Warning: %(warning)s") % {"warning": warning})
 
     def _err(self, message: str) -> None:
         self.stderr.write(message, style_func=lambda text: text)

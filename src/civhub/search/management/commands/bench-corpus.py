@@ -55,12 +55,29 @@ class Command(BaseCommand):
             help="Write the documents without vectors (lexical search only).",
         )
         parser.add_argument(
+            "--allow-real-data",
+            action="store_true",
+            help="Write into a database that holds data other than the demo's.",
+        )
+        parser.add_argument(
             "--cache-dir",
             type=Path,
             help="Where the sentence pool's vectors are cached (default: VAR_DIR/bench).",
         )
 
-    def handle(self, *args, n, seed, replace, clear, no_vectors, cache_dir, **options):
+    def handle(
+        self, *args, n, seed, replace, clear, no_vectors, cache_dir, allow_real_data, **options
+    ):
+        from civhub.accounts.demo import data_not_from_the_demo
+
+        reasons = [] if allow_real_data or clear else data_not_from_the_demo()
+        if reasons:
+            raise CommandError(
+                "This database holds data other than the demo's ("
+                + "; ".join(reasons)
+                + "): the benchmark's synthetic public documents would be found by its "
+                "readers. Use a database of its own, or pass --allow-real-data."
+            )
         if clear:
             if n is not None:
                 raise CommandError("--clear removes the benchmark documents: give no --n.")
