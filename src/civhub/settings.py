@@ -94,7 +94,7 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite in var/ unless DATABASE_URL names another (PostgreSQL).
+# Database: SQLite in var/ unless DATABASE_URL names another (PostgreSQL, or SQLite elsewhere).
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
@@ -102,17 +102,23 @@ if DATABASE_URL:
     }
 else:
     DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "civhub.sqlite3",
-            "OPTIONS": {
-                # WAL lets readers work while one writer writes; wait instead of failing on a lock.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "timeout": 20,
-                "transaction_mode": "IMMEDIATE",
-            },
-        }
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "civhub.sqlite3"}
     }
+# Every SQLite database, however it is named: WAL lets readers work while one writer writes;
+# writers wait for the lock (timeout, s) instead of failing with "database is locked", and
+# take it when their transaction begins (IMMEDIATE), so two never deadlock upgrading a read.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+}
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        _database["OPTIONS"] = SQLITE_OPTIONS | _database.get("OPTIONS", {})
+    elif _database["ENGINE"] == "django.db.backends.postgresql":
+        # A server that drops packets would hold each request for minutes (the system's TCP
+        # timeout) before the 503 page; `?connect_timeout=` in the URL overrides.
+        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -121,7 +127,14 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files in var/, shared by every process of the machine (gunicorn's workers, the worker of
+    # background tasks): allauth's rate limits and used TOTP codes must count once for all.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("CIVHUB_CACHE_DIR", str(VAR_DIR / "cache")),
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -264,6 +277,8 @@ HUEY = {
     "utc": False,
     "consumer": {"workers": 1, "worker_type": "thread"},
 }
+# The worker writes a heartbeat this often (seconds); /healthz reports it dead after 4 missed.
+CIVHUB_WORKER_HEARTBEAT = env_int("CIVHUB_WORKER_HEARTBEAT", 15)
 if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
 else:

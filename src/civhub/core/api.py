@@ -30,6 +30,9 @@ LANGUAGE_CODES = ("en", "ru", "kk")
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+# Far past any list's end, and far inside the 64-bit integer the databases take for OFFSET:
+# a larger one failed there with a server error ("datatype mismatch", "bigint out of range").
+MAX_OFFSET = 1_000_000_000
 
 
 # --- Language -------------------------------------------------------------------------------
@@ -75,7 +78,8 @@ def stable_order(queryset):
 
 
 class Pagination(LimitOffsetPagination):
-    """`limit` (default 20, at most 100: more is refused with 422) and `offset`; the answer is
+    """`limit` (default 20, at most 100: more is refused with 422) and `offset` (at most
+    MAX_OFFSET, likewise); the answer is
     `{"items": [...], "count": <all matching records>}`."""
 
     class Input(Schema):
@@ -85,7 +89,9 @@ class Pagination(LimitOffsetPagination):
             le=MAX_LIMIT,
             description=f"How many records to return, 1 to {MAX_LIMIT}.",
         )
-        offset: int = Field(0, ge=0, description="How many records to skip.")
+        offset: int = Field(
+            0, ge=0, le=MAX_OFFSET, description=f"How many records to skip, 0 to {MAX_OFFSET}."
+        )
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)

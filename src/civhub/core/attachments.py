@@ -1,6 +1,7 @@
 """Attaching files to records: only PDF, Word, Excel and images, recognized by their content
 (never by the name or the browser's claim), within a size limit, under a safe name."""
 
+import errno
 import os
 import re
 import unicodedata
@@ -89,9 +90,14 @@ def attach(
         size=uploaded.size,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    attachment.file.save(filename, uploaded, save=False)
-    attachment.save()
-    audit(actor, "attachment.added", record, summary=filename, attachment=attachment.pk)
+    _store(attachment, filename, uploaded)
+    try:
+        attachment.save()
+        audit(actor, "attachment.added", record, summary=filename, attachment=attachment.pk)
+    except BaseException:
+        # The row is rolled back: the file must not stay behind without it.
+        attachment.file.storage.delete(attachment.file.name)
+        raise
     return attachment
 
 
@@ -112,17 +118,49 @@ def copy_to(actor, attachment: Attachment, record) -> Attachment:
         uploaded_by=attachment.uploaded_by,
     )
     with attachment.file.open("rb") as source:
-        copy.file.save(attachment.filename, File(source), save=False)
-    copy.save()
-    audit(
-        actor,
-        "attachment.added",
-        record,
-        summary=copy.filename,
-        attachment=copy.pk,
-        copied_from=attachment.pk,
-    )
+        _store(copy, attachment.filename, File(source))
+    try:
+        copy.save()
+        audit(
+            actor,
+            "attachment.added",
+            record,
+            summary=copy.filename,
+            attachment=copy.pk,
+            copied_from=attachment.pk,
+        )
+    except BaseException:
+        copy.file.storage.delete(copy.file.name)
+        raise
     return copy
+
+
+# The disk (or the user's quota) is full: say so, and keep nothing of the file.
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _store(attachment: Attachment, filename: str, uploaded) -> None:
+    field = attachment.file.field
+    storage = attachment.file.storage
+    name = storage.get_available_name(
+        field.generate_filename(attachment, filename), max_length=field.max_length
+    )
+    try:
+        attachment.file.name = storage.save(name, uploaded, max_length=field.max_length)
+    except OSError as exc:
+        # A write that failed half-way leaves the part it wrote.
+        if storage.exists(name):
+            storage.delete(name)
+        if exc.errno in DISK_FULL:
+            raise ValidationError(
+                {
+                    "file": _(
+                        "The file could not be stored: the server has no space left. Nothing "
+                        "was saved. Please try again later, or tell the secretariat."
+                    )
+                }
+            ) from exc
+        raise
 
 
 def attachments_of(record):

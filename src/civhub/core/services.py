@@ -1,10 +1,11 @@
-"""Shared services: the audit log and reading the database's health."""
+"""Shared services: the audit log and the health of the database, cache and worker."""
 
 import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 
 from civhub.core.models import AuditEntry
@@ -74,7 +75,6 @@ def audit(
 
 def cache_health() -> dict[str, Any]:
     """The cache holds sessions' rate limits: when it is Redis and Redis is down, logins fail."""
-    from django.conf import settings
     from django.core.cache import cache
 
     backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
@@ -86,12 +86,25 @@ def cache_health() -> dict[str, Any]:
     return {"ok": ok, "backend": backend}
 
 
+# A health check waits at most this long for the database (PostgreSQL's statement timeout):
+# a load balancer's probe must answer, not queue behind a slow database.
+HEALTH_DB_TIMEOUT_MS = 2000
+
+
 def database_health() -> dict[str, Any]:
     started = time.perf_counter()
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        if connection.vendor == "postgresql":
+            # SET LOCAL ends with the transaction: the pooled connection keeps no limit.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {HEALTH_DB_TIMEOUT_MS}")
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+        else:
+            # No transaction on SQLite: an IMMEDIATE one would queue behind the writers.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
     except DatabaseError as exc:
         return {"ok": False, "vendor": connection.vendor, "error": exc.__class__.__name__}
     return {
@@ -99,3 +112,37 @@ def database_health() -> dict[str, Any]:
         "vendor": connection.vendor,
         "latency_ms": round((time.perf_counter() - started) * 1000, 2),
     }
+
+
+# The background worker writes the time into the task queue's store every
+# CIVHUB_WORKER_HEARTBEAT seconds (core/tasks.py); older than WORKER_STALE_AFTER, the worker
+# is taken for dead. The store, not the cache or the database: it is what the worker needs.
+HEARTBEAT_KEY = "civhub:worker-heartbeat"
+HEARTBEAT_EVERY = settings.CIVHUB_WORKER_HEARTBEAT
+WORKER_STALE_AFTER = 4 * HEARTBEAT_EVERY
+
+
+def worker_health(huey=None, now: float | None = None) -> dict[str, Any]:
+    """When the worker last beat, and how many tasks wait (vectors to make after saves,
+    e-mails): a queue that is not empty means indexing is under way, not a fault."""
+    if huey is None:
+        from huey.contrib.djhuey import HUEY as huey
+    if huey.immediate:
+        # CIVHUB_TASKS_IMMEDIATE: tasks run in the process that asks for them; no worker.
+        return {"ok": True, "mode": "immediate"}
+    try:
+        beat = huey.get(HEARTBEAT_KEY, peek=True)
+        pending = huey.pending_count()
+    except Exception as exc:  # the queue's store (Redis, tasks.sqlite3) is unusable
+        return {"ok": False, "error": exc.__class__.__name__}
+    if beat is None:
+        return {"ok": False, "error": "no heartbeat", "pending_tasks": pending}
+    age = max(0.0, (time.time() if now is None else now) - float(beat))
+    report: dict[str, Any] = {
+        "ok": age <= WORKER_STALE_AFTER,
+        "last_seen_s": round(age, 1),
+        "pending_tasks": pending,
+    }
+    if not report["ok"]:
+        report["error"] = "stale heartbeat"
+    return report

@@ -4,7 +4,10 @@ Loaded before Django's settings, so the test run serves plain HTTP (no redirect 
 like `make run` does. Imports of models stay inside the functions for the same reason.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 
 import pytest
 
@@ -12,6 +15,11 @@ os.environ.setdefault("CIVHUB_HTTPS", "0")
 os.environ.setdefault("CIVHUB_STATIC_MANIFEST", "0")  # no `collectstatic` needed to run the tests
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
 os.environ.setdefault("CIVHUB_TASKS_IMMEDIATE", "1")  # background work runs in the test itself
+if "CIVHUB_CACHE_DIR" not in os.environ:
+    # The file cache of a test process is its own and starts empty: rate limits counted by
+    # another run (or another xdist worker) never lock a test out.
+    os.environ["CIVHUB_CACHE_DIR"] = tempfile.mkdtemp(prefix="civhub-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["CIVHUB_CACHE_DIR"], ignore_errors=True)
 
 PASSWORD = "correct-horse-battery-staple"
 

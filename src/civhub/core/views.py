@@ -1,10 +1,17 @@
-from django.http import JsonResponse
+import sys
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.template import loader
+from django.utils import timezone, translation
+from django.utils.translation import get_language_from_path
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from civhub.core.services import cache_health, database_health
+from civhub.core.services import cache_health, database_health, worker_health
 from civhub.directory.models import Country, Membership, Organization, Person, member_count_on
 from civhub.insights.models import Contribution
 from civhub.knowledge.models import Practice
@@ -42,10 +49,14 @@ def about(request):
 @require_GET
 @never_cache
 def healthz(request):
-    database, cache = database_health(), cache_health()
-    ok = database["ok"] and cache["ok"]
-    body = {"status": "ok" if ok else "error", "database": database, "cache": cache}
-    return JsonResponse(body, status=200 if ok else 503)
+    """200 when this server can serve pages and the background worker lives; 503 names the
+    part that fails. `?check=web` leaves out the worker, for a load balancer (a dead worker
+    is no reason to stop sending readers to this server). See docs/operations.md."""
+    body: dict = {"database": database_health(), "cache": cache_health()}
+    if request.GET.get("check") != "web":
+        body["worker"] = worker_health()
+    ok = all(part["ok"] for part in body.values())
+    return JsonResponse({"status": "ok" if ok else "error", **body}, status=200 if ok else 503)
 
 
 def error_page(template: str, status: int):
@@ -59,10 +70,40 @@ bad_request = error_page("400.html", 400)
 permission_denied = error_page("403.html", 403)
 page_not_found = error_page("404.html", 404)
 
+# The database is unreachable or refuses work for now (connection refused, locked too
+# long): the reader may try again, so 503, not a server error.
+UNAVAILABLE = (OperationalError, InterfaceError)
+
 
 def server_error(request):
-    # Rendered without context processors: the request may be what broke.
-    return render(request, "500.html", status=500, using=None)
+    """500, or 503 when the database cannot be reached; JSON with a `detail` under /api/ (as
+    docs/api.md promises), else a page in the reader's language."""
+    unavailable = isinstance(sys.exc_info()[1], UNAVAILABLE)
+    status = 503 if unavailable else 500
+    if request.path_info.startswith("/api/"):
+        language = request.GET.get("lang", "")
+    else:
+        language = get_language_from_path(request.path_info) or ""
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        if request.path_info.startswith("/api/"):
+            detail = (
+                _("The service is unavailable for a moment. Please try again in a minute.")
+                if unavailable
+                else _("Server error. The administrators have been told.")
+            )
+            response = JsonResponse(
+                {"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False}
+            )
+        else:
+            # No request, so no context processors: they may read the database that broke.
+            html = loader.render_to_string("503.html" if unavailable else "500.html")
+            response = HttpResponse(html, status=status)
+        response.headers["Content-Language"] = language
+    if unavailable:
+        response.headers["Retry-After"] = "60"
+    return response
 
 
 def download_attachment(request, pk):

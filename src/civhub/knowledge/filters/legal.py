@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from civhub.core.filters import YearFilter
 from civhub.directory.models import Country, Topic
 from civhub.knowledge.choices import LegalActKind, LegalActStatus
 from civhub.knowledge.models import LegalAct
@@ -30,9 +31,7 @@ class LegalActFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("All topics"),
     )
-    year = django_filters.NumberFilter(
-        label=_("Year adopted"), field_name="adopted_on", lookup_expr="year"
-    )
+    year = YearFilter(label=_("Year adopted"), field_name="adopted_on", lookup_expr="year")
 
     class Meta:
         model = LegalAct

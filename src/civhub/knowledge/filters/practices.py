@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from civhub.core.filters import YearFilter
 from civhub.directory.models import Country, Region, SdgTarget, Topic
 from civhub.knowledge.choices import ContentLanguage, ProjectStatus
 from civhub.knowledge.models import Practice
@@ -53,12 +54,8 @@ class PracticeFilter(django_filters.FilterSet):
     language = django_filters.ChoiceFilter(
         label=_("Original language"), choices=ContentLanguage.choices, empty_label=_("Any language")
     )
-    year_from = django_filters.NumberFilter(
-        label=_("Running in or after (year)"), method="filter_year_from"
-    )
-    year_to = django_filters.NumberFilter(
-        label=_("Running in or before (year)"), method="filter_year_to"
-    )
+    year_from = YearFilter(label=_("Running in or after (year)"), method="filter_year_from")
+    year_to = YearFilter(label=_("Running in or before (year)"), method="filter_year_to")
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         method="sort_by",
