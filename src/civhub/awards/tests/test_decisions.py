@@ -224,3 +224,22 @@ def test_reminders_are_sent_once_before_each_deadline(
         assert reminders.send_due_reminders(now=scoring_eve) == 0
     assert ReminderSent.objects.count() == 5
     assert "1 submission left" in mail.outbox[-1].body
+
+
+def test_a_prize_is_given_no_more_often_than_the_call_gives_it(call, applicant, steering):
+    prize = call.prizes.get(kind="prize")  # given once
+    first = make_submission(call, applicant, S.DECISION, title="First")
+    second = make_submission(call, applicant, S.DECISION, title="Second")
+    services.record_decision(steering.user, first, S.AWARDED, "Unanimous.", prize=prize)
+    with pytest.raises(ValidationError) as refused:
+        services.record_decision(steering.user, second, S.AWARDED, "Also.", prize=prize)
+    assert refused.value.message_dict["prize"] == [
+        "The call's “First prize” is given already, as many times as the call gives it (1)."
+    ]
+    second.refresh_from_db()
+    assert second.state == S.DECISION and not hasattr(second, "decision")
+    # a prize given twice takes a second winner
+    prize.count = 2
+    prize.save()
+    services.record_decision(steering.user, second, S.AWARDED, "Also.", prize=prize)
+    assert Submission.objects.get(pk=second.pk).state == S.AWARDED
