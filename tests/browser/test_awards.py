@@ -29,6 +29,28 @@ from tests.browser.test_journeys import current_totp_code, log_in
 S = SubmissionState
 
 
+def fill_in_the_rest(page) -> None:
+    """Everything the submission form still needs after its title and summary."""
+    page.locator("#id_category").select_option(index=1)
+    page.locator("#id_applicant_kind").select_option("public_body")
+    page.locator("#id_organization_name").fill("Civil Service Agency")
+    page.locator("#id_country").select_option(label="Georgia")
+    for field, text in [
+        ("problem", "Opaque hiring."),
+        ("solution", "Competitive online tests."),
+        ("results", "Twice as many applicants."),
+        ("evidence", "Agency statistics."),
+        ("novelty", "First in the region."),
+        ("replication", "Open-source code and a manual."),
+        ("costs", "Two developers for a year."),
+    ]:
+        page.locator(f"#id_{field}").fill(text)
+    page.locator("#id_running_since").fill("2016-01-01")
+    page.locator("input[name=topics]").first.check()
+    page.locator("#id_declares_accurate").check()
+    page.locator("#id_agrees_to_publication").check()
+
+
 @pytest.mark.browser
 def test_apply_save_come_back_and_submit(page, live_server, transactional_db, assert_accessible):
     call = make_call(slug="browser-call")
@@ -58,28 +80,62 @@ def test_apply_save_come_back_and_submit(page, live_server, transactional_db, as
     page.get_by_role("button", name="Submit", exact=True).click()
     expect(page.locator("#missing")).to_contain_text("the solution")
 
-    page.locator("#id_category").select_option(index=1)
-    page.locator("#id_applicant_kind").select_option("public_body")
-    page.locator("#id_organization_name").fill("Civil Service Agency")
-    page.locator("#id_country").select_option(label="Georgia")
-    for field, text in [
-        ("problem", "Opaque hiring."),
-        ("solution", "Competitive online tests."),
-        ("results", "Twice as many applicants."),
-        ("evidence", "Agency statistics."),
-        ("novelty", "First in the region."),
-        ("replication", "Open-source code and a manual."),
-        ("costs", "Two developers for a year."),
-    ]:
-        page.locator(f"#id_{field}").fill(text)
-    page.locator("#id_running_since").fill("2016-01-01")
-    page.locator("input[name=topics]").first.check()
-    page.locator("#id_declares_accurate").check()
-    page.locator("#id_agrees_to_publication").check()
+    fill_in_the_rest(page)
     page.get_by_role("button", name="Submit", exact=True).click()
     expect(page.get_by_text("Submitted. We have e-mailed you a confirmation.")).to_be_visible()
     expect(page.locator(".status-banner")).to_contain_text("Submitted")
     assert Submission.objects.get().state == "submitted"
+
+
+@pytest.mark.browser
+def test_submit_an_incomplete_form_then_complete_it_makes_one_submission(
+    page, live_server, transactional_db, assert_accessible
+):
+    """ "Submit" on a first draft with only its title saves it and opens the draft's own page
+    with what is missing; completing it there submits that draft, never a second one, and the
+    call's "Apply" then says the call accepts one submission from each applicant."""
+    call = make_call(slug="browser-call")
+    applicant = make_user("applicant@example.org", "member")
+    log_in(page, applicant.email)
+    page.goto(call.get_absolute_url())
+    page.get_by_role("link", name="Apply").click()
+    page.locator("#id_title").fill("Merit-based selection portal")
+    page.get_by_role("button", name="Submit", exact=True).click()
+
+    draft = Submission.objects.get()
+    expect(page).to_have_url(re.compile(rf"/en/awards/my/{draft.pk}/\?check=missing#missing$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your draft: Merit-based selection portal"
+    )
+    expect(page.locator("#missing")).to_contain_text("the solution")
+    expect(page.get_by_text("Your draft is saved, but not submitted yet.")).to_be_visible()
+    check_page(page, assert_accessible, "the new draft's page listing what is missing")
+
+    page.locator("#id_summary").fill("All vacancies and tests in one portal.")
+    fill_in_the_rest(page)
+    page.get_by_role("button", name="Submit", exact=True).click()
+    expect(page.get_by_text("Submitted. We have e-mailed you a confirmation.")).to_be_visible()
+    expect(page.locator(".status-banner")).to_contain_text("Submitted")
+    assert list(Submission.objects.values_list("pk", "state")) == [(draft.pk, "submitted")]
+
+    # a second application to the same call is turned away with the reason
+    page.goto(call.get_absolute_url())
+    page.get_by_role("link", name="Apply").click()
+    expect(page).to_have_url(re.compile(r"/en/awards/my/$"))
+    expect(page.get_by_text("it accepts only one from each applicant")).to_be_visible()
+    assert Submission.objects.count() == 1
+
+
+@pytest.mark.browser
+def test_call_timeline_marks_the_current_stage(page, live_server, transactional_db):
+    call = make_call(slug="browser-call")
+    page.goto(call.get_absolute_url())
+    timeline = page.get_by_role("list").filter(has_text="Eligibility screening")
+    expect(timeline.get_by_role("listitem")).to_have_count(5)
+    current = timeline.locator('[aria-current="step"]')
+    expect(current).to_have_count(1)
+    expect(current).to_contain_text("Submissions")
+    expect(current).to_contain_text("current stage")
 
 
 @pytest.mark.browser

@@ -216,6 +216,10 @@ class CallDetailOut(CallOut):
         description="How long a solution must have run, by the day the call closes."
     )
     evaluators_per_submission: int
+    submissions_per_applicant: int = Field(
+        description="How many open submissions one applicant may have in the call at a time "
+        "(withdrawn and ineligible ones do not count)."
+    )
     blind_identity: bool = Field(description="The evaluators do not see who applied.")
     tie_break: str
     tie_break_criterion: str | None = Field(description="The criterion's slug.")

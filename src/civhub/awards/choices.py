@@ -68,6 +68,9 @@ SCORED_STATES = (
     S.PUBLISHED,
     S.FOLLOW_UP,
 )
+#: states in which a submission no longer counts towards the applicant's limit in its call
+#: (Call.submissions_per_applicant); no step leads out of them again
+CLOSED_STATES = (S.WITHDRAWN, S.INELIGIBLE)
 #: states in which the submission is still in the competition, before any decision
 IN_PROGRESS_STATES = (
     S.SUBMITTED,

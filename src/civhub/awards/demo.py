@@ -11,11 +11,13 @@ every submission, applicant, evaluator, assignment, score, decision and certific
 two further calls, so that every stage can be seen:
 
 * 2015 and 2018: decided and published (awarded, honourable mention, not selected,
-  not eligible, follow-up);
+  not eligible, follow-up); 2015 with one winner and two honourable mentions, 2018 with one
+  of each;
 * "2025 (demo)": closed, with submissions eligible, being scored (the demo evaluator
   account has one to score), being consolidated and awaiting the decision;
 * "2026 (demo)": open, with drafts (one belongs to the demo member account), a submitted
-  one, one in screening and one where the secretariat asked the demo member a question.
+  one, one in screening and one where the secretariat asked the demo member a question; it
+  accepts up to three submissions from one applicant.
 
 The loader adds a call's submissions only when the call has none, so it is safe to run again.
 """
@@ -28,6 +30,7 @@ from django.utils import timezone
 
 from civhub.accounts.models import RoleAssignment, User
 from civhub.awards.choices import (
+    CLOSED_STATES,
     SCORED_STATES,
     ApplicantKind,
     AssignmentStatus,
@@ -213,6 +216,8 @@ def _relative_calls(now):
             "reported": (None, None),
             "is_demo": True,
             "criteria": 7,
+            # the demo member has a submission being screened and a draft in this call
+            "per_applicant": 3,
             "categories": [
                 (
                     "citizen-services",
@@ -252,7 +257,7 @@ SUBMISSIONS = [
         "Promotion boards with external members",
         "AM",
         "academy",
-        S.NOT_SELECTED,
+        S.PUBLISHED,
         "en",
         ["career-development"],
     ),
@@ -456,7 +461,13 @@ EVALUATORS = [
     ("KZ", ["kk", "ru", "en"]),
 ]
 SCORED = set(SCORED_STATES)
-HONOURABLE = {"Electronic personnel files"}
+#: published with an honourable mention; the other published ones won the call's one prize, so
+#: 2015 has one winner and two honourable mentions (as many as its prizes say), 2018 one of each
+HONOURABLE = {
+    "Blind testing for civil-service entry",
+    "Promotion boards with external members",
+    "Electronic personnel files",
+}
 
 # A submission is written in its own language (Submission.language): the Russian and Kazakh
 # ones get their title and text in that language. SUBMISSIONS names them in English.
@@ -530,6 +541,7 @@ def _call(spec) -> Call:
             "decision_at": decision,
             "results_published_on": spec["results"],
             "evaluators_per_submission": 3,
+            "submissions_per_applicant": spec.get("per_applicant", 1),
             "applications_reported": spec["reported"][0],
             "countries_reported": spec["reported"][1],
             "is_demo": spec["is_demo"],
@@ -629,6 +641,7 @@ def load(log=print) -> None:
     rng = random.Random(2015)
     fresh = {slug for slug, call in calls.items() if not call.submissions.exists()}
     made = 0
+    places: dict[tuple[str, int], int] = {}  # each applicant's open submissions to a call
     for slug, title, code, kind, state, language, topic_slugs in SUBMISSIONS:
         if slug not in fresh:
             continue
@@ -643,6 +656,9 @@ def load(log=print) -> None:
         local_title = LOCAL_TITLES.get(title, title) if language != "en" else title
         text = {key: value.format(title=local_title) for key, value in TEXTS[language].items()}
         done = state != S.DRAFT
+        slot = 1
+        if state not in CLOSED_STATES:
+            slot = places[slug, applicant.pk] = places.get((slug, applicant.pk), 0) + 1
         submission = Submission.objects.create(
             call=call,
             category=call.categories.first(),
@@ -666,12 +682,33 @@ def load(log=print) -> None:
             agrees_to_publication=done,
             state=state,
             submitted_at=submitted,
+            slot=slot,
             is_demo=True,
         )
         submission.topics.set([topics[t] for t in topic_slugs if t in topics])
         made += 1
         _stages(submission, call, state, evaluators, rng, editor)
-    log(f"  award calls: {len(calls)}, submissions added: {made}")
+    mended = _mend_outcomes()
+    log(f"  award calls: {len(calls)}, submissions added: {made}, outcomes corrected: {mended}")
+
+
+def _mend_outcomes() -> int:
+    """Demo data loaded before this version awarded the 2015 call's prize twice (its honourable
+    mention was recorded as a second award); put those outcomes right, so that running the
+    loader again mends an old demo database."""
+    honourable = {LOCAL_TITLES.get(t, t) for t in HONOURABLE}
+    wrong = Decision.objects.filter(
+        submission__is_demo=True, submission__title__in=honourable, outcome=S.AWARDED
+    ).select_related("submission__call")
+    mended = 0
+    for decision in wrong:
+        decision.outcome = S.HONOURABLE_MENTION
+        decision.prize = decision.submission.call.prizes.filter(
+            kind=PrizeKind.HONOURABLE_MENTION
+        ).first()
+        decision.save(update_fields=["outcome", "prize"])
+        mended += 1
+    return mended
 
 
 def _stages(submission, call, state, evaluators, rng, editor) -> None:

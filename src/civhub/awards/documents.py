@@ -134,7 +134,7 @@ class CertificateFacts:
 
     @property
     def call_label(self) -> str:
-        return f"{self.call.title} ({self.call.year})"
+        return self.call.full_title
 
 
 def holder_of(submission: Submission) -> str:
@@ -375,7 +375,7 @@ def results_report_pdf(call: Call, actor, language: str) -> bytes:
     with translation.override(language):
         result = scoring.consolidate(call, actor)
         buffer = io.BytesIO()
-        title = _("Results of the call: %(call)s") % {"call": f"{call.title} ({call.year})"}
+        title = _("Results of the call: %(call)s") % {"call": call.full_title}
         doc = SimpleDocTemplate(
             buffer,
             pagesize=A4,
@@ -392,7 +392,7 @@ def results_report_pdf(call: Call, actor, language: str) -> bytes:
         )
         generated = _moment(timezone.now())
         story = _report_story(call, result, doc.width, generated)
-        call_label = Truncator(f"{call.title} ({call.year})").chars(70)
+        call_label = Truncator(call.full_title).chars(70)
         footer = f"{_('Regional Hub of Civil Service')} · {call_label} · {generated}"
 
         def make_canvas(*args, **kwargs):
@@ -422,7 +422,7 @@ def _report_story(call: Call, result, width: float, generated: str) -> list:
     story.append(
         p(f"{_('Regional Hub of Civil Service')} · {_('Innovative Solutions Scheme')}", "meta")
     )
-    story.append(p(f"{call.title} ({call.year})", "h1"))
+    story.append(p(call.full_title, "h1"))
     story.append(p(_("Report for the steering committee"), "body"))
     story.append(p(_("Generated on %(moment)s.") % {"moment": generated}, "meta"))
 

@@ -1,6 +1,8 @@
 """A call for innovative solutions: its themes, who may apply, its timeline, its criteria and
 its prizes."""
 
+import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -23,6 +25,23 @@ def validate_applicant_kinds(value) -> None:
         raise ValidationError(
             _("Unknown kinds of applicant: %(kinds)s.") % {"kinds": ", ".join(map(str, unknown))}
         )
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a call's timeline, as its page lists them (`Call.stages`)."""
+
+    key: str
+    label: str
+    about: str
+    starts: datetime.datetime | datetime.date | None
+    ends: datetime.datetime | datetime.date | None
+    #: "done", "current" or "upcoming"
+    status: str
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == "current"
 
 
 class CallQuerySet(models.QuerySet):
@@ -107,6 +126,15 @@ class Call(DemoMarkedModel, TimeStampedModel):
     countries_reported = models.PositiveSmallIntegerField(
         _("countries applying (as reported)"), null=True, blank=True
     )
+    submissions_per_applicant = models.PositiveSmallIntegerField(
+        _("submissions per applicant"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "How many submissions one applicant may have in this call at a time; withdrawn "
+            "and ineligible ones do not count."
+        ),
+    )
 
     objects = CallQuerySet.as_manager()
 
@@ -131,10 +159,22 @@ class Call(DemoMarkedModel, TimeStampedModel):
                 name="call_at_least_three_evaluators",
                 violation_error_message=_("Each submission needs at least three evaluators."),
             ),
+            models.CheckConstraint(
+                condition=Q(submissions_per_applicant__gte=1),
+                name="call_allows_a_submission_per_applicant",
+                violation_error_message=_("A call accepts at least one submission per applicant."),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.title}"
+        return self.full_title
+
+    @property
+    def full_title(self) -> str:
+        """The title with the year, which most titles already name ("… 2018: digital
+        government"): then it is not said twice."""
+        year = str(self.year)
+        return self.title if year in self.title else f"{self.title} ({year})"
 
     def clean(self):
         super().clean()
@@ -165,6 +205,67 @@ class Call(DemoMarkedModel, TimeStampedModel):
         `closes_at`."""
         now = now or timezone.now()
         return self.state == CallState.ANNOUNCED and self.opens_at <= now < self.closes_at
+
+    def stages(self, now=None) -> list[Stage]:
+        """The call's stages in order, each with its dates and whether it is done, current or
+        upcoming at `now` (server time). A draft call has none done or current; once the
+        decision is due, the results are current until they are published, and stay so."""
+        now = now or timezone.now()
+        periods = [
+            (
+                "submissions",
+                _("Submissions"),
+                _("Members of the hub apply and submit their solutions."),
+                self.opens_at,
+                self.closes_at,
+            ),
+            (
+                "screening",
+                _("Eligibility screening"),
+                _("The secretariat checks each submission against the call's rules."),
+                self.closes_at,
+                self.screening_ends_at,
+            ),
+            (
+                "scoring",
+                _("Expert scoring"),
+                _("Independent evaluators score the eligible submissions."),
+                self.screening_ends_at,
+                self.scoring_ends_at,
+            ),
+            (
+                "decision",
+                _("Decision"),
+                _("The steering committee chooses the winners."),
+                self.scoring_ends_at,
+                self.decision_at,
+            ),
+        ]
+        announced = self.state == CallState.ANNOUNCED
+        results_out = self.results_out(timezone.localdate(now))
+        stages = []
+        for key, label, about, starts, ends in periods:
+            if not announced:
+                status = "upcoming"
+            elif results_out or now >= ends:
+                status = "done"
+            elif now >= starts:
+                status = "current"
+            else:
+                status = "upcoming"
+            stages.append(Stage(key, str(label), str(about), starts, ends, status))
+        waiting = announced and now >= self.decision_at
+        stages.append(
+            Stage(
+                "results",
+                str(_("Results")),
+                str(_("The winners and the call's figures are published.")),
+                self.results_published_on,
+                None,
+                "current" if results_out or waiting else "upcoming",
+            )
+        )
+        return stages
 
     def results_out(self, today=None) -> bool:
         today = today or timezone.localdate()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civhub.awards.choices import (
     ACTIVE_ASSIGNMENT,
+    CLOSED_STATES,
     OUTCOME_STATES,
     PUBLIC_STATES,
     SUBMISSION_TRANSITIONS,
@@ -139,6 +140,14 @@ class Submission(DemoMarkedModel, TimeStampedModel):
         _("state"), max_length=20, choices=SubmissionState.choices, default=S.DRAFT
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    slot = models.PositiveSmallIntegerField(
+        _("place among the applicant's submissions to the call"),
+        default=1,
+        help_text=_(
+            "From 1 up to the call's submissions per applicant; a withdrawn or ineligible "
+            "submission gives its place back."
+        ),
+    )
     practice = models.OneToOneField(
         "knowledge.Practice",
         verbose_name=_("good practice"),
@@ -160,6 +169,22 @@ class Submission(DemoMarkedModel, TimeStampedModel):
                 condition=Q(state__in=[S.DRAFT, S.WITHDRAWN]) | Q(submitted_at__isnull=False),
                 name="submission_submitted_has_time",
                 violation_error_message=_("A submitted submission has a submission time."),
+            ),
+            # One applicant's open submissions to a call each hold a place of their own, so
+            # with the usual one place per applicant the database itself refuses a second
+            # open submission; the service hands out places up to the call's limit.
+            models.UniqueConstraint(
+                fields=["call", "applicant", "slot"],
+                condition=~Q(state__in=CLOSED_STATES),
+                name="submission_one_open_per_applicant_place",
+                violation_error_message=_(
+                    "You already have an open submission to this call in this place."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(slot__gte=1),
+                name="submission_place_positive",
+                violation_error_message=_("A submission's place starts at 1."),
             ),
         ]
         indexes = [models.Index(fields=["call", "state"])]

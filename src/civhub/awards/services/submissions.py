@@ -11,13 +11,14 @@ and e-mails the applicant after the commit. The named functions below (`submit`,
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civhub.awards.choices import (
     ACTIVE_ASSIGNMENT,
+    CLOSED_STATES,
     SUBMISSION_TRANSITIONS,
     AssignmentStatus,
     CallState,
@@ -25,7 +26,7 @@ from civhub.awards.choices import (
     PrizeKind,
     SubmissionState,
 )
-from civhub.awards.models import Call, Decision, StageNote, Submission
+from civhub.awards.models import Call, Decision, Prize, StageNote, Submission
 from civhub.awards.services.mail import notify
 from civhub.core.services import audit
 
@@ -118,6 +119,37 @@ def _check_fits_call(submission: Submission) -> None:
         raise ValidationError(errors)
 
 
+def open_submissions(user, call: Call):
+    """The user's submissions to the call that count towards its limit (not withdrawn, not
+    ineligible)."""
+    return Submission.objects.filter(call=call, applicant=user).exclude(state__in=CLOSED_STATES)
+
+
+def limit_reached(call: Call) -> ValidationError:
+    """The error that stops an applicant's submission beyond the call's limit."""
+    count = call.submissions_per_applicant
+    if count == 1:
+        message = _(
+            "You already have an open submission to this call, and it accepts only one from "
+            "each applicant. Carry on with it from “My submissions”, or withdraw it to start "
+            "another."
+        )
+    else:
+        message = _(
+            "This call accepts at most %(count)s open submissions from each applicant, and you "
+            "have that many already. Carry on with one of them from “My submissions”, or "
+            "withdraw one to start another."
+        ) % {"count": count}
+    return ValidationError({NON_FIELD_ERRORS: message})
+
+
+def free_slot(user, call: Call) -> int | None:
+    """The lowest place the user's next submission to the call may take, or None when the
+    user has as many open submissions as the call accepts."""
+    taken = set(open_submissions(user, call).values_list("slot", flat=True))
+    return next((n for n in range(1, call.submissions_per_applicant + 1) if n not in taken), None)
+
+
 @transaction.atomic
 def save_draft(actor, submission: Submission, *, topics=None, sdg_targets=None, now=None):
     """Create or update a draft: any member, while the call is open; saved as often as the
@@ -131,6 +163,10 @@ def save_draft(actor, submission: Submission, *, topics=None, sdg_targets=None, 
             raise PermissionDenied(_("Only members can apply."))
         submission.applicant = actor
         submission.state = S.DRAFT
+        slot = free_slot(actor, submission.call)
+        if slot is None:
+            raise limit_reached(submission.call)
+        submission.slot = slot
     else:
         stored = Submission.objects.select_for_update().get(pk=submission.pk)
         if stored.applicant_id != actor.pk or stored.state != S.DRAFT:
@@ -139,9 +175,21 @@ def save_draft(actor, submission: Submission, *, topics=None, sdg_targets=None, 
             raise ValidationError({"call": _("The call is closed: the draft can't be changed.")})
         submission.state, submission.submitted_at = stored.state, stored.submitted_at
         submission.applicant_id, submission.call_id = stored.applicant_id, stored.call_id
+        submission.slot = stored.slot
     _check_fits_call(submission)
     submission.full_clean()
-    submission.save()
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError:
+        # Two first drafts racing for the same place both pass the checks above; the
+        # database's unique constraint lets only one of them in.
+        if (
+            creating
+            and open_submissions(actor, submission.call).filter(slot=submission.slot).exists()
+        ):
+            raise limit_reached(submission.call) from None
+        raise
     if topics is not None:
         submission.topics.set(topics)
     if sdg_targets is not None:
@@ -228,6 +276,19 @@ def _check_prize(submission: Submission, outcome: str, prize) -> None:
         )
     if outcome == S.NOT_SELECTED and prize is not None:
         raise ValidationError({"prize": _("A submission not selected takes no prize.")})
+    if prize is not None and outcome != S.NOT_SELECTED:
+        # the prize row is locked, so two decisions at once cannot both take its last one
+        prize = Prize.objects.select_for_update().get(pk=prize.pk)
+        if prize.decisions.count() >= prize.count:
+            raise ValidationError(
+                {
+                    "prize": _(
+                        "The call's “%(prize)s” is given already, as many times as the call "
+                        "gives it (%(count)s)."
+                    )
+                    % {"prize": prize.title, "count": prize.count}
+                }
+            )
 
 
 GUARDS = {

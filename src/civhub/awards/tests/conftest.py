@@ -6,7 +6,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from civhub.awards.choices import ApplicantKind, AssignmentStatus, CallState, SubmissionState
+from civhub.awards.choices import (
+    CLOSED_STATES,
+    ApplicantKind,
+    AssignmentStatus,
+    CallState,
+    SubmissionState,
+)
 from civhub.awards.models import Assignment, Call, Category, Criterion, Prize, Submission
 from civhub.core.testing import make_user
 
@@ -74,6 +80,16 @@ def make_submission(call, applicant, state=SubmissionState.DRAFT, **overrides) -
     if state not in (SubmissionState.DRAFT, SubmissionState.WITHDRAWN):
         fields["submitted_at"] = call.opens_at + datetime.timedelta(days=1)
     fields.update(overrides)
+    if "slot" not in fields and fields["state"] not in CLOSED_STATES:
+        # the applicant's next place; a test that gives one applicant several open
+        # submissions gets a call that accepts that many (as save_draft would insist)
+        taken = Submission.objects.filter(call=call, applicant=applicant).exclude(
+            state__in=CLOSED_STATES
+        )
+        fields["slot"] = taken.count() + 1
+        if fields["slot"] > call.submissions_per_applicant:
+            call.submissions_per_applicant = fields["slot"]
+            call.save(update_fields=["submissions_per_applicant"])
     submission = Submission.objects.create(**fields)
     submission.topics.add(Topic.objects.order_by("order").first())
     return submission

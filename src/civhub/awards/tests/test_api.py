@@ -194,6 +194,9 @@ def test_a_call_in_full(world):
     assert body["state"] == "announced" and body["is_open"] is True
     assert body["eligible_kinds"] == ["public_body", "ngo"]
     assert body["min_months_in_operation"] == 12 and body["evaluators_per_submission"] == 3
+    # the fixture's applicant has two open submissions here, so its call accepts two
+    call.refresh_from_db()
+    assert body["submissions_per_applicant"] == call.submissions_per_applicant == 2
     assert body["blind_identity"] is True and body["tie_break"] == "earlier"
     assert body["tie_break_criterion"] is None
     assert same_moment(body["timeline"]["closes_at"], call.closes_at)

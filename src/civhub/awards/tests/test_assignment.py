@@ -57,6 +57,8 @@ def test_200_submissions_25_evaluators_keep_every_rule_and_balance_the_load(call
         person.topics.set(rng.sample(topics, 3))
         evaluators.append(user)
     applicant = make_user("many@test.example", "member", totp=False)
+    call.submissions_per_applicant = 200  # one applicant stands for many here
+    call.save(update_fields=["submissions_per_applicant"])
     submissions = []
     for i in range(200):
         org = rng.choice(orgs + [None] * 3)
@@ -70,6 +72,7 @@ def test_200_submissions_25_evaluators_keep_every_rule_and_balance_the_load(call
                 language=rng.choice(["en", "ru", "kk"]),
                 state=SubmissionState.ELIGIBLE,
                 submitted_at=call.opens_at,
+                slot=i + 1,
             )
         )
     Submission.objects.bulk_create(submissions)

@@ -127,3 +127,28 @@ def test_a_submission_waiting_for_a_lock_past_the_deadline_is_refused():
     assert outcomes[1][0] == "error" and isinstance(outcomes[1][1], ValidationError)
     draft.refresh_from_db()
     assert draft.state == SubmissionState.DRAFT
+
+
+def test_two_first_drafts_at_once_make_one_submission():
+    """Both requests find the applicant's one place free before either has written; the
+    database's unique constraint lets one in, the other gets the rule's message."""
+    call = make_call()
+    applicant = make_user("a@test.example", "member")
+    both_looked = threading.Barrier(2)
+    free_slot = services.free_slot
+
+    def looks_then_waits(user, call):
+        slot = free_slot(user, call)
+        both_looked.wait(10)
+        return slot
+
+    def first_draft(title):
+        return lambda: services.save_draft(applicant, Submission(call=call, title=title))
+
+    with mock.patch.object(services, "free_slot", side_effect=looks_then_waits):
+        outcomes = run_in_threads(first_draft("One tab"), first_draft("Another tab"))
+    assert sorted(o[0] for o in outcomes) == ["error", "ok"], outcomes
+    error = next(o[1] for o in outcomes if o[0] == "error")
+    assert isinstance(error, ValidationError)
+    assert "accepts only one from each applicant" in error.messages[0]
+    assert Submission.objects.filter(call=call, applicant=applicant).count() == 1

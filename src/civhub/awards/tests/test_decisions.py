@@ -258,3 +258,22 @@ def test_the_practice_and_the_submission_keep_files_of_their_own(
     kept.file.open("rb")
     assert kept.file.read() == PDF
     kept.file.close()
+
+
+def test_a_prize_is_given_no_more_often_than_the_call_gives_it(call, applicant, steering):
+    prize = call.prizes.get(kind="prize")  # given once
+    first = make_submission(call, applicant, S.DECISION, title="First")
+    second = make_submission(call, applicant, S.DECISION, title="Second")
+    services.record_decision(steering.user, first, S.AWARDED, "Unanimous.", prize=prize)
+    with pytest.raises(ValidationError) as refused:
+        services.record_decision(steering.user, second, S.AWARDED, "Also.", prize=prize)
+    assert refused.value.message_dict["prize"] == [
+        "The call's “First prize” is given already, as many times as the call gives it (1)."
+    ]
+    second.refresh_from_db()
+    assert second.state == S.DECISION and not hasattr(second, "decision")
+    # a prize given twice takes a second winner
+    prize.count = 2
+    prize.save()
+    services.record_decision(steering.user, second, S.AWARDED, "Also.", prize=prize)
+    assert Submission.objects.get(pk=second.pk).state == S.AWARDED

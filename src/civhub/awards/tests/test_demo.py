@@ -47,4 +47,31 @@ def test_demo_calls_consolidate(demo_data):
     result = consolidate(Call.objects.get(slug="2018"))
     assert len(result.results) == 5  # the scored ones; the ineligible one was never scored
     assert result.kendall_w is None or 0 <= result.kendall_w <= 1
-    assert Submission.objects.public().count() == 4
+    assert Submission.objects.public().count() == 5
+
+
+def test_demo_calls_give_each_prize_no_more_often_than_it_is_offered(demo_data, visitor):
+    from civhub.awards.models import Prize
+
+    for prize in Prize.objects.all():
+        assert prize.decisions.count() <= prize.count, prize
+    # the 2015 call offers one winner and two honourable mentions, and its page shows that
+    body = visitor.get("/en/awards/2015/").content.decode()
+    winners = body.split("<h3>Winners</h3>")[1].split("</ul>")[0]
+    mentions = body.split("<h3>Honourable mentions</h3>")[1].split("</ul>")[0]
+    assert winners.count("<li>") == 1 and "Open admissions portal" in winners
+    assert mentions.count("<li>") == 2
+    assert "Promotion boards with external members" in mentions
+
+
+def test_loading_again_mends_a_prize_the_old_demo_gave_twice(demo_data):
+    from civhub.awards.models import Decision
+
+    blind = Decision.objects.get(submission__title__startswith="Анонимное тестирование")
+    assert blind.outcome == SubmissionState.HONOURABLE_MENTION
+    winner = Decision.objects.get(submission__title="Open admissions portal for public schools")
+    Decision.objects.filter(pk=blind.pk).update(outcome="awarded", prize=winner.prize)
+    call_command("demo", stdout=StringIO())
+    blind.refresh_from_db()
+    assert blind.outcome == SubmissionState.HONOURABLE_MENTION
+    assert blind.prize.kind == "honourable_mention"

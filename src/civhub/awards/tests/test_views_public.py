@@ -122,3 +122,78 @@ def test_demo_pages_render(demo_data, visitor, steering):
         assert steering.get(reverse("awards:consolidation", args=[call.slug])).status_code == 200
     for submission in Submission.objects.public():
         assert visitor.get(submission.get_absolute_url()).status_code == 200
+
+
+def test_the_year_is_not_said_twice_in_a_calls_title(visitor, call):
+    call.title_en = "Innovative Solutions Scheme 2026: digital government"
+    call.save()
+    body = visitor.get(call.get_absolute_url()).content.decode()
+    assert "<h1>Innovative Solutions Scheme 2026: digital government</h1>" in body
+    assert "(2026)" not in body
+    call.title_en = "Digital government"
+    assert call.full_title == "Digital government (2026)"
+
+
+def _stage_statuses(call, now):
+    return [(stage.key, stage.status) for stage in call.stages(now)]
+
+
+def test_the_stages_of_a_call_and_the_current_one(call):
+    day = datetime.timedelta(days=1)
+    before = call.opens_at - day
+    assert {s for _k, s in _stage_statuses(call, before)} == {"upcoming"}
+    assert _stage_statuses(call, call.opens_at) == [
+        ("submissions", "current"),
+        ("screening", "upcoming"),
+        ("scoring", "upcoming"),
+        ("decision", "upcoming"),
+        ("results", "upcoming"),
+    ]
+    # the deadline itself belongs to screening: nothing is accepted from that moment on
+    assert _stage_statuses(call, call.closes_at)[:2] == [
+        ("submissions", "done"),
+        ("screening", "current"),
+    ]
+    assert [s for _k, s in _stage_statuses(call, call.scoring_ends_at + day)] == [
+        "done",
+        "done",
+        "done",
+        "current",
+        "upcoming",
+    ]
+    # after the decision the results are awaited, then published
+    after = call.decision_at + day
+    assert _stage_statuses(call, after)[-1] == ("results", "current")
+    call.results_published_on = after.date()
+    stages = call.stages(after)
+    assert [s.status for s in stages] == ["done"] * 4 + ["current"]
+    assert stages[-1].starts == after.date()
+    assert sum(stage.is_current for stage in stages) == 1
+    # a draft call is not under way, whatever its dates say
+    call.state = CallState.DRAFT
+    call.results_published_on = None
+    assert {s for _k, s in _stage_statuses(call, after)} == {"upcoming"}
+
+
+def test_the_timeline_is_an_ordered_list_marking_the_current_stage(visitor, call):
+    body = visitor.get(call.get_absolute_url()).content.decode()
+    timeline = body.split('<ol class="call-timeline">')[1].split("</ol>")[0]
+    assert timeline.count("<li ") == 5
+    assert timeline.count('aria-current="step"') == 1
+    current = timeline.split('aria-current="step"')[1].split("</li>")[0]
+    assert "Submissions" in current and "current stage" in current
+    assert "(the deadline)" in current
+    assert "Date to be announced" in timeline
+
+
+def test_the_figures_say_which_count_is_the_calls_and_which_the_platforms(visitor, decided):
+    call, _winner, _loser, _e = decided
+    body = visitor.get(call.get_absolute_url()).content.decode()
+    assert "2 submissions were received." in body  # nothing reported: one figure, plainly
+    call.applications_reported, call.countries_reported = 46, 17
+    call.save()
+    body = visitor.get(call.get_absolute_url()).content.decode()
+    assert "<dt>Applications the call received in all</dt><dd>46</dd>" in body
+    assert "<dt>Countries they came from</dt><dd>17</dd>" in body
+    assert "<dt>Submissions made on this platform</dt><dd>2</dd>" in body
+    assert "submissions were received" not in body

@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,7 +38,27 @@ def apply(request, slug):
     if not call.is_open():
         messages.error(request, _("This call is not open for submissions."))
         return redirect(call)
+    if request.method == "GET" and services.free_slot(request.user, call) is None:
+        return _at_the_limit(request, call)
     return _draft_form(request, call, Submission(call=call, language=request.LANGUAGE_CODE))
+
+
+def _at_the_limit(request, call):
+    """The applicant has as many open submissions as the call accepts: back to its draft
+    (the one it most likely means to finish), or to its list when none is a draft."""
+    draft = (
+        services.open_submissions(request.user, call)
+        .filter(state=S.DRAFT)
+        .order_by("-updated_at")
+        .first()
+    )
+    if draft is not None:
+        messages.info(
+            request, _("You already have a draft for this call: here it is, to finish and submit.")
+        )
+        return redirect("awards:my_submission", pk=draft.pk)
+    messages.error(request, services.limit_reached(call).messages[0])
+    return redirect("awards:my_submissions")
 
 
 @login_required
@@ -56,7 +76,10 @@ def my_submissions(request):
 def my_submission(request, pk):
     submission = _own(request, pk)
     if submission.state == S.DRAFT and (submission.call.is_open() or request.method == "POST"):
-        return _draft_form(request, submission.call, submission)
+        # "?check=missing": sent here by "Submit" on a first draft that is not complete yet
+        return _draft_form(
+            request, submission.call, submission, check=request.GET.get("check") == "missing"
+        )
     return _status_page(request, submission)
 
 
@@ -80,12 +103,17 @@ def _status_page(request, submission, answer_form=None, status=200):
     )
 
 
-def _draft_form(request, call, submission):
+def _draft_form(request, call, submission, check=False):
     """The draft's form: "Save draft" keeps what is written, "Submit" saves it and submits
-    it when it is complete, or lists what is missing (services.completeness)."""
+    it when it is complete, or lists what is missing (services.completeness).
+
+    A first draft is created at the call's "apply" address; from then on the form is the
+    draft's own page, so that submitting again works on the same draft and never starts a
+    second one."""
     user = request.user
     form = SubmissionForm(request.POST or None, instance=submission, call=call)
-    missing: list[str] = []
+    creating = submission.pk is None
+    missing: list[str] = services.completeness(submission) if check and not creating else []
     refused: list[str] = []
     if request.method == "POST":
         submitting = "submit" in request.POST
@@ -119,6 +147,11 @@ def _draft_form(request, call, submission):
                         )
                         return redirect("awards:my_submission", pk=draft.pk)
                 messages.info(request, _("Your draft is saved, but not submitted yet."))
+                if creating:
+                    for message in refused:
+                        messages.error(request, message)
+                    url = reverse("awards:my_submission", args=[draft.pk])
+                    return redirect(f"{url}?check=missing#missing" if missing else url)
                 submission = draft
                 form = SubmissionForm(instance=draft, call=call)
     failed = request.method == "POST" and bool(form.errors or missing or refused)

@@ -48,6 +48,7 @@ def call_detail(request, slug):
         "winners": prizes,
         "mentions": [s for s in winners if s not in prizes],
         "results_out": call.results_out(),
+        "stages": call.stages(),
         "is_open": call.is_open(),
         "can_apply": submission_services.can_apply(request.user, call),
         "transparency": transparency(call),
