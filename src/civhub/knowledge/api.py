@@ -615,6 +615,14 @@ class TransferOut(Schema):
         return obj.target_organization.slug if obj.target_organization_id else None
 
     @staticmethod
+    def resolve_subject(obj):
+        return shown_text(obj, "subject")
+
+    @staticmethod
+    def resolve_outcome(obj):
+        return shown_text(obj, "outcome")
+
+    @staticmethod
     def resolve_institution(obj):
         return obj.institution.slug if obj.institution_id else None
 

@@ -143,3 +143,23 @@ def test_a_law_page_and_the_api_show_one_version(client, act, language):
     assert body["translations"] == ["kk"]
     listing = client.get(f"/{language}/laws/").content.decode()
     assert "Мемлекеттік қызмет туралы заң" in listing
+
+
+def test_a_transfer_is_read_in_one_language(client, kazakhstan, georgia):
+    from civhub.knowledge.models import KnowledgeTransfer
+
+    transfer = KnowledgeTransfer.objects.create(
+        source_country=georgia,
+        target_country=kazakhstan,
+        subject_en="One-stop public service halls",
+        subject_ru="Дома юстиции",
+        outcome_en="Halls opened in three regions.",
+        state="published",
+    )
+    page = client.get(f"/ru/transfers/{transfer.pk}/").content.decode()
+    # The Russian subject has no Russian outcome: the English version is read as a whole.
+    assert h1(page) == "One-stop public service halls" and "Дома юстиции" not in page
+    assert '<h1 class="knowledge-title" lang="en">' in page
+    listed = Client().get("/api/v1/transfers", {"lang": "ru"}).json()["items"]
+    body = next(item for item in listed if item["id"] == transfer.pk)
+    assert body["subject"] == h1(page) and body["outcome"] == "Halls opened in three regions."
