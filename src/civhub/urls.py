@@ -7,13 +7,15 @@ from django.views.static import serve
 
 from civhub.api import api
 from civhub.core import views as core_views
+from civhub.core.i18n import set_language
 
 # The admin logs in through allauth, so staff pass the second factor and the rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Our own switcher view: Django's alone keeps the page's language for most readers.
+    path("i18n/setlang/", set_language, name="set_language"),
     # The REST API is versioned in its path and speaks every language (?lang=), so it sits
     # outside the language-prefixed pages.
     path("api/v1/", api.urls),

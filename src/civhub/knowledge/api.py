@@ -59,14 +59,9 @@ router = Router(tags=["knowledge"])
 
 
 def shown_text(obj, field: str, language: str | None = None) -> str:
-    """A translated field in the language asked for, else in the record's original language,
-    else in whichever language has it."""
-    language = language or translation.get_language() or "en"
-    for code in (language, obj.language, *LANGUAGE_CODES):
-        value = getattr(obj, f"{field}_{code}", "") or ""
-        if value:
-            return value
-    return ""
+    """A translated field in the version the reader gets for the `lang` asked (the record's
+    one rule, `reading_language`): the same version as the record's page."""
+    return obj.shown_text(field, language or translation.get_language())
 
 
 def _html_url(obj, context) -> str | None:
@@ -78,11 +73,11 @@ def _html_url(obj, context) -> str | None:
 
 ORIGINAL = "The original language of the record."
 READING = (
-    "The language of the title as returned: the one asked for with `lang` when the record is "
-    "translated into it, else the original language. A field not translated yet comes in the "
-    "original language."
+    "The language of the version returned: the one asked for with `lang` when the record has "
+    "a title and body in it, else the original language. Every text field comes from that "
+    "version (empty where the version lacks it), as on the record's page."
 )
-TRANSLATIONS = "The languages the record's title exists in."
+TRANSLATIONS = "The languages the record has a version (title and body) in."
 
 
 def _reading_language(obj) -> str:
@@ -633,6 +628,14 @@ class TransferOut(Schema):
     @staticmethod
     def resolve_target_organization(obj):
         return obj.target_organization.slug if obj.target_organization_id else None
+
+    @staticmethod
+    def resolve_subject(obj):
+        return shown_text(obj, "subject")
+
+    @staticmethod
+    def resolve_outcome(obj):
+        return shown_text(obj, "outcome")
 
     @staticmethod
     def resolve_institution(obj):

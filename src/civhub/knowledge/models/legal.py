@@ -28,6 +28,9 @@ class LegalActQuerySet(models.QuerySet):
 class LegalAct(OriginalLanguageModel, DemoMarkedModel, TimeStampedModel):
     """A law or by-law of a country's civil service, and the acts it amends, repeals or drew on."""
 
+    #: with the title, what a language version must have (see VersionedTextMixin)
+    body_fields = ("summary",)
+
     slug = models.SlugField(_("slug"), unique=True, max_length=120, blank=True)
     country = models.ForeignKey(
         "directory.Country",
@@ -94,7 +97,8 @@ class LegalAct(OriginalLanguageModel, DemoMarkedModel, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.number})" if self.number else self.title
+        title = self.shown_text("title")
+        return f"{title} ({self.number})" if self.number else title
 
     def clean(self):
         super().clean()

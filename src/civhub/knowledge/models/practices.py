@@ -42,6 +42,9 @@ class PracticeQuerySet(models.QuerySet):
 class Practice(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStampedModel):
     """A good-practice record, with the fields of the UN South-South good-practice format."""
 
+    #: with the title, what a language version must have (see VersionedTextMixin)
+    body_fields = ("summary", "challenge", "solution", "results", "lessons")
+
     slug = models.SlugField(_("slug"), unique=True, max_length=120, blank=True)
     title = models.CharField(_("title"), max_length=300)
     publication_date = models.DateField(_("publication date"), null=True, blank=True)
@@ -139,7 +142,7 @@ class Practice(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStamp
         indexes = [models.Index(fields=["state", "-published_at"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_text("title")
 
     def clean(self):
         super().clean()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civhub.core.models import DemoMarkedModel, TimeStampedModel
 from civhub.knowledge.choices import PublicationState, TransferKind, TransferStage, TransferSubject
+from civhub.knowledge.models.base import VersionedTextMixin
 
 
 class KnowledgeTransferQuerySet(models.QuerySet):
@@ -23,8 +24,13 @@ class KnowledgeTransferQuerySet(models.QuerySet):
         return self.published()
 
 
-class KnowledgeTransfer(DemoMarkedModel, TimeStampedModel):
+class KnowledgeTransfer(VersionedTextMixin, DemoMarkedModel, TimeStampedModel):
     """Who learned what from whom, how far it went, and with what result."""
+
+    #: its subject and outcome are read in one language (VersionedTextMixin; no original
+    #: language is recorded, so the fallback is the first language with a version)
+    translation_key_field = "subject"
+    body_fields = ("outcome",)
 
     source_country = models.ForeignKey(
         "directory.Country",
@@ -140,7 +146,7 @@ class KnowledgeTransfer(DemoMarkedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         source = self.source_country or self.source_organization
-        return f"{source} → {self.target_country}: {self.subject}"
+        return f"{source} → {self.target_country}: {self.shown_text('subject')}"
 
     def clean(self):
         super().clean()

@@ -106,10 +106,7 @@ def relations(act: LegalAct, user) -> dict[str, list[LegalAct]]:
 
 
 def shown_text(act: LegalAct, field: str, language: str) -> tuple[str, str]:
-    """The text of a translated field in the language the reader gets, and that language:
-    the reader's when filled, else the original language, else the first language filled."""
-    for code in (language, act.language, "en", "ru", "kk"):
-        value = getattr(act, f"{field}_{code}", "") or ""
-        if value:
-            return value, code
-    return "", act.language
+    """The text of a translated field in the version the reader gets, and its language (the
+    one rule of `VersionedTextMixin.reading_language`: title and summary never differ)."""
+    shown = act.reading_language(language)
+    return act.text_in(field, shown), shown

@@ -191,10 +191,11 @@ def test_translated_fields_original_language_and_translations(practices, visitor
     caller = call(visitor)
     open_slug, portal_slug = practices["open"].slug, practices["portal"].slug
     ru = caller.get(f"/practices/{open_slug}", {"lang": "ru"}).json()
-    assert ru["title"] == "Открытые конкурсы"
-    assert ru["language"] == "en" and ru["reading_language"] == "ru"
-    assert ru["translations"] == ["en", "ru"]
-    # Not translated into Russian: the summary comes in the original language.
+    # A Russian title over no Russian body is no Russian version: the record comes whole in
+    # its original language, title included, as on its page.
+    assert ru["title"] == "Open competitions"
+    assert ru["language"] == "en" and ru["reading_language"] == "en"
+    assert ru["translations"] == ["en"]
     assert ru["summary"].startswith("Merit-based")
     # A Russian original asked for in English comes in Russian, and says so.
     en = caller.get(f"/practices/{portal_slug}").json()
@@ -318,7 +319,7 @@ NEW = {
     "countries_text": ["Kazakhstan and Georgia"],
     "project_status": "ongoing",
     "period_start": 2019,
-    "translations": {"ru": {"title": "Рамка компетенций"}},
+    "translations": {"ru": {"title": "Рамка компетенций", "summary": "Одна рамка для всех."}},
 }
 
 

@@ -276,8 +276,9 @@ def test_history_reads_as_words(editor, member, kazakhstan):
 def test_the_language_note_matches_the_text_shown(visitor, kazakhstan):
     practice = published(kazakhstan, language="ru", title_ru="Оригинал", title_en="Translation")
     page = visitor.get(f"/kk/practices/{practice.slug}/").content.decode()
-    # Kazakh readers get the English translation (the fallback chain), and the page says so.
-    assert '<article lang="en">' in page and "Translation" in page
+    # Kazakh readers get the original, not the English translation, and the page says so.
+    assert '<article lang="ru">' in page and "Оригинал" in page and "Translation" not in page
+    assert 'class="lang-note"' in page
     original_only = published(kazakhstan, language="ru", title_ru="Только оригинал", title_en="")
     page = visitor.get(f"/en/practices/{original_only.slug}/").content.decode()
     assert '<article lang="ru">' in page and "Только оригинал" in page

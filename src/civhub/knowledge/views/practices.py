@@ -94,6 +94,8 @@ class PracticeDetailView(DetailView):
             files=attachments.attachments_of(practice),
             attachment_form=AttachmentForm() if practice.can_edit(user) else None,
             json_ld=_script_safe_json(_json_ld(self.request, practice)),
+            # One version of the record, title and body alike (VersionedTextMixin).
+            text=practice.shown,
             reading_language=practice.reading_language(),
             reading_language_name=ContentLanguage(practice.reading_language()).label,
             is_editor=user.is_authenticated and user.is_editor,
@@ -113,9 +115,9 @@ def _json_ld(request, practice: Practice) -> dict:
         "@context": "https://schema.org",
         "@type": "CreativeWork",
         "additionalType": "GoodPractice",
-        "name": practice.title,
-        "abstract": practice.summary or practice.challenge[:500],
-        "inLanguage": practice.language,
+        "name": practice.shown_text("title"),
+        "abstract": practice.shown_text("summary") or practice.shown_text("challenge")[:500],
+        "inLanguage": practice.reading_language(),
         "url": request.build_absolute_uri(practice.get_absolute_url()),
         "about": [t.name for t in practice.topics.all()],
         "spatialCoverage": [
