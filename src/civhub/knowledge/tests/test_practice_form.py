@@ -192,3 +192,30 @@ def test_the_form_page_in_russian_and_kazakh(member, language, expected):
     page = member.get(f"/{language}/practices/submit/").content.decode()
     for text in expected:
         assert text in page, (language, text)
+
+
+def test_the_api_refuses_antarctica_too_and_keeps_it_where_it_was(member, kazakhstan):
+    """The API fills the same form, so it offers the same countries."""
+    from civhub.knowledge.tests.test_api import headers
+
+    auth = headers(member.user)
+    created = member.post(
+        "/api/v1/practices",
+        {"title": "Polar", "countries": ["AQ"]},
+        content_type="application/json",
+        **auth,
+    )
+    assert created.status_code == 400
+    assert "countries" in created.json()["errors"]
+    assert not Practice.objects.exists()
+
+    practice = Practice.objects.create(title="Polar", created_by=member.user)
+    practice.countries.add(Country.objects.get(code="AQ"))
+    changed = member.patch(
+        f"/api/v1/practices/{practice.slug}",
+        {"summary": "Stations' staff."},
+        content_type="application/json",
+        **auth,
+    )
+    assert changed.status_code == 200, changed.content
+    assert list(practice.countries.values_list("code", flat=True)) == ["AQ"]
