@@ -91,10 +91,10 @@ class PracticeForm(forms.ModelForm):
             _("Countries and organizations"),
             (
                 "countries",
-                "countries_text",
                 "supported_by",
-                "supported_by_text",
                 "implementing_entities",
+                "countries_text",
+                "supported_by_text",
                 "implementing_text",
             ),
         ),
@@ -104,6 +104,8 @@ class PracticeForm(forms.ModelForm):
             ("project_status", "period_start", "period_end", "publication_date", "url", "source"),
         ),
     )
+    # Mostly for imported records: folded at the end of their section unless they hold text.
+    FOLDED = ("countries_text", "supported_by_text", "implementing_text")
 
     countries_text = LinesField(
         label=_("Countries involved, as written"),
@@ -244,10 +246,19 @@ class PracticeForm(forms.ModelForm):
         return result
 
     def sections(self) -> list[dict]:
-        return [
-            {"legend": legend, "fields": [self[name] for name in names]}
-            for legend, names in self.SECTIONS
-        ]
+        """The fieldsets after the texts; `folded` holds the fields shown in a <details>."""
+        result = []
+        for legend, names in self.SECTIONS:
+            folded = [self[name] for name in names if name in self.FOLDED]
+            result.append(
+                {
+                    "legend": legend,
+                    "fields": [self[name] for name in names if name not in self.FOLDED],
+                    "folded": folded,
+                    "open": any(field.errors or field.value() for field in folded),
+                }
+            )
+        return result
 
     def error_summary(self) -> list[dict]:
         """Every error once, in the page's order, with the field it belongs to and its anchor."""

@@ -53,6 +53,7 @@ def test_sections_original_language_first_translations_folded(member):
     )
     assert " open" not in details(page, "Translation into Russian")
     assert " open" not in details(page, "Translation into Kazakh")
+    assert " open" not in details(page, "Names not in these lists")
     # Every field of the form is on the page, once.
     for name in response.context["form"].fields:
         assert len(re.findall(rf'name="{name}"', page)) >= 1, name
@@ -74,6 +75,19 @@ def test_an_error_keeps_what_was_typed_and_is_shown_beside_the_field_and_on_top(
     assert "All vacancies in one place." in page and "Все вакансии в одном месте." in page
     assert " open" in details(page, "Translation into Russian")
     assert " open" not in details(page, "Translation into Kazakh")
+
+
+def test_names_as_written_are_folded_unless_they_hold_text(member, kazakhstan):
+    response = member.post(SUBMIT, form_data(kazakhstan, title_en="", countries_text="32 states"))
+    assert " open" in details(response.content.decode(), "Names not in these lists")
+    practice = Practice.objects.create(title="Portal", created_by=member.user)
+    page = member.get(f"/en/practices/{practice.slug}/edit/").content.decode()
+    assert " open" not in details(page, "Names not in these lists")
+    practice.supported_by_text = ["The World Bank"]
+    practice.save(update_fields=["supported_by_text"])
+    page = member.get(f"/en/practices/{practice.slug}/edit/").content.decode()
+    assert " open" in details(page, "Names not in these lists")
+    assert "The World Bank" in page
 
 
 def test_a_translation_with_an_error_is_open(member, kazakhstan):
