@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from civhub.core.testing import make_user
+from tests.browser.test_accessibility import OVERFLOWING
 from tests.browser.test_journeys import log_in
 
 PHONE = {"width": 390, "height": 844}
@@ -36,6 +37,7 @@ def test_on_a_phone_the_first_results_are_on_the_first_screen(
         "the first result is below the first screen"
     )
     if javascript:
+        assert not page.evaluate(OVERFLOWING), "the folded page scrolls sideways"
         assert_accessible(page, f"/{lang}/practices/ at 390 px, folded")
 
     # A tap opens the menu and the filters; nothing needs JavaScript for it.
@@ -97,4 +99,6 @@ def test_the_submission_form_is_accessible_and_keeps_what_was_typed(
     assert_accessible(page, f"/{lang}/practices/submit/ with errors (1280 px)")
 
     page.set_viewport_size(PHONE)
+    page.locator(".form-fold > summary").first.click()
+    assert not page.evaluate(OVERFLOWING), "the form scrolls sideways at 390 px"
     assert_accessible(page, f"/{lang}/practices/submit/ with errors (390 px)")
