@@ -23,10 +23,16 @@ def test_submit_endorse_publish_and_find_a_practice(new_page, transactional_db, 
     log_in(page, "writer@example.org")
     page.goto("/en/practices/submit/")
     assert_accessible(page, "practice submission form")
-    page.get_by_label("Title [en]").fill("Merit-based selection portal")
-    page.get_by_label("Summary [en]").fill("All civil-service vacancies and tests in one portal.")
-    page.get_by_label("Challenge [en]").fill("Vacancies were scattered and selection opaque.")
-    page.get_by_label("Towards a solution [en]").fill("An online portal with competitive testing.")
+    page.get_by_label("Title (in English)").fill("Merit-based selection portal")
+    page.get_by_label("Summary (in English)").fill(
+        "All civil-service vacancies and tests in one portal."
+    )
+    page.get_by_label("Challenge (in English)").fill(
+        "Vacancies were scattered and selection opaque."
+    )
+    page.get_by_label("Towards a solution (in English)").fill(
+        "An online portal with competitive testing."
+    )
     page.get_by_label("Countries involved", exact=True).select_option(label="Kazakhstan")
     page.get_by_label("Recruitment and selection").check()
     page.get_by_role("button", name="Save draft").click()

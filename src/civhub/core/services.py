@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 
@@ -39,7 +40,10 @@ def save_changes(locked: Model, edited: Model, fields, *, version: int | None = 
         raise Conflict(stale_edit_message())
     names = []
     for name in fields:
-        field = locked._meta.get_field(name)
+        try:
+            field = locked._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # a form's own field, not the record's
         if field.many_to_many or not field.concrete:
             continue
         value = getattr(edited, field.attname)

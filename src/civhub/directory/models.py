@@ -69,6 +69,13 @@ class Region(models.Model):
         return self.name
 
 
+# ISO 3166-1 entries with no permanent population (at most a research station's staff): Antarctica, Bouvet
+# Island, Heard and McDonald Islands, South Georgia and the South Sandwich Islands, the French
+# Southern Territories and the US Minor Outlying Islands. Inhabited territories (Greenland,
+# Puerto Rico, Hong Kong, ...) have public administrations of their own and stay choosable.
+NO_CIVIL_SERVICE = frozenset({"AQ", "BV", "HM", "GS", "TF", "UM"})
+
+
 class CountryQuerySet(models.QuerySet):
     def with_status(self, on: datetime.date | None = None):
         """Annotate `status` (participating, observer, former, or "") on the date `on`."""
@@ -92,6 +99,18 @@ class CountryQuerySet(models.QuerySet):
     def in_hub(self):
         """Countries that have ever had a membership period."""
         return self.filter(Exists(Membership.objects.filter(country=OuterRef("pk"))))
+
+    def hub_first(self):
+        """Countries that have ever been in the hub first (annotated `in_hub`), then the rest;
+        by name within each."""
+        return self.annotate(
+            in_hub=Exists(Membership.objects.filter(country=OuterRef("pk")))
+        ).order_by("-in_hub", "name")
+
+    def with_civil_service(self):
+        """Without the ISO 3166-1 entries that have no permanent population, hence no civil
+        service to report on (Antarctica and the like)."""
+        return self.exclude(code__in=NO_CIVIL_SERVICE)
 
     def members_on(self, on: datetime.date):
         return self.filter(
