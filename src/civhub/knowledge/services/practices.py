@@ -57,15 +57,8 @@ def save_practice(
         )
     changed = list(m2m_form.changed_data) if m2m_form is not None else _all_fields(practice)
     saved = save_changes(locked, practice, changed, version=version)
-    relations = (
-        [
-            name
-            for name in changed
-            if name in m2m_form.fields and Practice._meta.get_field(name).many_to_many
-        ]
-        if m2m_form is not None
-        else []
-    )
+    many = {field.name for field in Practice._meta.many_to_many}
+    relations = [name for name in changed if name in many] if m2m_form is not None else []
     for name in relations:
         getattr(locked, name).set(m2m_form.cleaned_data[name])
     if relations and not saved:
