@@ -1,4 +1,5 @@
-from django.http import JsonResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -37,6 +38,17 @@ def about(request):
         "country_count": Country.objects.in_hub().count(),
     }
     return render(request, "core/about.html", context)
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico: browsers and crawlers ask for it at the root whatever the page links."""
+    path = finders.find("civhub/favicon.ico")
+    if not path:
+        raise Http404
+    response = FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115 (FileResponse closes it)
+    response["Cache-Control"] = "public, max-age=604800"
+    return response
 
 
 @require_GET

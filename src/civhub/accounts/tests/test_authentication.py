@@ -124,3 +124,51 @@ def test_the_menu_follows_the_role(member, focal_point, editor):
     assert "Add a person" in focal_page and "Roles" not in focal_page
     editor_page = editor.get("/en/").content.decode()
     assert "Roles" in editor_page and "Administration" in editor_page
+
+
+class TestNoSecondPasswordRightAfterLogin:
+    """A password just typed at the login counts as a re-authentication for allauth's
+    sensitive pages (TOTP set-up, recovery codes) for its usual five minutes."""
+
+    def test_staff_without_totp_set_it_up_straight_after_logging_in(self):
+        make_user("new.staff@example.org", "editor", totp=False)
+        client = Client()
+        response = client.post(
+            "/en/accounts/login/", {"login": "new.staff@example.org", "password": PASSWORD}
+        )
+        assert response.status_code == 302
+        response = client.get("/en/countries/", follow=True)
+        assert response.redirect_chain[-1][0].endswith("/accounts/2fa/totp/activate/")
+        assert "/reauthenticate/" not in response.redirect_chain[-1][0]
+        assert "code" in response.context["form"].fields
+
+    def test_staff_with_totp_reach_recovery_codes_after_the_code(self):
+        from allauth.mfa.totp.internal.auth import (
+            format_hotp_value,
+            hotp_value,
+            yield_hotp_counters_from_time,
+        )
+        from allauth.mfa.utils import decrypt
+
+        user = make_user("coded.staff@example.org", "editor")
+        secret = decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+        client = Client()
+        client.post("/en/accounts/login/", {"login": user.email, "password": PASSWORD})
+        counters = list(yield_hotp_counters_from_time())
+        code = format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+        response = client.post("/en/accounts/2fa/authenticate/", {"code": code})
+        assert response.status_code == 302, response.context["form"].errors
+        response = client.get("/en/accounts/2fa/recovery-codes/generate/")
+        assert response.status_code == 200
+
+    def test_an_old_login_is_asked_again(self):
+        import time
+        from unittest import mock
+
+        make_user("old.staff@example.org", "editor", totp=False)
+        client = Client()
+        client.post("/en/accounts/login/", {"login": "old.staff@example.org", "password": PASSWORD})
+        later = time.time() + 3600
+        with mock.patch("time.time", return_value=later):
+            response = client.get("/en/accounts/2fa/totp/activate/")
+        assert response.status_code == 302 and "/reauthenticate/" in response["Location"]
