@@ -172,3 +172,56 @@ class TestNoSecondPasswordRightAfterLogin:
         with mock.patch("time.time", return_value=later):
             response = client.get("/en/accounts/2fa/totp/activate/")
         assert response.status_code == 302 and "/reauthenticate/" in response["Location"]
+
+
+class TestRecoveryCodesPage:
+    def _set_up_totp(self, client, user):
+        from allauth.mfa.totp.internal.auth import (
+            format_hotp_value,
+            hotp_value,
+            yield_hotp_counters_from_time,
+        )
+
+        page = client.get("/en/accounts/2fa/totp/activate/")
+        secret = page.context["form"].secret
+        counters = list(yield_hotp_counters_from_time())
+        code = format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+        return client.post("/en/accounts/2fa/totp/activate/", {"code": code}, follow=True)
+
+    def test_after_the_set_up_it_leads_on_to_where_the_user_was_going(self):
+        make_user("onward.staff@example.org", "editor", totp=False)
+        client = Client()
+        client.post(
+            "/en/accounts/login/", {"login": "onward.staff@example.org", "password": PASSWORD}
+        )
+        assert client.get("/en/countries/?region=asia").status_code == 302
+        response = self._set_up_totp(client, None)
+        assert response.redirect_chain[-1][0].endswith("/accounts/2fa/recovery-codes/")
+        html = response.content.decode()
+        assert 'href="/en/countries/?region=asia"' in html and ">Continue<" in html
+        assert 'href="/en/members/profile/"' in html
+        # The way onward is open now that the second factor is set up.
+        assert client.get("/en/countries/?region=asia").status_code == 200
+
+    def test_without_a_destination_it_leads_to_the_account(self, editor):
+        from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+        RecoveryCodes.activate(editor.user)
+        editor.post("/en/accounts/reauthenticate/", {"password": PASSWORD})
+        html = editor.get("/kk/accounts/2fa/recovery-codes/").content.decode()
+        assert html.count("<h1") == 1
+        assert 'class="button" href="/kk/members/profile/"' in html
+
+    def test_a_foreign_destination_is_not_followed(self, editor):
+        from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+        from civhub.accounts.middleware import ONWARD_SESSION_KEY
+
+        RecoveryCodes.activate(editor.user)
+        editor.post("/en/accounts/reauthenticate/", {"password": PASSWORD})
+        session = editor.session
+        session[ONWARD_SESSION_KEY] = "//evil.example/phish"
+        session.save()
+        html = editor.get("/en/accounts/2fa/recovery-codes/").content.decode()
+        assert "evil.example" not in html
+        assert 'class="button" href="/en/members/profile/"' in html
