@@ -257,6 +257,10 @@ class ProfileBlock:
     def answered(self) -> int:
         return sum(1 for item in self.items if item.current)
 
+    @property
+    def unanswered(self) -> list[ProfileItem]:
+        return [item for item in self.items if not item.current]
+
 
 def country_profile(
     country: Country, *, include_pending: bool = False, language: str | None = None
