@@ -160,7 +160,6 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[civhub] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 ACCOUNT_ADAPTER = "civhub.accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
@@ -212,6 +211,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "civhub <noreply@localhost>")
+# The hub's name in every e-mail (subject and sign-off); empty: "Regional Hub of Civil
+# Service" in the reader's language (core.mail.site_name).
+CIVHUB_SITE_NAME = env_str("CIVHUB_SITE_NAME", "")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Administrators", addr) for addr in env_list("ADMINS", [])]
 

@@ -14,6 +14,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     # Our own switcher view: Django's alone keeps the page's language for most readers.
     path("i18n/setlang/", set_language, name="set_language"),
     # The REST API is versioned in its path and speaks every language (?lang=), so it sits

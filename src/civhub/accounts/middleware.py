@@ -6,9 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 # Paths a staff user without a second factor may still reach: to set it up, or to leave.
-_ALLOWED_PREFIXES = ("/static/", "/media/", "/healthz", "/i18n/")
+_ALLOWED_PREFIXES = ("/static/", "/media/", "/healthz", "/i18n/", "/favicon.ico")
 # allauth's own pages (login, logout, re-authentication, TOTP set-up), in any language.
 _ACCOUNT_PAGES = re.compile(r"^/[a-z]{2}/accounts/")
+# Where a staff user was going when sent to set up TOTP: the recovery-codes page links on to it.
+ONWARD_SESSION_KEY = "civhub_onward"
 
 
 class RequireStaffTwoFactorMiddleware:
@@ -20,6 +22,8 @@ class RequireStaffTwoFactorMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and self._must_set_up(request, user):
+            if request.method == "GET" and not request.path_info.startswith("/api/"):
+                request.session[ONWARD_SESSION_KEY] = request.get_full_path()
             messages.warning(
                 request,
                 _("Your role requires two-factor login. Set up an authenticator app to continue."),

@@ -6,17 +6,16 @@ import hashlib
 import logging
 import secrets
 
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civhub.accounts.choices import MembershipRequestState, Role, TokenScope
 from civhub.accounts.models import ApiToken, MembershipRequest, RoleAssignment, User
+from civhub.core.mail import mail_user, site_name
 from civhub.core.services import audit
 
 EDITORS_GROUP = "Secretariat editors"
@@ -238,31 +237,21 @@ def remove_authenticator(actor: User, authenticator) -> None:
 logger = logging.getLogger(__name__)
 
 
-def language_of(user: User) -> str:
-    """The language of the e-mails `user` receives: their choice, else the site's default."""
-    return user.language or settings.LANGUAGE_CODE
-
-
 def send_to(user: User, template: str, context: dict) -> None:
     """After the commit, e-mail `user` templates/accounts/email/<template>.txt (first line:
-    the subject) in the user's language. A mail server's failure is logged, not raised: the
-    change it reports is already committed."""
-    if not user.email:
-        return
+    the subject) in the user's language, named for the hub. A mail server's failure is
+    logged, not raised: the change it reports is already committed."""
+
+    def build() -> tuple[str, str]:
+        text = render_to_string(
+            f"accounts/email/{template}.txt", {**context, "user": user, "site_name": site_name()}
+        ).strip()
+        subject, _sep, body = text.partition("\n")
+        return subject.strip(), body.strip()
 
     def send():
-        with translation.override(language_of(user)):
-            text = render_to_string(
-                f"accounts/email/{template}.txt",
-                {
-                    **context,
-                    "user": user,
-                    "site_name": getattr(settings, "CIVHUB_SITE_NAME", "civhub"),
-                },
-            ).strip()
-        subject, _sep, body = text.partition("\n")
         try:
-            send_mail(subject.strip(), body.strip() + "\n", None, [user.email])
+            mail_user(user, build, fail_silently=False)
         except Exception:
             logger.exception("membership e-mail %s to user %s not sent", template, user.pk)
 

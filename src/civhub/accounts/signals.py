@@ -1,4 +1,4 @@
-from allauth.account.signals import user_signed_up
+from allauth.account.signals import user_logged_in, user_signed_up
 from django.dispatch import receiver
 
 from civhub.accounts.choices import InterfaceLanguage
@@ -15,6 +15,24 @@ def remember_the_language_of_sign_up(sender, request, user, **kwargs):
     if language in InterfaceLanguage.values and not user.language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+@receiver(user_logged_in)
+def count_the_login_as_recent_authentication(sender, request, user, **kwargs):
+    # allauth asks for the password again before TOTP set-up or recovery codes unless a step
+    # is marked "reauthenticated"; a login's own steps are not, so staff sent straight from
+    # the login to the TOTP set-up would type their password twice. The steps of this login
+    # (password, code) count as recent for allauth's usual timeout, and no longer.
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+
+    session = getattr(request, "session", None)
+    records = session.get(AUTHENTICATION_METHODS_SESSION_KEY) if session is not None else None
+    if not isinstance(records, list) or not records:
+        return
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {**record, "reauthenticated": True} if isinstance(record, dict) else record
+        for record in records
+    ]
 
 
 def refresh_editors_group(sender=None, using="default", **kwargs):

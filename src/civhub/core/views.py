@@ -1,8 +1,9 @@
 import sys
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone, translation
@@ -44,6 +45,17 @@ def about(request):
         "country_count": Country.objects.in_hub().count(),
     }
     return render(request, "core/about.html", context)
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico: browsers and crawlers ask for it at the root whatever the page links."""
+    path = finders.find("civhub/favicon.ico")
+    if not path:
+        raise Http404
+    response = FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115 (FileResponse closes it)
+    response["Cache-Control"] = "public, max-age=604800"
+    return response
 
 
 @require_GET

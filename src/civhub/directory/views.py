@@ -82,6 +82,10 @@ class CountryDetailView(DetailView):
         from civhub.knowledge.services.transfers import transfers_for_country
 
         context["learned_from"], context["shared_with"] = transfers_for_country(country, user)
+        # The country's profile, practices and laws, counted as the lists they link to.
+        from civhub.knowledge.services.countries import country_knowledge
+
+        context["knowledge"] = country_knowledge(country, user)
         return context
 
 

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from civhub.core.mail import hub_subject, sign_off, site_name
+
 INTERFACE_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -53,15 +55,16 @@ def render_and_send(user_id: int, template: str, language: str | None, context: 
     if context.get("call_id"):
         context["call"] = Call.objects.filter(pk=context["call_id"]).first()
     context["user"] = user
-    context["site_name"] = "civhub"
     with translation.override(language_of(user, language)):
+        context["site_name"] = site_name()
         if context.get("state"):
             from civhub.awards.choices import SubmissionState
 
             context["state"] = str(SubmissionState(context["state"]).label)
         text = render_to_string(f"awards/email/{template}.txt", context).strip()
-    subject, _sep, body = text.partition("\n")
-    send_mail(subject.strip(), body.strip() + "\n", None, [user.email], fail_silently=False)
+        subject, _sep, body = text.partition("\n")
+        subject, body = hub_subject(subject.strip()), f"{body.strip()}\n\n{sign_off()}\n"
+    send_mail(subject, body, None, [user.email], fail_silently=False)
     return True
 
 

@@ -2,23 +2,22 @@
 audited, and notifying after the commit."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from civhub.core.mail import mail_user
 from civhub.core.services import Conflict, audit, save_changes
 from civhub.knowledge.choices import PRACTICE_TRANSITIONS, PracticeState
 from civhub.knowledge.models import Endorsement, Practice
 
 
-def _notify_author(practice: Practice, subject: str, body: str) -> None:
+def _notify_author(practice: Practice, build) -> None:
+    """`build` returns (subject, body); it runs after the commit in the author's language."""
     author = practice.created_by
     if author and author.email:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, None, [author.email], fail_silently=True)
-        )
+        transaction.on_commit(lambda: mail_user(author, build))
 
 
 @transaction.atomic
@@ -163,11 +162,13 @@ def transition(actor, practice: Practice, name: str, message: str = "") -> Pract
     if step.actor != "author":
         _notify_author(
             practice,
-            _("Your practice “%(title)s”: %(state)s")
-            % {"title": practice.title, "state": practice.get_state_display()},
-            message
-            or _("The state of your practice changed to: %(state)s.")
-            % {"state": practice.get_state_display()},
+            lambda: (
+                _("Your practice “%(title)s”: %(state)s")
+                % {"title": practice.title, "state": practice.get_state_display()},
+                message
+                or _("The state of your practice changed to: %(state)s.")
+                % {"state": practice.get_state_display()},
+            ),
         )
     return practice
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import RowNumber
@@ -20,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from civhub.core.mail import mail_user
 from civhub.core.services import audit
 from civhub.directory.choices import OrganizationKind
 from civhub.directory.models import Country
@@ -193,15 +193,17 @@ def review_answer(actor, answer: ProfileAnswer, approve: bool, note: str = "") -
     )
     submitter = answer.submitted_by
     if submitter and submitter.email and submitter.pk != actor.pk:
-        subject = (
-            _("Your answer for the profile of %(country)s was approved")
-            if approve
-            else _("Your answer for the profile of %(country)s was rejected")
-        ) % {"country": answer.country.name}
-        body = "\n\n".join(filter(None, [answer.question.text, answer.display(), note]))
-        transaction.on_commit(
-            lambda: send_mail(subject, body, None, [submitter.email], fail_silently=True)
-        )
+
+        def build():  # after the commit, in the submitter's language
+            subject = (
+                _("Your answer for the profile of %(country)s was approved")
+                if approve
+                else _("Your answer for the profile of %(country)s was rejected")
+            ) % {"country": answer.country.name}
+            body = "\n\n".join(filter(None, [answer.question.text, answer.display(), note]))
+            return subject, body
+
+        transaction.on_commit(lambda: mail_user(submitter, build))
     return answer
 
 
@@ -254,6 +256,10 @@ class ProfileBlock:
     @property
     def answered(self) -> int:
         return sum(1 for item in self.items if item.current)
+
+    @property
+    def unanswered(self) -> list[ProfileItem]:
+        return [item for item in self.items if not item.current]
 
 
 def country_profile(

@@ -441,3 +441,57 @@ def test_compare_view_url_names():
     assert reverse("knowledge:profile_compare") == "/en/profiles/compare/"
     assert reverse("knowledge:profile_compare_csv") == "/en/profiles/compare.csv"
     assert reverse("knowledge:profile", kwargs={"code": "kz"}) == "/en/profiles/kz/"
+
+
+# --- Answered rows only, and an empty profile said once ------------------------------------
+
+
+def test_readers_see_the_answered_questions_and_the_open_ones_once(visitor, three):
+    page = text(visitor.get("/en/profiles/kz/"))
+    total = ProfileQuestion.objects.filter(is_active=True).count()
+    assert page.count('class="profile-item"') == 3  # model, ranks, size
+    assert ">Not answered<" not in page
+    assert f"{total - 3} questions are not answered yet." in page
+    assert "The focal point of Kazakhstan or the hub's secretariat can answer them." in page
+    # The open questions are listed, once, under their own heading.
+    probation = ProfileQuestion.objects.get(slug="probation-length").text
+    assert page.count(probation) == 1
+    assert page.count("<h1") == 1
+
+
+def test_an_empty_profile_says_so_once_and_who_fills_it_in(visitor, member, hub):
+    for persona in (visitor, member):
+        page = text(persona.get("/en/profiles/by/"))
+        assert page.count("This profile has no answers yet.") == 1
+        assert "filled in by the focal point of Belarus or by the hub's secretariat" in page
+        assert 'class="profile-item"' not in page and "Not answered" not in page
+        assert "0 of" not in page and "/answer/" not in page
+
+
+def test_an_empty_profile_in_russian_and_kazakh(visitor, hub):
+    assert "Этот профиль пока не заполнен." in text(visitor.get("/ru/profiles/by/"))
+    assert "Бұл профиль әлі толтырылмаған." in text(visitor.get("/kk/profiles/by/"))
+
+
+@pytest.mark.parametrize("persona", ["focal_point", "editor"], indirect=True)
+def test_who_may_answer_gets_the_link_to_start_an_empty_profile(persona, hub):
+    page = text(persona.get("/en/profiles/kz/"))
+    questions = ProfileQuestion.objects.filter(is_active=True)
+    assert "This profile has no answers yet." in page
+    start = re.search(r'<a class="button" href="(/en/profiles/kz/answer/[^/]+/)">Start', page)
+    assert start is not None
+    assert persona.get(start.group(1)).status_code == 200
+    # Every question keeps its own answer link for them.
+    assert page.count("/en/profiles/kz/answer/") == questions.count() + 1
+
+
+def test_another_countrys_focal_point_reads_it_like_a_visitor(focal_point, hub):
+    page = text(focal_point.get("/en/profiles/ge/"))
+    assert "filled in by the focal point of Georgia" in page and "/answer/" not in page
+
+
+def test_the_list_says_where_a_profile_is_started(visitor, hub):
+    page = text(visitor.get("/en/profiles/"))
+    assert "from the country's page" not in page
+    assert "can start a profile from its page, linked below." in page
+    assert 'href="/en/profiles/by/"' in page

@@ -59,15 +59,20 @@ def profile_detail(request, code):
     for block in blocks:
         for item in block.items:
             _add_links(item.current, *item.history, *item.pending)
+    # Who may answer sees every question, each with its link; readers see what is answered,
+    # and the questions still open once, at the end.
+    unanswered = [item for block in blocks for item in block.unanswered]
     return render(
         request,
         "knowledge/profile_detail.html",
         {
             "country": country,
-            "blocks": blocks,
+            "blocks": blocks if can_edit else [block for block in blocks if block.answered],
             "can_edit": can_edit,
             "answered": sum(block.answered for block in blocks),
             "total": sum(len(block.items) for block in blocks),
+            "unanswered": unanswered,
+            "first_question": unanswered[0].question if unanswered else None,
         },
     )
 
