@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civhub.awards.choices import SCORED_STATES, AssignmentStatus, SubmissionState
 from civhub.awards.models import Call, Criterion, Score, Submission
+from civhub.directory.models import Country
 
 S = SubmissionState
 #: each stage of the funnel and the states a submission is in once it has passed that stage
@@ -74,12 +75,17 @@ def figures(call: Call) -> Transparency:
     """The figures whenever asked: the steering committee reads them in its report before
     the results are out; the public only through transparency()."""
     submitted = Submission.objects.filter(call=call, submitted_at__isnull=False)
-    by_country = [
-        (row["country__name"] or str(_("Not given")), row["n"])
-        for row in submitted.values("country__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "country__name")
-    ]
+    # Grouped by id and named through Country.name, so the reader's language names each
+    # country ("country__name" in values() is the English column).
+    counts = submitted.values("country").annotate(n=Count("pk"))
+    countries = Country.objects.in_bulk([row["country"] for row in counts if row["country"]])
+    by_country = sorted(
+        (
+            (countries[row["country"]].name if row["country"] else str(_("Not given")), row["n"])
+            for row in counts
+        ),
+        key=lambda item: (-item[1], item[0]),
+    )
     categories = {c.pk: c.title for c in call.categories.all()}
     by_category = [
         (categories.get(row["category"], str(_("Not given"))), row["n"])
