@@ -240,3 +240,18 @@ def test_lang_attr_names_the_fallback_of_an_untranslated_field(db):
         assert template.render(Context({"c": country})) == '<p lang="en">Nowhere</p>'
     with translation.override("ru"):
         assert template.render(Context({"c": country})) == "<p>Нигде</p>"
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_a_capitalised_string_stays_capitalised(lang):
+    """Labels are shown as translated ("SDG targets" heads a list): "задачи ЦУР" would
+    read as a broken label, so a string that starts with a capital keeps it."""
+    wrong = [
+        (e.msgid, e.msgstr)
+        for e in catalogue(lang).translated_entries()
+        if e.msgstr
+        and e.msgid[:1].isupper()
+        and e.msgstr[:1].islower()
+        and not e.msgstr[:1].isascii()  # a command-line word such as "stdout" stays as is
+    ]
+    assert not wrong, wrong
