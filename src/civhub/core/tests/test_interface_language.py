@@ -34,7 +34,8 @@ SKIPPED = re.compile(
 )
 # A word stands alone: "16.a" (an SDG target) or a token like "f9co_X" holds none.
 WORD = re.compile(r"(?<![\w.])[A-Za-z](?:[A-Za-z'-]*[A-Za-z])?(?![\w])")
-NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\b\w+\.\w{2,4}\b")
+# Addresses, file names, and tokens with a digit or "_" (codes, "16.a", certificate ids).
+NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\b\w+\.\w{2,4}\b|\S*[0-9_]\S*")
 VOID = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
     "source", "track", "wbr",
