@@ -5,12 +5,13 @@ Never an evaluator's name, never who applied unless the submission won."""
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Count
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civhub.awards.choices import SCORED_STATES, AssignmentStatus, SubmissionState
 from civhub.awards.models import Call, Criterion, Score, Submission
-from civhub.directory.models import Country
 
 S = SubmissionState
 #: each stage of the funnel and the states a submission is in once it has passed that stage
@@ -75,14 +76,20 @@ def figures(call: Call) -> Transparency:
     """The figures whenever asked: the steering committee reads them in its report before
     the results are out; the public only through transparency()."""
     submitted = Submission.objects.filter(call=call, submitted_at__isnull=False)
-    # Grouped by id and named through Country.name, so the reader's language names each
-    # country ("country__name" in values() is the English column).
-    counts = submitted.values("country").annotate(n=Count("pk"))
-    countries = Country.objects.in_bulk([row["country"] for row in counts if row["country"]])
+    # Grouped by country with every language's name, in the one query, and named in the
+    # reader's language with the usual fallback ("country__name" alone is the English column).
+    active = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    order = [active, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES]
+    columns = [f"country__name_{code}" for code, _name in settings.LANGUAGES]
     by_country = sorted(
         (
-            (countries[row["country"]].name if row["country"] else str(_("Not given")), row["n"])
-            for row in counts
+            (
+                next((row[f"country__name_{c}"] for c in order if row[f"country__name_{c}"]), "")
+                if row["country"]
+                else str(_("Not given")),
+                row["n"],
+            )
+            for row in submitted.values("country", *columns).annotate(n=Count("pk"))
         ),
         key=lambda item: (-item[1], item[0]),
     )
