@@ -175,6 +175,9 @@ LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 # Ours first; locale_extra holds Kazakh for the allauth pages (allauth ships no Kazakh).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_extra"]
 USE_I18N = True
+# Django ships no Kazakh formats (dates, and the grouping `intcomma` uses: 14 000 000).
+# USE_THOUSAND_SEPARATOR stays off: it would group years and ids too ("2 024").
+FORMAT_MODULE_PATH = ["civhub.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Almaty")
 USE_TZ = True
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

@@ -6,9 +6,12 @@ Names and descriptions are translated with django-modeltranslation (see translat
 """
 
 import datetime
+import gettext as gettext_module
+from functools import cache
 
 import pycountry
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,6 +19,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from civhub.core.models import DemoMarkedModel, TimeStampedModel
@@ -386,6 +390,26 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(on_roster=True)
 
 
+def language_name(code: str) -> str:
+    """A language's name in the active language: Django's names (with our catalogue's
+    Kazakh for those Django leaves untranslated), else pycountry's ISO 639 names, which
+    have a Russian catalogue, else the English name."""
+    active = get_language() or settings.LANGUAGE_CODE
+    if code in LANG_INFO and "name" in LANG_INFO[code]:
+        return gettext(LANG_INFO[code]["name"])
+    language = pycountry.languages.get(alpha_2=code)
+    if language is None:
+        return code
+    return _iso639_catalog(active.split("-")[0]).gettext(language.name)
+
+
+@cache
+def _iso639_catalog(language: str):
+    return gettext_module.translation(
+        "iso639-3", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
 class Person(DemoMarkedModel, TimeStampedModel):
     slug = models.SlugField(
         _("slug"),
@@ -460,11 +484,8 @@ class Person(DemoMarkedModel, TimeStampedModel):
 
     @property
     def language_names(self) -> list[str]:
-        names = []
-        for code in self.languages or []:
-            language = pycountry.languages.get(alpha_2=code)
-            names.append(language.name if language else code)
-        return names
+        """The languages the person speaks, named in the reader's language."""
+        return [language_name(code) for code in self.languages or []]
 
     def contact_visible_to(self, user) -> bool:
         """Contact details are shown only with the person's consent, and only to confirmed

@@ -5,7 +5,9 @@ Never an evaluator's name, never who applied unless the submission won."""
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Count
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civhub.awards.choices import SCORED_STATES, AssignmentStatus, SubmissionState
@@ -74,12 +76,23 @@ def figures(call: Call) -> Transparency:
     """The figures whenever asked: the steering committee reads them in its report before
     the results are out; the public only through transparency()."""
     submitted = Submission.objects.filter(call=call, submitted_at__isnull=False)
-    by_country = [
-        (row["country__name"] or str(_("Not given")), row["n"])
-        for row in submitted.values("country__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "country__name")
-    ]
+    # Grouped by country with every language's name, in the one query, and named in the
+    # reader's language with the usual fallback ("country__name" alone is the English column).
+    active = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    order = [active, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES]
+    columns = [f"country__name_{code}" for code, _name in settings.LANGUAGES]
+    by_country = sorted(
+        (
+            (
+                next((row[f"country__name_{c}"] for c in order if row[f"country__name_{c}"]), "")
+                if row["country"]
+                else str(_("Not given")),
+                row["n"],
+            )
+            for row in submitted.values("country", *columns).annotate(n=Count("pk"))
+        ),
+        key=lambda item: (-item[1], item[0]),
+    )
     categories = {c.pk: c.title for c in call.categories.all()}
     by_category = [
         (categories.get(row["category"], str(_("Not given"))), row["n"])

@@ -4,12 +4,13 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from civhub.awards.choices import AssignmentStatus, CallState, SubmissionState
 from civhub.awards.models import Call, Decision, Score, Submission
 from civhub.awards.tests.conftest import assign, make_call, make_evaluators, make_submission
 from civhub.core.testing import make_user
+from civhub.directory.models import Country
 
 S = SubmissionState
 
@@ -71,6 +72,20 @@ def test_call_page_shows_criteria_timeline_and_evaluators(visitor, call):
     assert "3 independent evaluators" in body
     assert "Public body" in body
     assert "Apply" not in body or "Log in to apply" in body
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_submissions_by_country_name_the_country_in_the_readers_language(
+    visitor, decided, language
+):
+    call = decided[0]
+    with translation.override(language):
+        url = call.get_absolute_url()
+        georgia = Country.objects.get(code="GE").name
+    body = visitor.get(url).content.decode()
+    assert georgia != "Georgia"
+    assert f'<th scope="row">{georgia}</th>' in body
+    assert "Georgia" not in body
 
 
 def test_transparency_block_is_anonymous(visitor, decided):
