@@ -13,10 +13,13 @@ AFTER = [("awards", "0002_one_open_submission_per_applicant")]
 
 
 def _migrate(targets):
+    """Migrate awards to `targets`, the other apps staying at their latest migration (their
+    tables as they are, so their models must be as they are too)."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
+    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "awards"]
     executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    return executor.loader.project_state([*others, *targets]).apps
 
 
 def test_existing_open_submissions_get_places_and_their_call_keeps_them():
