@@ -37,6 +37,8 @@ RRF_K = 60
 #: (docs/benchmarks.md, "Relevance")
 ANY_TERM_WEIGHT = 0.01
 MAX_LIMIT = 100
+#: the years a filter may name: what the documents' year column holds (and the page's form)
+YEARS = (1, 9999)
 #: searches of one process whose semantic halves may run at once (see rank())
 SEMANTIC_THREADS = 8
 
@@ -183,6 +185,14 @@ def search(params: Params, user=None, log: bool = False) -> Results:
     params.offset = max(0, params.offset)
     if params.mode not in MODES:
         raise InvalidFilter(_("Unknown mode: %(mode)s.") % {"mode": params.mode})
+    for name in ("year_from", "year_to"):
+        # Checked here, not left to the database: a number past its integers is a 500 there.
+        year = getattr(params, name)
+        if year is not None and not YEARS[0] <= year <= YEARS[1]:
+            raise InvalidFilter(
+                _("%(name)s: a year from %(min)s to %(max)s.")
+                % {"name": name, "min": YEARS[0], "max": YEARS[1]}
+            )
     results = Results(params)
     query = text.parse(params.q)
     filters = resolve_filters(params, user)
