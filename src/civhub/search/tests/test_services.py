@@ -367,3 +367,13 @@ def test_a_query_answered_by_meaning_only_says_so(big_corpus):
     assert words.total and not words.related_only
     meaning = run("code of ethics for public officials", mode="semantic")
     assert ETHICS_KK[0] in titles(meaning) and meaning.related_only
+
+
+def test_the_page_heads_related_records_as_related_not_as_matches(big_corpus, client):
+    related = client.get(
+        "/en/search/", {"q": "code of ethics for public officials", "mode": "semantic"}
+    )
+    page = related.content.decode()
+    assert "No record has every word of" in page and "they are not exact matches" in page
+    matched = client.get("/en/search/", {"q": "appraisal bonuses"}).content.decode()
+    assert "No record has every word of" not in matched
