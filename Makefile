@@ -27,7 +27,9 @@ dev: $(VENV)/.dev
 
 run: venv
 	$(RUN_ENV) $(BIN)/civhub migrate --noinput
-	$(RUN_ENV) $(BIN)/civhub demo --if-empty
+	@# The demo's vectors are made here, before serving (CIVHUB_TASKS_IMMEDIATE: in this
+	@# process, not the worker's), so that search is complete when the site answers.
+	$(RUN_ENV) CIVHUB_TASKS_IMMEDIATE=1 $(BIN)/civhub demo --if-empty
 	$(RUN_ENV) $(BIN)/civhub collectstatic --noinput --verbosity 0
 	@echo "civhub is serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	@# The background worker (search vectors) runs beside the web server and stops with it.

@@ -28,6 +28,11 @@ def load_set(path: Path = QUERIES) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["queries"]
 
 
+def load_nonsense(path: Path = QUERIES) -> list[dict]:
+    """Queries outside the hub's field: every result they get is a wrong one."""
+    return json.loads(path.read_text(encoding="utf-8")).get("nonsense", [])
+
+
 def recall_at(found: list[str], relevant: set[str], k: int = K) -> float:
     return len(set(found[:k]) & relevant) / len(relevant)
 
@@ -42,9 +47,10 @@ def _mean(values: list[float]) -> float:
     return round(sum(values) / len(values), 3) if values else float("nan")
 
 
-def evaluate(queries: list[dict], search) -> dict:
+def evaluate(queries: list[dict], search, nonsense: list[dict] = ()) -> dict:
     """`search(q, mode)` returns the paths found, best first. The metrics per mode, overall,
-    for the cross-language queries and per query language, and every query's figures."""
+    for the cross-language queries and per query language, and every query's figures; and
+    per mode, how many of the nonsense queries found anything (and which)."""
     rows = []
     for item in queries:
         relevant = {answer["path"] for answer in item["answers"]}
@@ -77,6 +83,13 @@ def evaluate(queries: list[dict], search) -> dict:
         "same": summary([r for r in rows if not r["cross"]]),
         "by_language": {language: summary(subset) for language, subset in groups.items()},
         "rows": rows,
+        "nonsense": {
+            mode: {
+                "queries": len(nonsense),
+                "answered": sorted(item["id"] for item in nonsense if search(item["query"], mode)),
+            }
+            for mode in MODES
+        },
     }
 
 
@@ -100,7 +113,7 @@ def main() -> None:
         # Result URLs are the reader's: "/en/practices/slug/" -> "/practices/slug/"
         return ["/" + r.url.split("/", 2)[2] for r in results.results]
 
-    write_json(args.out, evaluate(load_set(), search))
+    write_json(args.out, evaluate(load_set(), search, load_nonsense()))
 
 
 def run() -> dict:

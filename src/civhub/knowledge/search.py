@@ -55,7 +55,8 @@ def law_entry(act: LegalAct) -> Entry:
 
 
 def profile_entry(country: Country) -> Entry | None:
-    """A country's profile: its current approved answers, question by question."""
+    """A country's profile: its current approved answers, question by question, one per line
+    as "question — answer" (snippets show the lines apart, see search.text.highlight)."""
     answers, seen = [], set()
     for answer in country.profile_answers.current().select_related(
         "question__section", "legal_act", "organization"
@@ -72,7 +73,7 @@ def profile_entry(country: Country) -> Entry | None:
                 "country": getattr(country, f"name_{code}", "") or country.name
             }
             lines = [
-                f"{getattr(a.question, f'text_{code}', '') or a.question.text}: {a.display(code)}"
+                f"{getattr(a.question, f'text_{code}', '') or a.question.text} — {a.display(code)}"
                 for a in answers
             ]
         versions.append(Version(code, str(title), "\n".join(lines), is_original=code == "en"))

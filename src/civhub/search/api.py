@@ -69,6 +69,10 @@ class SearchOut(Schema):
     limit: int
     offset: int
     error: str | None = Field(description="Why the query cannot be searched, else null.")
+    related_only: bool = Field(
+        description="No result has every word of the query: they are records related to it "
+        "in meaning, not matches."
+    )
     results: list[SearchResultOut]
     facets: dict[str, list[FacetValueOut]] = Field(
         description="Counts of the matching records by type, country, region, topic, "

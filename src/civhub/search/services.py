@@ -37,6 +37,8 @@ RRF_K = 60
 #: (docs/benchmarks.md, "Relevance")
 ANY_TERM_WEIGHT = 0.01
 MAX_LIMIT = 100
+#: the years a filter may name: what the documents' year column holds (and the page's form)
+YEARS = (1, 9999)
 #: searches of one process whose semantic halves may run at once (see rank())
 SEMANTIC_THREADS = 8
 
@@ -107,6 +109,8 @@ class Results:
     results: list[Result] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     error: str = ""
+    #: no result has every word of the query: they are records related to it in meaning
+    related_only: bool = False
 
     def as_json(self) -> dict:
         return {
@@ -115,6 +119,7 @@ class Results:
             "limit": self.params.limit,
             "offset": self.params.offset,
             "error": str(self.error) if self.error else None,
+            "related_only": self.related_only,
             "results": [
                 {
                     "type": r.kind,
@@ -183,6 +188,14 @@ def search(params: Params, user=None, log: bool = False) -> Results:
     params.offset = max(0, params.offset)
     if params.mode not in MODES:
         raise InvalidFilter(_("Unknown mode: %(mode)s.") % {"mode": params.mode})
+    for name in ("year_from", "year_to"):
+        # Checked here, not left to the database: a number past its integers is a 500 there.
+        year = getattr(params, name)
+        if year is not None and not YEARS[0] <= year <= YEARS[1]:
+            raise InvalidFilter(
+                _("%(name)s: a year from %(min)s to %(max)s.")
+                % {"name": name, "min": YEARS[0], "max": YEARS[1]}
+            )
     results = Results(params)
     query = text.parse(params.q)
     filters = resolve_filters(params, user)
@@ -194,8 +207,9 @@ def search(params: Params, user=None, log: bool = False) -> Results:
             results.error = error_message("no_words")
         return results
 
-    ranked = rank(query, filters, params.mode)
+    ranked, matched_words = _rank(query, filters, params.mode)
     results.total = len(ranked)
+    results.related_only = bool(ranked) and not matched_words
     best_doc = {record: doc_id for record, doc_id, _score in ranked}
     results.facets = facets(list(best_doc.values()), params)
     page = ranked[params.offset : params.offset + params.limit]
@@ -211,7 +225,20 @@ def search(params: Params, user=None, log: bool = False) -> Results:
 
 
 def rank(query: text.Query, filters: Filters, mode: str) -> list[tuple[tuple, int, float]]:
-    """(record, best document id, fused score) for every candidate record, best first."""
+    """(record, best document id, fused score) for every record that answers, best first.
+
+    What answers (docs/architecture.md, "When nothing is found"): the records with every word
+    of the query; and the semantic half's candidates that come close enough to the query
+    (vectors.MIN_SCORE, or MIN_SCORE_SHARED for one that shares a word with it). The records
+    with only some of the words count only beside such candidates: alone they are what a
+    nonsense query finds too ("<script>alert(1)</script>" has "1")."""
+    return _rank(query, filters, mode)[0]
+
+
+def _rank(
+    query: text.Query, filters: Filters, mode: str
+) -> tuple[list[tuple[tuple, int, float]], bool]:
+    """rank(), and whether some of its records have every word of the query."""
     lists = []  # (document ids best first, weight)
     index = vectors.get_index()  # up to date once for the whole search
     semantic_half = semantic_search(query.text, filters, index) if mode != "lexical" else None
@@ -219,16 +246,33 @@ def rank(query: text.Query, filters: Filters, mode: str) -> list[tuple[tuple, in
     # go of the GIL, as the database drivers do, so the two overlap on two cores. It touches
     # no database: that stays in the request's own thread (its connection, its transaction).
     pending = _semantic_pool().submit(semantic_half) if mode == "hybrid" else None
+    any_term = False
+    lexical_ids: list[int] = []
     if mode in ("hybrid", "lexical"):
         hits, any_term = lexical.match(query, filters)
+        lexical_ids = [doc_id for doc_id, _score in hits]
         weight = ANY_TERM_WEIGHT if any_term and mode == "hybrid" else 1.0
-        lists.append(([doc_id for doc_id, _score in hits], weight))
+        lists.append((lexical_ids, weight))
     # The lexical candidates' records are looked up while the semantic half may still run.
-    records_of = _records_of({doc_id for ranked, _weight in lists for doc_id in ranked}, index)
+    records_of = _records_of(set(lexical_ids), index)
     if semantic_half is not None:
-        found = pending.result() if pending is not None else semantic_half()
-        lists.append(([hit.doc_id for hit in found], 1.0))
+        found, population = pending.result() if pending is not None else semantic_half()
         records_of |= _records_of({hit.doc_id for hit in found} - records_of.keys(), index)
+        sharing = {records_of[doc_id] for doc_id in lexical_ids}
+        # The query is in the field when one of its neighbours comes close enough; then
+        # every neighbour that stands out for it counts, as before.
+        # Below MIN_POPULATION documents the centring and scores say little: no floor.
+        if population >= vectors.MIN_POPULATION and not any(
+            hit.score
+            >= (
+                vectors.MIN_SCORE_SHARED if records_of[hit.doc_id] in sharing else vectors.MIN_SCORE
+            )
+            for hit in found
+        ):
+            found = []
+        if mode == "hybrid" and any_term and not found:
+            lists = []  # some of the words, and nothing near in meaning: no answer
+        lists.append(([hit.doc_id for hit in found], 1.0))
     scores: dict[tuple, float] = defaultdict(float)
     best: dict[tuple, int] = {}
     for ranked, weight in lists:
@@ -241,7 +285,8 @@ def rank(query: text.Query, filters: Filters, mode: str) -> list[tuple[tuple, in
             scores[record] += weight / (RRF_K + len(seen))
             best.setdefault(record, doc_id)
     order = sorted(scores, key=lambda record: (-scores[record], best[record]))
-    return [(record, best[record], scores[record]) for record in order]
+    matched_words = bool(lexical_ids) and not any_term
+    return [(record, best[record], scores[record]) for record in order], matched_words
 
 
 _semantic_executor: ThreadPoolExecutor | None = None
@@ -264,7 +309,8 @@ def semantic_search(q: str, filters: Filters, index: vectors.VectorIndex):
     thread, which has brought `index` up to date."""
     allowed = filters.matching_ids() if filters.needs_relations else None
     keep = index.mask(filters.audience, filters.kinds, filters.languages, allowed)
-    return lambda: index.search(index.centred_query(q), keep, SEMANTIC_LIMIT)
+    # With the hits, how many documents they were chosen among (see rank's floor).
+    return lambda: (index.search(index.centred_query(q), keep, SEMANTIC_LIMIT), int(keep.sum()))
 
 
 def _records_of(doc_ids, index: vectors.VectorIndex) -> dict[int, tuple[str, str]]:

@@ -242,6 +242,7 @@ SNIPPET_STRETCH = 20_000
 #: and from no further than this into the text: past it, the snippet shows its beginning
 SNIPPET_READS_AT_MOST = 100_000
 SEPARATOR = re.compile(r"[\W_]")
+LINE_BREAK = re.compile(r"\s*\n\s*")
 
 
 def highlight(
@@ -285,7 +286,10 @@ def highlight(
     out, cursor = [], None
     for i, match in zip(window, tokens, strict=True):
         if cursor is not None:  # words need no escaping: letters and digits only
-            out.append(html.escape(text[cursor : match.start()]))
+            # A line break in the text (between a profile's answers, a law's articles) would
+            # vanish in HTML and run two lines together: it shows as a visible separator.
+            gap = LINE_BREAK.sub(" · ", text[cursor : match.start()])
+            out.append(html.escape(gap))
         out.append(f"<mark>{match.group()}</mark>" if hits[i] else match.group())
         cursor = match.end()
     prefix = "… " if window.start > 0 else ""

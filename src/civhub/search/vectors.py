@@ -26,9 +26,20 @@ from civhub.search.embeddings import get_embedder
 from civhub.search.models import SearchDocument
 
 #: how far above the corpus's mean similarity (in standard deviations) a candidate stands
-MIN_Z = 2.0
+#: (2.0 until the floors below decided whether a query is answered at all: 1.5 finds more of
+#: the answers, docs/benchmarks.md)
+MIN_Z = 1.5
 #: below this many documents a z-score says little: every document is ranked
 MIN_POPULATION = 50
+#: the score (centred cosine less the hubness correction) one of a query's candidates must
+#: reach for its neighbours to count as an answer: every query has neighbours that stand
+#: out from its own scores ("zzzzzz", "pizza recipe" reach z = 3), but on the demo data no
+#: query outside the hub's field brings a document past 0.037, and most real ones past 0.045
+#: (docs/architecture.md, "When nothing is found")
+MIN_SCORE = 0.045
+#: the same for a candidate that shares a word with the query (among the lexical half's
+#: matches, any word): the words corroborate what the meaning alone does not settle
+MIN_SCORE_SHARED = -0.05
 #: documents a language needs before its mean counts half (see _load)
 SHRINK = 5
 #: hubness correction (CSLS, Conneau et al. 2018): a document close to many others (a
@@ -316,7 +327,8 @@ class VectorIndex:
         self, vector: np.ndarray, keep: np.ndarray, limit: int, min_z: float | None = MIN_Z
     ) -> list[Hit]:
         """The `limit` best documents among `keep` that stand out for this vector (by at least
-        `min_z` standard deviations; None takes the best whatever they are)."""
+        `min_z` standard deviations; None takes the best whatever they are). A hit's score is
+        what MIN_SCORE is compared with (services.rank does)."""
         n = self.size
         if not n or not keep.any():
             return []

@@ -147,6 +147,10 @@ def test_a_query_that_cannot_be_searched_says_why(records):
         ({"sdg": "99.9"}, "Unknown SDG target: 99.9."),
         ({"lang": "fr"}, "Unknown language: fr."),
         ({"mode": "magic"}, "Unknown mode: magic."),
+        # past the database's integers: was a 500
+        ({"year_from": "99999999999999999999"}, "year_from: a year from 1 to 9999."),
+        ({"year_to": "-99999999999999999999"}, "year_to: a year from 1 to 9999."),
+        ({"year_to": "0"}, "year_to: a year from 1 to 9999."),
     ],
 )
 def test_a_filter_naming_nothing_is_a_400_naming_it(records, params, detail):

@@ -153,3 +153,33 @@ def test_highlight_reads_a_long_text_a_stretch_at_a_time(monkeypatch):
         "filler words here …"
     )
     assert "merit" not in memo["en"]
+
+
+def test_a_profiles_questions_and_answers_show_apart_in_a_snippet():
+    body = (
+        "Are there performance indicators? — Yes\n"
+        "Do appraisals affect pay? — No\n"
+        "Who runs the appraisal? — The agency"
+    )
+    snippet = text.highlight(body, "en", text.parse("appraisal"), width=30)
+    assert "indicators? — Yes · Do <mark>appraisals</mark>" in snippet
+    assert "Yes Do" not in snippet
+
+
+def test_the_profile_entry_writes_question_then_answer(db):
+    from civhub.directory.models import Country
+    from civhub.knowledge.models import ProfileAnswer, ProfileQuestion
+    from civhub.knowledge.search import profile_entry
+
+    question = ProfileQuestion.objects.filter(answer_type="yes_no").first()
+    country = Country.objects.get(code="KZ")
+    ProfileAnswer.objects.create(
+        country=country,
+        question=question,
+        value_bool=True,
+        source="Law on civil service",
+        as_of="2024-01-01",
+        status="approved",
+    )
+    (english, *_rest) = profile_entry(country).versions
+    assert english.body.startswith(f"{question.text_en} — ")

@@ -210,6 +210,7 @@ def test_results_come_twenty_to_a_page(visitor):
     assert set(titles(first)).isdisjoint(titles(second))
     # Past the end: the last page, not an empty one.
     assert titles(search(visitor, q="appraisal", page="9")) == titles(second)
+    assert titles(search(visitor, q="appraisal", page="9" * 25)) == titles(second)
 
 
 def test_nothing_found_suggests_what_to_do(visitor, records):
@@ -288,6 +289,7 @@ def test_sql_and_search_syntax_are_searched_as_words(visitor, records):
         ({"lang": "fr"}, "Unknown language: fr."),
         ({"year_from": "soon"}, "year_from: Enter a whole number."),
         ({"mode": "magic"}, "mode: Select a valid choice."),
+        ({"year_from": "99999999999999999999"}, "year_from: Ensure this value is less"),
     ],
 )
 def test_a_filter_naming_nothing_is_a_400_that_names_it(visitor, records, params, named):
