@@ -55,6 +55,33 @@ def make_user(email: str, *roles: str, country: str | None = None, totp: bool | 
     return user
 
 
+def run_in_threads(*functions) -> list[tuple[str, object]]:
+    """Run each function in its own thread (and database connection), started together by a
+    barrier: ("ok", its result) or ("error", the exception), in the functions' order."""
+    import threading
+
+    barrier = threading.Barrier(len(functions))
+    outcomes: list[tuple[str, object]] = [("error", TimeoutError())] * len(functions)
+
+    def runner(i, function):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            outcomes[i] = ("ok", function())
+        except Exception as exc:  # the test inspects it
+            outcomes[i] = ("error", exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    return outcomes
+
+
 @pytest.fixture(autouse=True)
 def _fresh_search_reference():
     """Each test reads the reference records of its own database: a process keeps them for a

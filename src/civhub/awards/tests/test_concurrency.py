@@ -22,7 +22,7 @@ from civhub.awards.tests.conftest import (
     make_submission,
 )
 from civhub.core.models import AuditEntry
-from civhub.core.testing import make_user
+from civhub.core.testing import make_user, run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,30 +31,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("row locks between connections are tested on PostgreSQL")
-
-
-def run_in_threads(*functions):
-    """Run each function in its own thread (and database connection), started together."""
-    barrier = threading.Barrier(len(functions))
-    outcomes = [None] * len(functions)
-
-    def runner(i, function):
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            outcomes[i] = ("ok", function())
-        except Exception as exc:  # the test inspects it
-            outcomes[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
 
 
 def test_two_evaluators_finishing_at_once_move_the_submission_once():
