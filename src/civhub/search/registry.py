@@ -98,16 +98,24 @@ def neutral_path(instance) -> str:
 def translated_versions(
     instance, title_field: str, body_fields: Iterable[str], original: str | None = None
 ) -> list[Version]:
-    """One Version per language the record has a title in (django-modeltranslation fields)."""
+    """One Version per language the record is written in (django-modeltranslation fields):
+    a title in that language and, when the record has a body in any language, some of the body
+    too. A title alone is not a version, as on the record's page (knowledge's
+    VersionedTextMixin), so a result never shows a version the page would not."""
     original = original or getattr(instance, "language", settings.LANGUAGE_CODE)
-    versions = []
+    body_fields = list(body_fields)
+    written = {}
     for code in content_languages():
         title = getattr(instance, f"{title_field}_{code}", "") or ""
-        if not title.strip():
-            continue
         body = "\n\n".join(
             text for name in body_fields if (text := getattr(instance, f"{name}_{code}", ""))
         )
+        written[code] = (title, body)
+    has_body = any(body for _title, body in written.values())
+    versions = []
+    for code, (title, body) in written.items():
+        if not title.strip() or (has_body and not body.strip()):
+            continue
         versions.append(Version(code, title, body, is_original=(code == original)))
     if versions and not any(v.is_original for v in versions):
         versions[0].is_original = True

@@ -266,3 +266,27 @@ def test_postgresql_keeps_the_titles_in_a_table_of_their_own_in_step(db):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"TRUNCATE {SearchDocument._meta.db_table} CASCADE")
     assert titles() == []
+
+
+def test_a_title_alone_is_no_version_of_a_record_with_a_body():
+    """The index takes the languages the record's page would show: a translated title over
+    no translated body is not a version (as knowledge's VersionedTextMixin decides)."""
+    from types import SimpleNamespace
+
+    from civhub.search.registry import translated_versions
+
+    record = SimpleNamespace(
+        language="en",
+        title_en="Open competitions",
+        title_ru="Открытые конкурсы",
+        title_kk="",
+        summary_en="Merit-based recruitment.",
+        summary_ru="",
+        summary_kk="",
+    )
+    assert [v.language for v in translated_versions(record, "title", ["summary"])] == ["en"]
+    record.summary_ru = "Набор по заслугам."
+    assert [v.language for v in translated_versions(record, "title", ["summary"])] == ["en", "ru"]
+    # A record without any body (a name only) is a version wherever it has a title.
+    bodiless = SimpleNamespace(language="en", title_en="OECD", title_ru="ОЭСР", title_kk="")
+    assert [v.language for v in translated_versions(bodiless, "title", [])] == ["en", "ru"]

@@ -350,9 +350,7 @@ def test_a_result_names_its_original_language_when_shown_in_a_translation():
         "zzzzzz",
         "<script>alert(1)</script>",
         "рецепт борща",
-        # Known weakness: with this test's five records beside the demo's, one comes past
-        # the floor (MIN_SCORE is calibrated on the demo data alone).
-        pytest.param("pizza recipe", marks=pytest.mark.xfail(strict=True)),
+        "pizza recipe",
     ],
 )
 @pytest.mark.parametrize("mode", ["hybrid", "semantic"])
