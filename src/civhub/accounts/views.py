@@ -21,6 +21,24 @@ from civhub.accounts.models import ApiToken, MembershipRequest, RoleAssignment, 
 from civhub.core.forms import add_errors
 
 
+def _profile_page(request, form, membership_form=None, status=200):
+    """The account page: roles, profile form, membership (asked for or to ask) and, for
+    deciders, the requests waiting for them."""
+    user = request.user
+    requests = list(user.membership_requests.select_related("country"))
+    pending = any(r.state == MembershipRequestState.PENDING for r in requests)
+    if membership_form is None and not user.is_member and not pending:
+        membership_form = MembershipRequestForm()
+    context = {
+        "form": form,
+        "assignments": user.role_assignments.select_related("country"),
+        "membership_requests": requests,
+        "membership_form": membership_form,
+        "to_decide": MembershipRequest.objects.pending().decidable_by(user).count(),
+    }
+    return render(request, "accounts/profile.html", context, status=status)
+
+
 @login_required
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
@@ -28,18 +46,7 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
-    user = request.user
-    context = {
-        "form": form,
-        "assignments": user.role_assignments.select_related("country"),
-        "membership_requests": user.membership_requests.select_related("country"),
-        "to_decide": MembershipRequest.objects.pending().decidable_by(user).count(),
-    }
-    if not user.is_member and not any(
-        r.state == MembershipRequestState.PENDING for r in context["membership_requests"]
-    ):
-        context["membership_form"] = MembershipRequestForm()
-    return render(request, "accounts/profile.html", context)
+    return _profile_page(request, form)
 
 
 @login_required
@@ -63,15 +70,8 @@ def request_membership(request):
                 _("Your request is sent. You will get an e-mail when it is decided."),
             )
             return redirect("accounts:profile")
-    user = request.user
-    context = {
-        "form": ProfileForm(instance=user),
-        "assignments": user.role_assignments.select_related("country"),
-        "membership_requests": user.membership_requests.select_related("country"),
-        "membership_form": form,
-        "to_decide": 0,
-    }
-    return render(request, "accounts/profile.html", context, status=400)
+    # What was typed stays in the form, with the errors beside their fields.
+    return _profile_page(request, ProfileForm(instance=request.user), form, status=400)
 
 
 @login_required
@@ -102,10 +102,7 @@ def membership_requests(request):
 def decide_membership(request, pk):
     membership_request = get_object_or_404(MembershipRequest.objects.select_related("user"), pk=pk)
     approve = request.POST.get("decision") == "approve"
-    reason = ""
-    if not approve:
-        form = DeclineForm(request.POST)
-        reason = form.data.get("reason", "")
+    reason = "" if approve else request.POST.get("reason", "")
     try:
         services.decide_membership(request.user, membership_request, approve, reason)
     except ValidationError as exc:
