@@ -56,15 +56,6 @@ class MembershipRequestForm(forms.ModelForm):
         self.fields["country"].queryset = Country.objects.in_hub().order_by("name")
 
 
-class DeclineForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Sent to the person who asked."),
-    )
-
-
 class ApiTokenForm(forms.Form):
     """A new personal API token: a name, and how long it lasts."""
 

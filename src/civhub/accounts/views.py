@@ -12,7 +12,6 @@ from civhub.accounts import services
 from civhub.accounts.choices import MembershipRequestState
 from civhub.accounts.forms import (
     ApiTokenForm,
-    DeclineForm,
     GrantRoleForm,
     MembershipRequestForm,
     ProfileForm,
@@ -92,7 +91,6 @@ def membership_requests(request):
         "page_obj": page,
         "state": state,
         "states": MembershipRequestState.choices,
-        "decline_form": DeclineForm(),
     }
     return render(request, "accounts/membership_requests.html", context)
 
