@@ -15,3 +15,7 @@ class SearchConfig(AppConfig):
 
         autodiscover_modules("search")
         signals.connect()
+
+        from civhub.search import backup
+
+        backup.register()  # the index's part in `civhub backup` and `civhub restore`
