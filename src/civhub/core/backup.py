@@ -53,10 +53,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
-from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
-from django.db.models import FileField, Model
+from django.db.models import FileField, Model, QuerySet
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
 from django.utils.translation import gettext as _
@@ -154,6 +154,12 @@ def saved_models(using: str = DEFAULT_DB_ALIAS) -> list[type[Model]]:
 
 def columns(model: type[Model]) -> list:
     return [f for f in model._meta.local_concrete_fields if not getattr(f, "generated", False)]
+
+
+def plain_rows(model: type[Model], using: str) -> QuerySet:
+    """The table as stored: a plain QuerySet, not the model's manager, which may rewrite
+    columns (modeltranslation reads `name` as the active language's `name_en`)."""
+    return QuerySet(model=model, using=using)
 
 
 def data_member(model: type[Model]) -> str:
@@ -379,7 +385,7 @@ def _dump(tar, stage: Path, connection, using: str, report: BackupReport, progre
             else connection.Database.sqlite_version
         )
         manifest["migrations"] = migration_state(using)
-        counts = {m: m._base_manager.using(using).count() for m in models}
+        counts = {m: plain_rows(m, using).count() for m in models}
         bar = progress(sum(counts.values()), "rows", _("Database")) if progress else None
         for model in models:
             fields = columns(model)
@@ -396,7 +402,7 @@ def _dump(tar, stage: Path, connection, using: str, report: BackupReport, progre
                 }
                 out.write(json.dumps(header, ensure_ascii=False) + "\n")
                 queryset = (
-                    model._base_manager.using(using)
+                    plain_rows(model, using)
                     .order_by("pk")
                     .values_list(*[f.attname for f in fields])
                 )
@@ -667,7 +673,7 @@ def held_data(using: str = DEFAULT_DB_ALIAS) -> tuple[bool, list[tuple[str, int]
     but no account and no audit entry: every change that matters is audited."""
     counts = []
     for model in saved_models(using):
-        rows = model._base_manager.using(using).count()
+        rows = plain_rows(model, using).count()
         if rows:
             counts.append((model._meta.label_lower, rows))
     counts.sort(key=lambda item: (-item[1], item[0]))
@@ -756,9 +762,18 @@ def restore(
             # Last inside the transaction: if the commit fails, the files are put back.
             swapped = _swap_media(archive.media, media_root, archive.staging)
         ContentType.objects.clear_cache()
-    except BaseException:
+    except BaseException as exc:
         if swapped is not None:
             _unswap_media(media_root, *swapped)
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            raise BackupError(
+                _("No space left on the device (%(error)s): nothing was changed.") % {"error": exc}
+            ) from exc
+        if isinstance(exc, DatabaseError):
+            raise BackupError(
+                _("The database refused the restore (%(error)s): nothing was changed.")
+                % {"error": exc}
+            ) from exc
         raise
     if swapped is not None and swapped[1] is not None:
         shutil.rmtree(swapped[1], ignore_errors=True)
