@@ -3,10 +3,12 @@
 The documents and their vectors are rows and travel with the archive; the lexical index is
 rebuilt by the database as they are inserted. After a restore, the vectors the archive lacks
 (or made with another model than CIVHUB_EMBEDDER) are made before the restore says it is
-done, and the index generation changes, so every process drops the vectors it holds.
+done; every document is marked changed and the index generation changes, so every process
+reads its vectors again at its next search.
 """
 
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civhub.search import indexing, services
@@ -42,6 +44,10 @@ def after_restore(progress=None) -> dict:
     made = indexing.embed_documents(progress=advance) if missing else 0
     if bar is not None:
         bar.close()
+    # Every document counts as changed now: a process that loaded its vectors before the
+    # restore patches those changed since it loaded (vectors.VectorIndex._patch), and the
+    # restored rows carry the times they had when the backup was made.
+    SearchDocument.objects.update(updated_at=timezone.now())
     indexing.bump_generation()  # every process's cached vectors are stale now
     services.forget_reference_records()
     return {"documents": SearchDocument.objects.count(), "vectors_made": made}
