@@ -134,7 +134,8 @@ def test_the_demo_round_trips_every_table_and_file(demo_data, settings, tmp_path
 
     # The site moves on: records go, a file changes, another appears.
     SearchDocument.objects.filter(pk__in=SearchDocument.objects.values("pk")[:5]).delete()
-    User.objects.filter(email="member@demo.civhub.example").delete()
+    User.objects.update(display_name="someone else")
+    AuditEntry.objects.filter(pk__in=AuditEntry.objects.values("pk")[:3]).delete()
     media = Path(settings.MEDIA_ROOT)
     first = sorted(files)[0]
     (media / first).write_bytes(b"changed")
@@ -457,3 +458,63 @@ def test_a_running_process_reads_the_restored_vectors(site, tmp_path):
     held = index.matrix[index.position[agency_doc.pk]]
     expected = archived - index.means.get(agency_doc.language, 0)  # rows are held centred
     assert np.allclose(held, expected / np.linalg.norm(expected), atol=1e-5)
+
+
+SNAPSHOT_SCRIPT = """
+import sqlite3, sys, tarfile
+from civhub.core import backup
+from civhub.core.models import AuditEntry
+from civhub.core.services import audit
+
+audit(None, "early.write", summary="before the backup")
+
+def progress(total, unit, description):
+    if description == "Database":  # the rows were counted: the snapshot is taken
+        writer = sqlite3.connect(sys.argv[1], timeout=5)
+        writer.execute(
+            "INSERT INTO core_auditentry (at, action, object_id, summary, data) "
+            "VALUES ('2026-01-31 10:00:00', 'late.write', '', 'late', '{}')"
+        )
+        writer.commit()
+        writer.close()
+
+backup.backup(sys.argv[2], progress=progress)
+rows = tarfile.open(sys.argv[2]).extractfile("data/core.auditentry.jsonl").read().decode()
+print(AuditEntry.objects.count(), "early.write" in rows, "late.write" in rows)
+"""
+
+
+def test_a_sqlite_backup_taken_while_people_write_is_one_moment(db, tmp_path):
+    """On a database file in WAL mode, as the site runs: a writer commits while the backup
+    reads (it is not blocked), and its row is not in the archive."""
+    import os
+    import subprocess
+    import sys
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's read transaction; PostgreSQL's snapshot is tested above")
+    database = tmp_path / "civhub.sqlite3"
+    env = os.environ | {
+        "DATABASE_URL": f"sqlite:///{database}",
+        "CIVHUB_VAR_DIR": str(tmp_path / "var"),
+    }
+    civhub = [sys.executable, "-m", "civhub"]
+    subprocess.run([*civhub, "migrate", "-v", "0"], env=env, check=True, timeout=600)
+    script = tmp_path / "snapshot.py"
+    script.write_text(SNAPSHOT_SCRIPT)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django, runpy, sys; sys.argv = ['', {str(database)!r}, "
+            f"{str(tmp_path / 'site.tar.gz')!r}]; import os; "
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'civhub.settings'); django.setup(); "
+            f"runpy.run_path({str(script)!r})",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    assert result.stdout.split() == ["2", "True", "False"], result.stderr
