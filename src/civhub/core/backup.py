@@ -440,10 +440,17 @@ def _dump(tar, stage: Path, connection, using: str, report: BackupReport, progre
     return manifest
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:  # deleted since the listing
+        return 0
+
+
 def _add_media(tar, manifest: dict, report: BackupReport, progress) -> None:
     root = Path(settings.MEDIA_ROOT)
     files = _media_files(root)
-    total = sum(p.stat().st_size for _name, p in files)
+    total = sum(_size(p) for _name, p in files)
     bar = progress(total, "B", _("Files")) if progress and files else None
     stored = set()
     for name, path in files:
@@ -455,7 +462,9 @@ def _add_media(tar, manifest: dict, report: BackupReport, progress) -> None:
                 tar.addfile(info, hashing)
         except FileNotFoundError:
             continue  # deleted since the listing: its row is gone too, or will be reported
-        except tarfile.TarError as exc:  # it changed size while it was read
+        except (tarfile.TarError, OSError) as exc:  # it shrank while it was read
+            if isinstance(exc, OSError) and exc.errno is not None:
+                raise  # a fault of the disk (ENOSPC), not of the file
             raise BackupError(
                 _("%(file)s changed while it was being saved (%(error)s); run the backup again.")
                 % {"file": path, "error": exc}
