@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from benchmarks.common import BIN, CACHE, PG_SERVER, ROOT, VAR, base_env
+from benchmarks.common import BIN, CACHE, PG_SERVER, RESULTS, ROOT, VAR, base_env, write_json
 from benchmarks.latency import _children, _pg, _run
 from benchmarks.queries import QUERIES
 
@@ -134,6 +134,8 @@ def gunicorn_args(port: int, workers: int, threads: int) -> list[str]:
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
+        # gunicorn's control socket is one path per user: not shared with other servers.
+        "--no-control-socket",
     ]
     if threads > 1:
         args += ["--threads", str(threads)]
@@ -172,19 +174,25 @@ class Server:
         rows = {}
         for pid in [self.process.pid, *self.workers()]:
             values = {}
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            try:
+                text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except (FileNotFoundError, ProcessLookupError):
+                continue  # a worker replaced since it was listed (gunicorn's timeout)
+            for line in text.splitlines():
                 key, _, rest = line.partition(":")
                 if key in ("Rss", "Pss", "Shared_Clean", "Private_Dirty"):
                     values[key] = round(int(rest.split()[0]) / 1024, 1)
             rows[pid] = values
-        workers = [rows[pid] for pid in rows if pid != self.process.pid]
+        workers = [rows[pid] for pid in rows if pid != self.process.pid] or [
+            {"Rss": 0.0, "Pss": 0.0, "Private_Dirty": 0.0}
+        ]
         return {
             "rss_sum": round(sum(r["Rss"] for r in rows.values()), 1),
             "pss_sum": round(sum(r["Pss"] for r in rows.values()), 1),
             "worker_rss": [r["Rss"] for r in workers],
             "worker_pss": [r["Pss"] for r in workers],
             "worker_private_dirty": [r["Private_Dirty"] for r in workers],
-            "master_pss": rows[self.process.pid]["Pss"],
+            "master_pss": rows.get(self.process.pid, {}).get("Pss", 0.0),
         }
 
     def locked_errors(self) -> int:
@@ -216,8 +224,8 @@ def get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes]:
 
 
 def mix_paths(port: int) -> dict[str, list[str]]:
-    """The mix's addresses by kind, each checked to answer 200 (a 404 in the mix would be
-    counted as an error of the server's)."""
+    """The mix's addresses by kind, checked to answer 200 (a 404 in the mix would be counted
+    as an error of the server's): every page and API list, and a few searches per language."""
     pages = [p.format(lang=lang) for lang in SEARCH_LANGUAGES for p in LIST_PAGES]
     details: list[str] = []
     for listing in ("/en/practices/", "/en/laws/", "/en/countries/", "/en/organizations/"):
@@ -248,7 +256,8 @@ def mix_paths(port: int) -> dict[str, list[str]]:
     }
     for kind, listed in paths.items():
         bad = []
-        for path in listed:
+        # Searches: a few in each language (the rest are the same view with other words).
+        for path in listed if not kind.startswith("search") else listed[::20]:
             status, _body = get(port, path, timeout=120)
             if status != 200:
                 bad.append((path, status))
@@ -388,6 +397,11 @@ def run_database(vendor: str, config: dict) -> dict:
                 "locked": locked,
             }
         )
+        # What is measured so far is kept, should a later shape fail.
+        write_json(
+            RESULTS / f"load-{vendor}.partial.json",
+            {"vendor": vendor, "documents": config["documents"], "shapes": shapes},
+        )
     return {
         "vendor": vendor,
         "documents": config["documents"],
@@ -516,7 +530,7 @@ def run() -> tuple[dict, list[dict]]:
     full run (60 s a measurement), else to var/bench/load.md."""
     from datetime import datetime
 
-    from benchmarks.common import DOCS, RESULTS, write_json
+    from benchmarks.common import DOCS
 
     config = settings()
     started = time.perf_counter()
@@ -557,7 +571,7 @@ def zero_errors(cases: list[dict]) -> bool:
 def rewrite_from_results(target: Path) -> list[dict]:
     """The page's section again from the raw figures of the last runs of each database
     (var/bench/results/load-*.json), e.g. after running the databases one at a time."""
-    from benchmarks.common import RESULTS, read_json
+    from benchmarks.common import read_json
 
     cases = [
         read_json(RESULTS / f"load-{vendor}.json")
