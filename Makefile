@@ -33,9 +33,11 @@ run: venv
 	$(RUN_ENV) $(BIN)/civhub collectstatic --noinput --verbosity 0
 	@echo "civhub is serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	@# The background worker (search vectors) runs beside the web server and stops with it.
+	@# Two processes of four threads each on 2 cores: the load benchmark's best throughput for
+	@# the least memory (docs/benchmarks.md, "Load").
 	$(RUN_ENV) $(BIN)/civhub run_huey & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(RUN_ENV) $(BIN)/gunicorn civhub.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	$(RUN_ENV) $(BIN)/gunicorn civhub.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
 lint: dev
 	$(BIN)/ruff check src tests

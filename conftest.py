@@ -10,6 +10,15 @@ from civhub.core.testing import make_user
 ROLES = ["member", "focal_point", "evaluator", "editor", "steering", "admin"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _vector_files_in_tmp(tmp_path_factory):
+    """The search vectors' shared files (search/vectors.py) of a test process go to a
+    directory of its own, never var/vectors."""
+    from django.conf import settings
+
+    settings.CIVHUB_VECTORS_DIR = tmp_path_factory.mktemp("vectors")
+
+
 @pytest.fixture(autouse=True)
 def _english_to_start_with():
     """A request in Russian leaves Russian active in the thread: every test starts in English."""

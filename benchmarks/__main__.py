@@ -6,7 +6,15 @@ Environment:
                            the largest, growth from the smallest to the largest
   BENCH_ROUNDS=3           passes over the query set per mode
   BENCH_DATABASES=sqlite   only these (sqlite, postgresql; default both)
-  BENCH_SKIP_RELEVANCE=1   latency only
+  BENCH_SKIP_RELEVANCE=1   no relevance run
+  BENCH_SKIP_LATENCY=1     no latency runs
+  BENCH_SKIP_LOAD=1        no load runs (benchmarks/load.py; `python -m benchmarks.load` runs
+                           them alone)
+  BENCH_LOAD_SECONDS=60    each load measurement's length (e.g. 10 to try it)
+  BENCH_LOAD_CLIENTS=20,50 concurrent clients
+  BENCH_LOAD_SHAPES=2x1,2x4,4x1,8x1  gunicorn workers x threads; the first is `make run`'s
+  BENCH_LOAD_DOCS=30000    benchmark documents beside the demo data in the load's databases
+  BENCH_LOAD_PORT=8180     the load's server port (loopback)
   BENCH_PG_URL             the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/)
   CIVHUB_REQUIRE_POSTGRES=1  fail instead of skipping PostgreSQL when it is unreachable
   BENCH_OUT=path.md        where to write the page
@@ -24,7 +32,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from benchmarks import latency, relevance, report
+from benchmarks import latency, load, relevance, report
 from benchmarks.common import CACHE, DOCS, PG_SERVER, VAR, write_json
 
 TARGET_SIZE = 100_000
@@ -77,18 +85,26 @@ def main() -> int:
     quality = None
     if os.environ.get("BENCH_SKIP_RELEVANCE") != "1":
         quality = relevance.run()
-    cases = [latency.run_case(vendor, n, rounds) for vendor in databases for n in sizes]
+    cases = []
+    if os.environ.get("BENCH_SKIP_LATENCY") != "1":
+        cases = [latency.run_case(vendor, n, rounds) for vendor in databases for n in sizes]
     run["seconds"] = round(time.perf_counter() - started, 1)
     run["load_after"] = os.getloadavg()
     write_json(VAR / "results" / "run.json", run)
 
-    target = DOCS if sizes[-1] == TARGET_SIZE else VAR / "benchmarks.md"
-    if os.environ.get("BENCH_OUT"):
-        target = Path(os.environ["BENCH_OUT"])
-    verdicts = report.write(target, run, cases, quality)
-    print("\n" + report.summary(run, cases, quality, verdicts))
-    print(f"\nWritten to {target} ({run['seconds'] / 60:.1f} minutes).")
-    return 0 if all(v["pass"] for v in verdicts) else 1
+    verdicts = []
+    if cases or quality:
+        target = DOCS if sizes[-1] == TARGET_SIZE and cases else VAR / "benchmarks.md"
+        if os.environ.get("BENCH_OUT"):
+            target = Path(os.environ["BENCH_OUT"])
+        verdicts = report.write(target, run, cases, quality)
+        print("\n" + report.summary(run, cases, quality, verdicts))
+        print(f"\nWritten to {target} ({run['seconds'] / 60:.1f} minutes).")
+    loaded = True
+    if os.environ.get("BENCH_SKIP_LOAD") != "1":
+        _meta, load_cases = load.run()
+        loaded = load.zero_errors(load_cases)
+    return 0 if all(v["pass"] for v in verdicts) and loaded else 1
 
 
 if __name__ == "__main__":

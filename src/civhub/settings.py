@@ -270,6 +270,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Search (docs/architecture.md, "Search"): the sentence-embedding model behind the semantic half.
 CIVHUB_EMBEDDER = env_str("CIVHUB_EMBEDDER", "civhub.search.embeddings.E5Embedder")
+# The documents' vectors, one memory-mapped file per generation shared by every process of the
+# host (search/vectors.py): on a local disk, never a network share.
+CIVHUB_VECTORS_DIR = Path(env_str("CIVHUB_VECTORS_DIR", str(VAR_DIR / "vectors"))).resolve()
 
 # Background work (huey): Redis when REDIS_URL is set, else a SQLite file beside the database;
 # `civhub run_huey` is the worker (`make run` starts one). CIVHUB_TASKS_IMMEDIATE=1 runs tasks

@@ -314,13 +314,7 @@ def semantic_search(q: str, filters: Filters, index: vectors.VectorIndex):
 
 
 def _records_of(doc_ids, index: vectors.VectorIndex) -> dict[int, tuple[str, str]]:
-    out, missing = {}, []
-    for doc_id in doc_ids:
-        i = index.position.get(doc_id)
-        if i is None:
-            missing.append(doc_id)
-        else:
-            out[doc_id] = index.records[i]
+    out, missing = index.records_of(doc_ids)
     if missing:
         for doc_id, kind, object_id in SearchDocument.objects.filter(pk__in=missing).values_list(
             "id", "kind", "object_id"

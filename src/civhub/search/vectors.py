@@ -1,4 +1,4 @@
-"""The documents' vectors, held in memory by each server process and searched with numpy.
+"""The documents' vectors, one copy per host in a memory-mapped file, searched with numpy.
 
 Two things seen with multilingual-e5 shape the scoring:
 - each language's vectors sit in their own region of the space, so documents in one language
@@ -10,19 +10,28 @@ Two things seen with multilingual-e5 shape the scoring:
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import fcntl
+import hashlib
 import itertools
+import json
+import mmap
 import os
+import secrets
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from civhub.search import indexing, text
-from civhub.search.embeddings import get_embedder
+from civhub.search.embeddings import get_embedder, get_embedder_name
 from civhub.search.models import SearchDocument
 
 #: how far above the corpus's mean similarity (in standard deviations) a candidate stands
@@ -99,6 +108,13 @@ class Labels:
             self.names.append(name)
         return code
 
+    @classmethod
+    def of(cls, names: list[str]) -> Labels:
+        labels = cls()
+        for name in names:
+            labels.code(name)
+        return labels
+
     def codes_of(self, names) -> list[int]:
         return [self.codes[name] for name in names if name in self.codes]
 
@@ -121,79 +137,267 @@ def similarities(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     return out
 
 
-class VectorIndex:
-    """Arrays sized with some headroom: a few changed documents are patched in place (a save
-    on a large site costs milliseconds, not a reload); many changes reload everything."""
+# -- the shared file ---------------------------------------------------------------------
+#
+# One copy of the vectors per host: whoever first needs a generation of the index builds its
+# arrays and writes them to a file (a temporary name, then renamed), which every process maps
+# read-only; the operating system keeps one copy of its pages for all of them. `current.json`
+# names the file of the latest generation; the files it no longer names are removed (a
+# process still mapping one keeps its pages until it switches).
+
+MAGIC = b"CIVHUBV1"
+ALIGN = 64
+MANIFEST = "current.json"
+LOCK = "lock"
+
+
+def vectors_dir() -> Path:
+    """This database's directory of vector files (`CIVHUB_VECTORS_DIR`, by default
+    `VAR_DIR/vectors`): one per database, so that two sites on a host never share a file."""
+    base = Path(getattr(settings, "CIVHUB_VECTORS_DIR", None) or settings.VAR_DIR / "vectors")
+    db = connection.settings_dict
+    identity = f"{connection.vendor}|{db['NAME']}|{db.get('HOST')}|{db.get('PORT')}"
+    path = base / hashlib.sha1(identity.encode()).hexdigest()[:12]
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@contextlib.contextmanager
+def _host_lock(directory: Path):
+    """One builder at a time on this host (an exclusive lock on a file, let go if the process
+    dies); the others wait, then map what it wrote."""
+    with open(directory / LOCK, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _read_manifest(directory: Path) -> dict | None:
+    try:
+        return json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _replace_durably(tmp: Path, final: Path) -> None:
+    os.replace(tmp, final)
+    fd = os.open(final.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_manifest(directory: Path, data: dict) -> None:
+    tmp = directory / f".{MANIFEST}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    with open(tmp, "w", encoding="utf-8") as out:
+        json.dump(data, out)
+        out.flush()
+        os.fsync(out.fileno())
+    _replace_durably(tmp, directory / MANIFEST)
+
+
+def _write_chunks(out, data: np.ndarray) -> None:
+    """Write an array's bytes (a hook for the tests of a write that stops half-way)."""
+    out.write(data.reshape(-1).view(np.uint8).data)
+
+
+def write_arrays(directory: Path, name: str, arrays: dict[str, np.ndarray], meta: dict) -> Path:
+    """Write the arrays to `directory/name`: a header (JSON) then each array, aligned, in a
+    temporary file that is renamed only once complete and on disk. A crash leaves at most a
+    temporary file, which no reader maps and the next builder removes."""
+    layout, offset = {}, 0
+    for key, array in arrays.items():
+        offset = -(-offset // ALIGN) * ALIGN
+        layout[key] = {"dtype": array.dtype.str, "shape": list(array.shape), "offset": offset}
+        offset += array.nbytes
+    header = json.dumps({"meta": meta, "arrays": layout, "data_bytes": offset}).encode()
+    start = -(-(len(MAGIC) + 8 + len(header)) // ALIGN) * ALIGN
+    tmp = directory / f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    with open(tmp, "wb") as out:
+        out.write(MAGIC + len(header).to_bytes(8, "little") + header)
+        for key, array in arrays.items():
+            out.write(b"\0" * (start + layout[key]["offset"] - out.tell()))
+            _write_chunks(out, np.ascontiguousarray(array))
+        out.flush()
+        os.fsync(out.fileno())
+    final = directory / name
+    _replace_durably(tmp, final)
+    return final
+
+
+def map_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict]:
+    """The arrays of a file written by write_arrays, as read-only views of one shared map."""
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size < len(MAGIC) + 8:
+            raise ValueError(f"{path} is not a vector file")
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    if mapped[: len(MAGIC)] != MAGIC:
+        raise ValueError(f"{path} is not a vector file")
+    length = int.from_bytes(mapped[len(MAGIC) : len(MAGIC) + 8], "little")
+    header = json.loads(mapped[len(MAGIC) + 8 : len(MAGIC) + 8 + length])
+    start = -(-(len(MAGIC) + 8 + length) // ALIGN) * ALIGN
+    if size != start + header["data_bytes"]:
+        raise ValueError(f"{path} is incomplete ({size} bytes)")
+    arrays = {}
+    for key, spec in header["arrays"].items():
+        dtype, shape = np.dtype(spec["dtype"]), tuple(spec["shape"])
+        count = int(np.prod(shape))
+        if count == 0:
+            array = np.zeros(shape, dtype=dtype)
+            array.flags.writeable = False
+        else:
+            array = np.frombuffer(
+                mapped, dtype=dtype, count=count, offset=start + spec["offset"]
+            ).reshape(shape)
+        arrays[key] = array
+    return arrays, header["meta"]
+
+
+class Positions:
+    """Where each document's row is, from the ids column: a sorted copy searched in numpy
+    (1.6 MB at 100,000 documents, where a dict took about 10)."""
+
+    def __init__(self, ids: np.ndarray, size: int):
+        live = ids[:size]
+        valid = np.flatnonzero(live >= 0)
+        self._order = valid[np.argsort(live[valid], kind="stable")]
+        self._sorted = live[self._order]
+
+    def many(self, doc_ids) -> np.ndarray:
+        """The rows of these documents, -1 for one not held."""
+        wanted = np.fromiter(doc_ids, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._sorted, wanted), max(len(self._sorted) - 1, 0))
+        if not len(self._sorted):
+            return np.full(len(wanted), -1, dtype=np.int64)
+        return np.where(self._sorted[at] == wanted, self._order[at], -1)
+
+    def get(self, doc_id: int, default=None):
+        row = int(self.many([doc_id])[0])
+        return default if row < 0 else row
+
+    def __getitem__(self, doc_id: int) -> int:
+        row = self.get(doc_id)
+        if row is None:
+            raise KeyError(doc_id)
+        return row
+
+    def __contains__(self, doc_id) -> bool:
+        return self.get(doc_id) is not None
+
+    def __len__(self) -> int:
+        return len(self._sorted)
+
+    def __iter__(self):
+        return iter(self._sorted.tolist())
+
+
+class Records:
+    """Each row's record, (type, object id), read from the shared columns."""
+
+    def __init__(self, kinds: np.ndarray, object_ids: np.ndarray, kind_names: list[str]):
+        self.kinds, self.object_ids, self.names = kinds, object_ids, kind_names
+
+    def __getitem__(self, i: int) -> tuple[str, str]:
+        return self.names[self.kinds[i]], self.object_ids[i].decode()
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+
+class Links:
+    """Each row's linked ids (countries, topics or SDG targets), sorted, as a tuple: rows'
+    lists one after the other in `values`, row i's from offsets[i] to offsets[i + 1]."""
+
+    def __init__(self, offsets: np.ndarray, values: np.ndarray):
+        self.offsets, self.values = offsets, values
+
+    def __getitem__(self, i: int) -> tuple[int, ...]:
+        return tuple(self.values[self.offsets[i] : self.offsets[i + 1]].tolist())
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+
+def _patched_links(
+    offsets: np.ndarray | None, values: np.ndarray | None, capacity: int, changes: dict
+) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets and values with the rows of `changes` (row -> tuple) replaced."""
+    lengths = np.zeros(capacity, dtype=np.int64)
+    if offsets is not None:
+        old = np.diff(offsets)
+        lengths[: len(old)] = old
+    for i, ids in changes.items():
+        lengths[i] = len(ids)
+    new_offsets = np.zeros(capacity + 1, dtype=np.int64)
+    np.cumsum(lengths, out=new_offsets[1:])
+    new_values = np.empty(int(new_offsets[-1]), dtype=np.int32)
+    previous = 0  # rows previous..i-1 are unchanged: one slice each way
+    for i in [*sorted(changes), capacity]:
+        if offsets is not None and previous < min(i, len(offsets) - 1):
+            stop = min(i, len(offsets) - 1)
+            new_values[new_offsets[previous] : new_offsets[stop]] = values[
+                offsets[previous] : offsets[stop]
+            ]
+        if i < capacity:
+            new_values[new_offsets[i] : new_offsets[i + 1]] = changes[i]
+        previous = i + 1
+    return new_offsets, new_values
+
+
+#: what _Build.patched returns when no row changed
+UNCHANGED = object()
+
+
+class _Build:
+    """The arrays of one generation being made: from the database (a full load), or from the
+    last generation's file and the changes since (a patch); then written to a file."""
 
     def __init__(self):
-        self._lock = threading.Lock()
-        self.generation = -1
-        self.loaded_at: datetime.datetime | None = None
         self.size = 0
-        self.ids = np.zeros(0, dtype=np.int64)
-        self.matrix = np.zeros((0, 0), dtype=np.float32)
-        #: each row's language and type, as numbers of these labels
+        self.loaded_at: datetime.datetime | None = None
         self.language_labels, self.kind_labels = Labels(), Labels()
-        self.languages = np.zeros(0, dtype=np.int16)
-        self.kinds = np.zeros(0, dtype=np.int16)
-        self.audiences = np.zeros(0, dtype=np.int8)
-        self.hubness = np.zeros(0, dtype=np.float32)
-        self.years = np.zeros(0, dtype=np.int16)
-        #: per row, the ids of the linked countries, topics and SDG targets (shared tuples)
-        self.links: dict[str, list[tuple[int, ...]]] = {name: [] for name in LINKS}
-        self.records: list[tuple[str, str]] = []
-        self._records_shared: dict[tuple[str, str], tuple[str, str]] = {}
-        self.position: dict[int, int] = {}
         self.means: dict[str, np.ndarray] = {}
         self.reference = np.zeros((0, 0), dtype=np.float32)
+        self.base_links: dict[str, tuple[np.ndarray, np.ndarray] | None] = dict.fromkeys(LINKS)
+        self.link_changes: dict[str, dict[int, tuple[int, ...]]] = {name: {} for name in LINKS}
+        self.base_object_ids: np.ndarray | None = None
+        self.object_id_changes: dict[int, bytes] = {}
+        self.base_position: Positions | None = None
+        self.new_position: dict[int, int] = {}
 
-    # -- keeping up with the database ----------------------------------------------------
+    def position_of(self, doc_id: int) -> int | None:
+        i = self.new_position.get(doc_id)
+        if i is None and self.base_position is not None:
+            i = self.base_position.get(doc_id)
+        return i
 
-    def refresh(self) -> None:
-        current = indexing.generation()
-        if current == self.generation:
-            return
-        with self._lock:
-            if current == self.generation:
-                return
-            if self.loaded_at is None or not self._patch():
-                self._load()
-            self.generation = current
+    # -- a full load ---------------------------------------------------------------------
 
-    @staticmethod
-    def _rows():
-        return (
-            SearchDocument.objects.filter(vector__isnull=False, vector_model=get_embedder().name)
-            .exclude(vector_hash="")
-            .values_list("id", "kind", "object_id", "language", "audience", "year", "vector")
-        )
-
-    def _load(self) -> None:
+    def load(self) -> None:
         started = timezone.now()
-        rows = self._rows().order_by("id")
+        rows = VectorIndex._rows().order_by("id")
         count = rows.count()
         capacity = count + max(64, int(count * HEADROOM))
         dim = get_embedder().dim
         # Filled in place: a list of 100,000 small arrays would double the peak memory.
         self.matrix = np.zeros((capacity, dim), dtype=np.float32)
         self.ids = np.full(capacity, -1, dtype=np.int64)
-        self.language_labels, self.kind_labels = Labels(), Labels()
         self.languages = np.full(capacity, -1, dtype=np.int16)
         self.kinds = np.full(capacity, -1, dtype=np.int16)
-        self._records_shared: dict[tuple[str, str], tuple[str, str]] = {}
         self.audiences = np.full(capacity, TOMBSTONE, dtype=np.int8)
         self.hubness = np.zeros(capacity, dtype=np.float32)
         self.years = np.zeros(capacity, dtype=np.int16)
-        self.links = {name: [()] * capacity for name in LINKS}
-        self.records, self.position, self.size = [], {}, 0
         for row in rows.iterator(chunk_size=2000):
             if self.size == count:
                 break  # written since the count: the next refresh takes it
-            self._put(self.size, row, raw=True)
-        self._load_links(None)
+            self.put(self.size, row, raw=True)
+        self.load_links(None)
         n = self.size
         matrix, languages = self.matrix[:n], self.languages[:n]
-        self.means = {}
         for code in set(languages.tolist()):
             language = self.language_labels.names[code]
             rows_of = languages == code
@@ -207,7 +411,7 @@ class VectorIndex:
         self.hubness[:n] = hubness(matrix, self.reference) * np.float32(HUB_WEIGHT)
         self.loaded_at = started
 
-    def _put(self, i: int, row, raw: bool = False) -> None:
+    def put(self, i: int, row, raw: bool = False) -> None:
         doc_id, kind, object_id, language, audience, year, vector = row
         vector = np.frombuffer(vector, dtype=np.float32)
         if not raw:  # a patched row: centred and scored like the rest at the last load
@@ -220,54 +424,27 @@ class VectorIndex:
         self.kinds[i] = self.kind_labels.code(kind)
         self.audiences[i] = audience
         self.years[i] = year or 0
-        # one tuple for a record's versions in every language
-        kind = self.kind_labels.names[self.kinds[i]]
-        record = self._records_shared.setdefault((kind, object_id), (kind, object_id))
-        if i == len(self.records):
-            self.records.append(record)
+        self.object_id_changes[i] = str(object_id).encode()
+        if i == self.size:
             self.size += 1
-        else:
-            self.records[i] = record
-        self.position[doc_id] = i
+        self.new_position[doc_id] = i
 
-    def _patch(self) -> bool:
-        """Apply the changes since the last load in place; False when a reload is better."""
-        started = timezone.now()
-        changed = list(self._rows().filter(updated_at__gte=self.loaded_at - CLOCK_SKEW))
-        live = set(SearchDocument.objects.filter(vector__isnull=False).values_list("id", flat=True))
-        gone = [doc_id for doc_id in self.position if doc_id not in live]
-        added = sum(1 for row in changed if row[0] not in self.position)
-        if len(changed) + len(gone) > max(200, PATCH_SHARE * self.size) or self.size + added > len(
-            self.ids
-        ):
-            return False
-        for doc_id in gone:
-            i = self.position.pop(doc_id)
-            self.audiences[i] = TOMBSTONE
-            self.ids[i] = -1
-        for row in changed:
-            self._put(self.position.get(row[0], self.size), row)
-        self._load_links([row[0] for row in changed])
-        self.loaded_at = started
-        return True
-
-    def _load_links(self, doc_ids: list[int] | None) -> None:
+    def load_links(self, doc_ids: list[int] | None) -> None:
         """Read the documents' countries, topics and SDG targets (all when doc_ids is None),
         a document at a time in id order, so that nothing but the result is held."""
         if doc_ids is not None and not doc_ids:
             return
-        shared: dict[tuple[int, ...], tuple[int, ...]] = {(): ()}  # one tuple per distinct set
         chunks = (
             [None]
             if doc_ids is None
             else [doc_ids[start : start + 500] for start in range(0, len(doc_ids), 500)]
         )
         for name, column in LINKS.items():
-            column_of = self.links[name]
+            changes = self.link_changes[name]
             for doc_id in doc_ids or ():
-                i = self.position.get(doc_id)
+                i = self.position_of(doc_id)
                 if i is not None:
-                    column_of[i] = ()
+                    changes[i] = ()
             through = getattr(SearchDocument, name).through
             pairs = through.objects.order_by("searchdocument_id", column).values_list(
                 "searchdocument_id", column
@@ -276,19 +453,246 @@ class VectorIndex:
                 selected = pairs if chunk is None else pairs.filter(searchdocument_id__in=chunk)
                 rows = selected.iterator(chunk_size=5000)
                 for doc_id, group in itertools.groupby(rows, key=lambda pair: pair[0]):
-                    i = self.position.get(doc_id)
+                    i = self.position_of(doc_id)
                     if i is not None:
-                        ids = tuple(sorted({linked for _doc, linked in group}))
-                        column_of[i] = shared.setdefault(ids, ids)
+                        changes[i] = tuple(sorted({linked for _doc, linked in group}))
+
+    # -- a patch -------------------------------------------------------------------------
+
+    @classmethod
+    def patched(cls, arrays: dict[str, np.ndarray], meta: dict):
+        """The last generation with the changes since applied; UNCHANGED when there are
+        none, None when a full load is better (many changes, or no room left)."""
+        build = cls()
+        build.loaded_at = datetime.datetime.fromisoformat(meta["loaded_at"])
+        build.size = meta["size"]
+        ids = arrays["ids"]
+        build.base_position = Positions(ids, build.size)
+        started = timezone.now()
+        changed = list(VectorIndex._rows().filter(updated_at__gte=build.loaded_at - CLOCK_SKEW))
+        live = np.fromiter(
+            SearchDocument.objects.filter(vector__isnull=False).values_list("id", flat=True),
+            dtype=np.int64,
+        )
+        held = ids[: build.size]
+        gone_rows = np.flatnonzero((held >= 0) & ~np.isin(held, live))
+        if not changed and not len(gone_rows):
+            return UNCHANGED
+        added = sum(1 for row in changed if build.base_position.get(row[0]) is None)
+        if len(changed) + len(gone_rows) > max(200, PATCH_SHARE * build.size) or (
+            build.size + added > len(ids)
+        ):
+            return None
+        # Private copies of the last generation's arrays, patched, then written anew.
+        for key in ("matrix", "ids", "languages", "kinds", "audiences", "hubness", "years"):
+            setattr(build, key, np.array(arrays[key]))
+        build.language_labels = Labels.of(meta["languages"])
+        build.kind_labels = Labels.of(meta["kinds"])
+        build.means = dict(zip(meta["mean_languages"], np.array(arrays["means"]), strict=True))
+        build.reference = arrays["reference"]
+        build.base_object_ids = arrays["object_ids"]
+        build.base_links = {
+            name: (arrays[f"{name}_offsets"], arrays[f"{name}_values"]) for name in LINKS
+        }
+        build.audiences[gone_rows] = TOMBSTONE
+        build.ids[gone_rows] = -1
+        for row in changed:
+            i = build.position_of(row[0])
+            build.put(build.size if i is None else i, row)
+        build.load_links([row[0] for row in changed])
+        build.loaded_at = started
+        return build
+
+    # -- the file ------------------------------------------------------------------------
+
+    def arrays(self) -> tuple[dict[str, np.ndarray], dict]:
+        capacity = len(self.ids)
+        width = max(
+            [1, *(len(v) for v in self.object_id_changes.values())]
+            + ([self.base_object_ids.dtype.itemsize] if self.base_object_ids is not None else [])
+        )
+        object_ids = np.zeros(capacity, dtype=f"S{width}")
+        if self.base_object_ids is not None:
+            object_ids[: len(self.base_object_ids)] = self.base_object_ids
+        for i, value in self.object_id_changes.items():
+            object_ids[i] = value
+        languages = list(self.means)
+        dim = self.matrix.shape[1]
+        arrays = {
+            "matrix": self.matrix,
+            "ids": self.ids,
+            "languages": self.languages,
+            "kinds": self.kinds,
+            "audiences": self.audiences,
+            "hubness": self.hubness,
+            "years": self.years,
+            "object_ids": object_ids,
+            "means": np.array([self.means[lang] for lang in languages], dtype=np.float32).reshape(
+                len(languages), dim
+            ),
+            "reference": np.asarray(self.reference, dtype=np.float32),
+        }
+        for name in LINKS:
+            base = self.base_links[name]
+            offsets, values = _patched_links(
+                *(base or (None, None)), capacity, self.link_changes[name]
+            )
+            arrays[f"{name}_offsets"], arrays[f"{name}_values"] = offsets, values
+        meta = {
+            "size": self.size,
+            "loaded_at": self.loaded_at.isoformat(),
+            "languages": self.language_labels.names,
+            "kinds": self.kind_labels.names,
+            "mean_languages": languages,
+        }
+        return arrays, meta
+
+
+class VectorIndex:
+    """The process's view of the current generation's file: read-only arrays sized with some
+    headroom, so that a few changed documents are patched into the next generation's file
+    (one builder per host, docs/architecture.md) and many changes reload everything."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.generation = -1
+        self.path: Path | None = None
+        self.loaded_at: datetime.datetime | None = None
+        self.size = 0
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.matrix = np.zeros((0, 0), dtype=np.float32)
+        #: each row's language and type, as numbers of these labels
+        self.language_labels, self.kind_labels = Labels(), Labels()
+        self.languages = np.zeros(0, dtype=np.int16)
+        self.kinds = np.zeros(0, dtype=np.int16)
+        self.audiences = np.zeros(0, dtype=np.int8)
+        self.hubness = np.zeros(0, dtype=np.float32)
+        self.years = np.zeros(0, dtype=np.int16)
+        #: per row, the ids of the linked countries, topics and SDG targets
+        self.links: dict[str, Links] = {
+            name: Links(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32)) for name in LINKS
+        }
+        self.records = Records(self.kinds, np.zeros(0, dtype="S1"), [])
+        self.position = Positions(self.ids, 0)
+        self.means: dict[str, np.ndarray] = {}
+        self.reference = np.zeros((0, 0), dtype=np.float32)
+
+    # -- keeping up with the database ----------------------------------------------------
+
+    def refresh(self) -> None:
+        current = indexing.generation()
+        if current == self.generation:
+            return
+        with self._lock:
+            if current == self.generation:
+                return
+            directory = vectors_dir()
+            if self._map_current(directory, current):
+                return
+            with _host_lock(directory):
+                current = indexing.generation()
+                if not self._map_current(directory, current):
+                    self._build(directory, current)
+
+    def _told_to_reload(self) -> bool:
+        """A full load is asked for by clearing `loaded_at` (the tests do): made anew from
+        the database, not mapped or patched."""
+        return self.loaded_at is None and self.path is not None
+
+    def _map_current(self, directory: Path, current: int) -> bool:
+        """Map the file of generation `current` if another process has written it."""
+        manifest = _read_manifest(directory)
+        if not manifest or (manifest["generation"], manifest["model"]) != (
+            current,
+            get_embedder_name(),
+        ):
+            return False
+        if self._told_to_reload():
+            return False
+        path = directory / manifest["file"]
+        if path != self.path:
+            try:
+                self._adopt(path, *map_arrays(path))
+            except (FileNotFoundError, ValueError):
+                return False
+        self.generation = current
+        return True
+
+    def _build(self, directory: Path, current: int) -> None:
+        """Make the file of generation `current` (this process holds the host's lock): the
+        last generation's patched, or a full load; then map it."""
+        manifest = _read_manifest(directory)
+        build, name = None, None
+        if manifest and manifest["model"] == get_embedder_name() and not self._told_to_reload():
+            try:
+                build = _Build.patched(*map_arrays(directory / manifest["file"]))
+            except (FileNotFoundError, ValueError):
+                build = None
+            if build is UNCHANGED:  # no vector's row changed: the generation keeps the file
+                name, build = manifest["file"], None
+        if name is None:
+            if build is None:
+                build = _Build()
+                build.load()
+            arrays, meta = build.arrays()
+            del build  # the private copies go before the file is mapped
+            meta |= {"generation": current, "model": get_embedder_name()}
+            name = f"vectors-{current:x}-{secrets.token_hex(4)}.bin"
+            write_arrays(directory, name, arrays, meta)
+            del arrays
+        _write_manifest(
+            directory, {"generation": current, "model": get_embedder_name(), "file": name}
+        )
+        _remove_unused(directory, name)
+        self._adopt(directory / name, *map_arrays(directory / name))
+        self.generation = current
+
+    def _adopt(self, path: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
+        """Take the file's arrays as this process's index, in one step; the last file's map
+        goes when nothing holds its arrays (a search still running keeps it until done)."""
+        kind_labels = Labels.of(meta["kinds"])
+        ids, kinds = arrays["ids"], arrays["kinds"]
+        self.__dict__.update(
+            {
+                "path": path,
+                "loaded_at": datetime.datetime.fromisoformat(meta["loaded_at"]),
+                "size": meta["size"],
+                "matrix": arrays["matrix"],
+                "ids": ids,
+                "languages": arrays["languages"],
+                "kinds": kinds,
+                "audiences": arrays["audiences"],
+                "hubness": arrays["hubness"],
+                "years": arrays["years"],
+                "language_labels": Labels.of(meta["languages"]),
+                "kind_labels": kind_labels,
+                "links": {
+                    name: Links(arrays[f"{name}_offsets"], arrays[f"{name}_values"])
+                    for name in LINKS
+                },
+                "records": Records(kinds, arrays["object_ids"], kind_labels.names),
+                "position": Positions(ids, meta["size"]),
+                "means": dict(zip(meta["mean_languages"], arrays["means"], strict=True)),
+                "reference": arrays["reference"],
+            }
+        )
+
+    @staticmethod
+    def _rows():
+        return (
+            SearchDocument.objects.filter(vector__isnull=False, vector_model=get_embedder().name)
+            .exclude(vector_hash="")
+            .values_list("id", "kind", "object_id", "language", "audience", "year", "vector")
+        )
 
     def facet_counts(self, doc_ids) -> tuple[list[Counter], list[int]]:
         """Counts over the documents held here of their types, years, languages, sets of
         countries (a document counts once in each of their regions), topics and SDG targets;
         and the ids of the documents not held here (not embedded yet)."""
-        position = self.position
-        found = [position.get(doc_id) for doc_id in doc_ids]
-        missing = [doc_id for doc_id, i in zip(doc_ids, found, strict=True) if i is None]
-        rows_at = np.fromiter((i for i in found if i is not None), dtype=np.int64)
+        doc_ids = list(doc_ids)
+        found = self.position.many(doc_ids)
+        missing = [doc_id for doc_id, i in zip(doc_ids, found.tolist(), strict=True) if i < 0]
+        rows_at = found[found >= 0]
         at = rows_at.tolist()
         years = self.years[rows_at]
         countries, topics, targets = (self.links[name] for name in LINKS)
@@ -345,9 +749,34 @@ class VectorIndex:
             if min_z is None or population < MIN_POPULATION or (scores[i] - mean) / std >= min_z
         ]
 
+    def records_of(self, doc_ids) -> tuple[dict[int, tuple[str, str]], list[int]]:
+        """The records of these documents, (type, object id) by document id, and the ids of
+        the documents not held here."""
+        doc_ids = list(doc_ids)
+        rows = self.position.many(doc_ids)
+        held = rows >= 0
+        names = self.kind_labels.names
+        kinds = self.kinds[rows[held]].tolist()
+        object_ids = self.records.object_ids[rows[held]].tolist()
+        held_ids = [doc_id for doc_id, h in zip(doc_ids, held.tolist(), strict=True) if h]
+        found = {
+            doc_id: (names[kind], object_id.decode())
+            for doc_id, kind, object_id in zip(held_ids, kinds, object_ids, strict=True)
+        }
+        return found, [doc_id for doc_id, h in zip(doc_ids, held.tolist(), strict=True) if not h]
+
     def vector_of(self, doc_id: int) -> np.ndarray | None:
         i = self.position.get(doc_id)
         return None if i is None else self.matrix[i]
+
+
+def _remove_unused(directory: Path, keep: str) -> None:
+    """Remove the files the manifest no longer names, and what a builder that died left
+    (called by the builder, under the host's lock: no other file is being written)."""
+    for path in directory.iterdir():
+        if path.name not in (keep, MANIFEST, LOCK):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
 
 
 def _tally(values: np.ndarray, names: list[str] | None = None) -> Counter:
