@@ -12,6 +12,8 @@ from civhub.core.testing import make_user, run_in_threads
 from civhub.knowledge.models import Practice
 from civhub.knowledge.services import practices as services
 from civhub.knowledge.services.imports import import_records
+from civhub.search import indexing
+from civhub.search.models import SearchDocument
 
 RECORDS = int(os.environ.get("CIVHUB_TEST_IMPORT_RECORDS", 1000))
 WRITERS = 20
@@ -53,7 +55,11 @@ def record(n: int) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twenty_writers_save_while_a_thousand_records_import(shared_database):
+def test_twenty_writers_save_while_a_thousand_records_import(shared_database, monkeypatch):
+    # The vectors are background work after each commit; here they are only counted (the
+    # tests run background work in-process, and the model is not what this test is about).
+    scheduled: list[int] = []
+    monkeypatch.setattr(indexing, "schedule_vectors", scheduled.extend)
     editor = make_user("import-writer@test.example", "editor", "member")
     drafts = [
         Practice.objects.create(
@@ -97,5 +103,8 @@ def test_twenty_writers_save_while_a_thousand_records_import(shared_database):
     assert report.ok and report.created == RECORDS, report.errors[:3]
     assert Practice.objects.filter(source_file="bulk.json").count() == RECORDS
     assert Practice.objects.filter(summary_en="Edited during the import.").count() == WRITERS
+    imported_docs = SearchDocument.objects.filter(kind="practice", title__startswith="Imported")
+    assert imported_docs.count() == RECORDS
+    assert set(imported_docs.values_list("pk", flat=True)) <= set(scheduled)
     waited = sum(1 for _kind, after_import in writes if after_import)
     assert waited == 0, f"{waited} of {WRITERS} writes waited for the import to end"
