@@ -7,13 +7,14 @@ site's other writers wait for the whole file. Records come from `civhub.knowledg
 """
 
 import datetime
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,10 +76,15 @@ def can_import(actor) -> bool:
     return actor is None or (actor.is_authenticated and actor.is_editor)
 
 
-#: Records written per transaction. A transaction holds SQLite's one write lock (and on
-#: PostgreSQL the rows it writes) until it commits: a file of 1,000 records in one would make
-#: every other writer of the site wait for all of it.
+#: Records written per transaction, and the most time one may take before it commits. A
+#: transaction holds SQLite's one write lock (and on PostgreSQL the rows it writes) until it
+#: commits: a file of 1,000 records in one would make every other writer wait for all of it.
 BATCH = 20
+BATCH_SECONDS = 0.5
+#: SQLite keeps no queue for its write lock: a writer waiting for it tries again every 100 ms
+#: at most (its busy timeout), so between two batches the importer leaves the lock free a
+#: little longer than that, or it would take it again before any waiting writer woke.
+SQLITE_PAUSE = 0.12
 
 
 def import_records(
@@ -140,9 +146,15 @@ def import_records(
     undo = _Undo()
     n = 0
     try:
-        for first in range(0, len(records), BATCH):
+        while n < len(records):
+            if n and connection.vendor == "sqlite":
+                time.sleep(SQLITE_PAUSE)
             with transaction.atomic(), search_signals.batched():
-                for record in records[first : first + BATCH]:
+                began, first = time.monotonic(), n
+                while n < len(records) and n - first < BATCH:
+                    if n > first and time.monotonic() - began > BATCH_SECONDS:
+                        break
+                    record = records[n]
                     n += 1
                     practice = _existing(record, record.get("source_file") or file_name)
                     if practice is not None and update:
