@@ -89,3 +89,18 @@ def _fresh_search_reference():
     from civhub.search.services import forget_reference_records
 
     forget_reference_records()
+
+
+@pytest.fixture(autouse=True)
+def _index_changes_noticed_in_test_cases(request, monkeypatch):
+    """A test case's wrapping transaction never commits, so the search index's change notice,
+    sent after the commit (search.indexing.index_changed), would never come: there it is sent
+    at once, as background work runs in the test (CIVHUB_TASKS_IMMEDIATE). Tests with real
+    commits (transaction=True, live servers) keep the real order."""
+    marker = request.node.get_closest_marker("django_db")
+    committing = {"transactional_db", "live_server"} & set(request.fixturenames)
+    if committing or (marker is not None and marker.kwargs.get("transaction")):
+        return
+    from civhub.search import indexing
+
+    monkeypatch.setattr(indexing, "AFTER_COMMIT", False)

@@ -2,7 +2,7 @@ import sys
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -63,12 +63,24 @@ def favicon(request):
 def healthz(request):
     """200 when this server can serve pages and the background worker lives; 503 names the
     part that fails. `?check=web` leaves out the worker, for a load balancer (a dead worker
-    is no reason to stop sending readers to this server). See docs/operations.md."""
+    is no reason to stop sending readers to this server). The full check also says how many
+    search documents wait for their vectors: a count, never a fault. See docs/operations.md."""
     body: dict = {"database": database_health(), "cache": cache_health()}
     if request.GET.get("check") != "web":
         body["worker"] = worker_health()
+        body["search"] = _search_health()
     ok = all(part["ok"] for part in body.values())
     return JsonResponse({"status": "ok" if ok else "error", **body}, status=200 if ok else 503)
+
+
+def _search_health() -> dict:
+    from civhub.search.indexing import progress
+
+    try:
+        found = progress()
+    except DatabaseError as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "documents": found.total, "waiting_for_vectors": found.waiting}
 
 
 def error_page(template: str, status: int):

@@ -2,6 +2,8 @@
 
 The lexical part is written in the saving transaction (cheap, and rolled back with it); the
 vectors are made after the commit by background work, so saving never waits for the model.
+The generation that tells server processes to reload their vectors changes after the commit
+(`index_changed`), so no transaction holds the one row that every change touches.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from civhub.search import registry, text
@@ -23,16 +25,62 @@ from civhub.search.registry import SearchType
 EMBED_BATCH = 32
 
 
+#: Off only in test cases, whose wrapping transaction never commits (core/testing.py).
+AFTER_COMMIT = True
+
+
 def bump_generation() -> None:
-    """Mark the index as changed. The new generation is random, not a count: a count would
-    repeat after a rollback or a restored backup, and a process would keep stale vectors."""
+    """Mark the index as changed, now, in one statement. The new generation is random, not a
+    count: a count would repeat after a restored backup, and a process would keep stale
+    vectors. Changes made in a transaction call `index_changed` instead."""
     value = secrets.randbits(62)
     if not IndexState.objects.filter(pk=1).update(generation=value):
         IndexState.objects.update_or_create(pk=1, defaults={"generation": value})
 
 
+def index_changed() -> None:
+    """Say that the index changed: at once outside a transaction; inside one, once, after it
+    commits, as a statement of its own. So the one row every change touches is never held
+    while a page's or an import's transaction runs (every other writer would wait for it, on
+    SQLite and PostgreSQL alike), and a transaction that rolls back changed nothing, so it
+    bumps nothing. Between the commit and the bump a process may serve the previous vectors
+    for a moment; it reloads at its next search after the bump."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block or not AFTER_COMMIT:
+        bump_generation()
+        return
+    # Once per transaction: a callback already waiting for this commit (and not in a
+    # savepoint rolled back since, which Django drops) will do.
+    if any(callback is bump_generation for _ids, callback, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(bump_generation, robust=True)
+
+
 def generation() -> int:
     return IndexState.objects.filter(pk=1).values_list("generation", flat=True).first() or 0
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far the vectors are: documents in the index, and those still waiting for theirs
+    (made after each save by background work; `civhub reindex` makes them all)."""
+
+    total: int
+    waiting: int
+
+    @property
+    def indexed(self) -> int:
+        return self.total - self.waiting
+
+
+def progress() -> Progress:
+    """One count over the index: a document waits while its vector is missing, or was made
+    from another text or by another model than the one in use."""
+    current = Q(vector_hash=F("text_hash"), vector_model=get_embedder_name())
+    counts = SearchDocument.objects.aggregate(
+        total=Count("pk"), waiting=Count("pk", filter=~current)
+    )
+    return Progress(total=counts["total"], waiting=counts["waiting"])
 
 
 def index_instance(search_type: SearchType, instance) -> list[int]:
@@ -47,7 +95,7 @@ def index_instance(search_type: SearchType, instance) -> list[int]:
     if entry is None or not entry.versions:
         if existing:
             SearchDocument.objects.filter(pk__in=[d.pk for d in existing.values()]).delete()
-            bump_generation()
+            index_changed()
         return []
 
     stale = []
@@ -75,14 +123,14 @@ def index_instance(search_type: SearchType, instance) -> list[int]:
     gone = [doc.pk for language, doc in existing.items() if language not in kept]
     if gone:
         SearchDocument.objects.filter(pk__in=gone).delete()
-    bump_generation()
+    index_changed()
     return stale
 
 
 def remove(kind: str, object_id: str) -> int:
     deleted, _ = SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
     if deleted:
-        bump_generation()
+        index_changed()
     return deleted
 
 
@@ -117,7 +165,7 @@ def embed_documents(doc_ids: Iterable[int] | None = None, progress: Callable | N
         if progress:
             progress(done)
     if done:
-        bump_generation()
+        index_changed()
     return done
 
 
@@ -167,7 +215,7 @@ def reindex(kinds: Iterable[str] | None = None, progress: Callable | None = None
             _total, deleted = indexed.filter(object_id__in=orphans[start : start + 500]).delete()
             report.removed += deleted.get(SearchDocument._meta.label, 0)
         reports.append(report)
-    bump_generation()
+    index_changed()
     return reports
 
 

@@ -7,6 +7,7 @@ address to share.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civhub.search import queries, registry, services
+from civhub.search import indexing, queries, registry, services
 from civhub.search.forms import FACET_PARAMS, FILTER_PARAMS, SearchForm
 
 PER_PAGE = 20
@@ -104,8 +105,25 @@ def search(request):
         ],
         "search_types": registry.types(),
         "examples": EXAMPLES,
+        "indexing": indexing_under_way(),
     }
     return render(request, "search/search.html", context, status=status)
+
+
+#: the count behind the "being brought up to date" notice, kept this long by each process
+#: (it reads the whole index; a busy search page need not count it at every request)
+PROGRESS_MAX_AGE = 5.0
+_progress: tuple[float, indexing.Progress] | None = None
+
+
+def indexing_under_way() -> indexing.Progress | None:
+    """How far the vectors are while documents wait for theirs; None when none wait."""
+    global _progress
+    now = time.monotonic()
+    if _progress is None or now - _progress[0] > PROGRESS_MAX_AGE:
+        _progress = (now, indexing.progress())
+    found = _progress[1]
+    return found if found.waiting else None
 
 
 def _search_page(params: services.Params, user):

@@ -1,17 +1,20 @@
 """Importing practice records into the database, and reading them back out for export.
 
-`import_records` saves the records of one file in one transaction: a file with one bad record
-saves nothing. Records come from `civhub.knowledge.importers` (dicts with the keys in
+`import_records` saves the records of one file all or nothing (a file with one bad record
+saves nothing), in short transactions of a batch of records each, so an import never makes the
+site's other writers wait for the whole file. Records come from `civhub.knowledge.importers` (dicts with the keys in
 `importers.KEYS`); `practice_to_record` is the way back.
 """
 
 import datetime
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +24,8 @@ from civhub.directory.models import Country, Organization, SdgTarget, Topic
 from civhub.knowledge.choices import ContentLanguage, PracticeState
 from civhub.knowledge.importers import KEYS
 from civhub.knowledge.models import Practice, PracticeContact
+from civhub.search import registry
+from civhub.search import signals as search_signals
 
 CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
 TRANSLATED_KEYS = {
@@ -66,13 +71,20 @@ class ImportReport:
         self.results += other.results
 
 
-class _Rollback(Exception):
-    pass
-
-
 def can_import(actor) -> bool:
     """Editors import; `None` is the system (the command line without --user)."""
     return actor is None or (actor.is_authenticated and actor.is_editor)
+
+
+#: Records written per transaction, and the most time one may take before it commits. A
+#: transaction holds SQLite's one write lock (and on PostgreSQL the rows it writes) until it
+#: commits: a file of 1,000 records in one would make every other writer wait for all of it.
+BATCH = 20
+BATCH_SECONDS = 0.5
+#: SQLite keeps no queue for its write lock: a writer waiting for it tries again every 100 ms
+#: at most (its busy timeout), so between two batches the importer leaves the lock free a
+#: little longer than that, or it would take it again before any waiting writer woke.
+SQLITE_PAUSE = 0.12
 
 
 def import_records(
@@ -90,51 +102,119 @@ def import_records(
 
     A record already imported (the same title, in any language, from the same source file) is
     skipped, or updated when `update`. Countries, organizations, SDG targets and topics are
-    looked up, never created. With `dry_run` everything is checked and then rolled back.
-    Errors name the file, the record and the value; when there are any, nothing is saved and
-    every record counts as failed.
+    looked up, never created. Errors name the file, the record and the value; when there are
+    any, nothing is saved and every record counts as failed.
+
+    First every record is checked without writing anything (with `dry_run`, that is all);
+    then the records are written BATCH at a time, each batch in a short transaction of its
+    own, so that the site's other writers never wait for more than one batch. Should a batch
+    fail all the same (the database refuses a row), the batches already written are undone,
+    so a bad file still leaves nothing.
     """
     if not can_import(actor):
         raise PermissionDenied(_("Only editors can import practices."))
     report = ImportReport(file=file_name, dry_run=dry_run)
-    lines = lines or [None] * len(records)
-    try:
-        with transaction.atomic():
-            lookups = _Lookups()
-            for n, record in enumerate(records, start=1):
-                line = lines[n - 1] if n - 1 < len(lines) else None
-                try:
-                    with transaction.atomic():
-                        action, practice = _import_one(
-                            actor,
-                            record,
-                            lookups,
-                            publish=publish,
-                            update=update,
-                            file_name=file_name,
-                            source=source,
-                        )
-                except ValidationError as exc:
-                    report.errors += [
-                        _describe(file_name, n, line, record, message) for message in _messages(exc)
-                    ]
-                    report.results.append(RecordResult(_title(record), FAILED, line))
-                except DatabaseError as exc:
-                    report.errors.append(_describe(file_name, n, line, record, str(exc)))
-                    report.results.append(RecordResult(_title(record), FAILED, line))
-                else:
-                    setattr(report, action, getattr(report, action) + 1)
-                    report.results.append(RecordResult(_title(record), action, line, practice))
-            if report.errors or dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
+    lines = list(lines or [])
+    lines += [None] * (len(records) - len(lines))
+    options = {"publish": publish, "update": update, "file_name": file_name, "source": source}
+    lookups = _Lookups()
+
+    # 1. Check: nothing is written, so nothing is locked.
+    seen: set[tuple[str, str]] = set()
+    for n, record in enumerate(records, start=1):
+        try:
+            action, _practice = _import_one(actor, record, lookups, check=True, **options)
+        except ValidationError as exc:
+            report.errors += [
+                _describe(file_name, n, lines[n - 1], record, message) for message in _messages(exc)
+            ]
+            report.results.append(RecordResult(_title(record), FAILED, lines[n - 1]))
+            continue
+        key = (record["title"], record.get("source_file") or file_name)
+        if key in seen:  # a second record of the same title: the first one saves it
+            action = UPDATED if update else SKIPPED
+        seen.add(key)
+        setattr(report, action, getattr(report, action) + 1)
+        report.results.append(RecordResult(_title(record), action, lines[n - 1]))
     if report.errors:
-        report.created = report.updated = report.skipped = 0
-        report.failed = len(records)
-        for result in report.results:
-            result.practice = None
+        return _failed(report, len(records))
+    if dry_run:
+        return report
+
+    # 2. Write, a batch per transaction.
+    written = ImportReport(file=file_name)
+    undo = _Undo()
+    n = 0
+    try:
+        while n < len(records):
+            if n and connection.vendor == "sqlite":
+                time.sleep(SQLITE_PAUSE)
+            with transaction.atomic(), search_signals.batched():
+                began, first = time.monotonic(), n
+                while n < len(records) and n - first < BATCH:
+                    if n > first and time.monotonic() - began > BATCH_SECONDS:
+                        break
+                    record = records[n]
+                    n += 1
+                    practice = _existing(record, record.get("source_file") or file_name)
+                    if practice is not None and update:
+                        undo.remember(practice)
+                    action, practice = _import_one(actor, record, lookups, **options)
+                    if action == CREATED:
+                        undo.created.append(practice.pk)
+                    setattr(written, action, getattr(written, action) + 1)
+                    written.results.append(
+                        RecordResult(_title(record), action, lines[n - 1], practice)
+                    )
+    except (ValidationError, DatabaseError) as exc:
+        record = records[n - 1]
+        messages = _messages(exc) if isinstance(exc, ValidationError) else [str(exc)]
+        report.errors = [_describe(file_name, n, lines[n - 1], record, m) for m in messages]
+        undo.run(actor, file_name)
+        return _failed(report, len(records))
+    return written
+
+
+def _failed(report: ImportReport, count: int) -> ImportReport:
+    report.created = report.updated = report.skipped = 0
+    report.failed = count
+    for result in report.results:
+        result.practice = None
     return report
+
+
+class _Undo:
+    """What the written batches did, to be undone if a later batch fails: the practices they
+    created, and the practices they updated as they were before."""
+
+    def __init__(self):
+        self.created: list[int] = []
+        self.before: dict[int, list] = {}
+
+    def remember(self, practice: Practice) -> None:
+        if practice.pk not in self.before:
+            self.before[practice.pk] = serializers.serialize(
+                "python", [practice, *practice.contacts.all()]
+            )
+
+    def run(self, actor, file_name: str) -> None:
+        if not (self.created or self.before):
+            return
+        with transaction.atomic(), search_signals.batched():
+            Practice.objects.filter(pk__in=self.created).delete()
+            for pk, stored in self.before.items():
+                PracticeContact.objects.filter(practice_id=pk).delete()
+                for obj in serializers.deserialize("python", stored):
+                    obj.save()  # raw: the search index is told below
+                    if isinstance(obj.object, Practice):
+                        search_signals.reindex_instance(registry.for_model(Practice), obj.object)
+            audit(
+                actor,
+                "import.undone",
+                summary=file_name,
+                created=len(self.created),
+                restored=sorted(self.before),
+            )
 
 
 def _title(record: dict) -> str:
@@ -212,7 +292,9 @@ def _existing(record: dict, source_file: str) -> Practice | None:
     return Practice.objects.filter(same_title, source_file=source_file).order_by("pk").first()
 
 
-def _import_one(actor, record, lookups, *, publish, update, file_name, source):
+def _import_one(actor, record, lookups, *, publish, update, file_name, source, check=False):
+    """Save one record (with `check`, only check it: every error it can have is raised, and
+    nothing is written)."""
     for key in KEYS:
         record.setdefault(key, None)
     if not record.get("title"):
@@ -291,6 +373,8 @@ def _import_one(actor, record, lookups, *, publish, update, file_name, source):
         practice.state = PracticeState.PUBLISHED
         practice.published_at = practice.published_at or timezone.now()
     practice.full_clean()
+    if check:
+        return (CREATED if creating else UPDATED), practice
     practice.save()
 
     practice.countries.set(
