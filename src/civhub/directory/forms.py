@@ -1,15 +1,42 @@
 import pycountry
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from civhub.directory.models import Country, Membership, Organization, Person, Seat
+from civhub.core.templatetags.civhub import text_language
+from civhub.directory.models import (
+    Country,
+    Membership,
+    Organization,
+    Person,
+    Seat,
+    language_name,
+)
 
 
 def language_choices():
+    """Every ISO 639-1 language, named in the reader's language as on people's pages (read
+    at each rendering, so each reader gets their own), in alphabetical order."""
     languages = [
-        (lang.alpha_2, lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2")
+        (lang.alpha_2, language_name(lang.alpha_2))
+        for lang in pycountry.languages
+        if hasattr(lang, "alpha_2")
     ]
-    return sorted(languages, key=lambda item: item[1])
+    return sorted(languages, key=lambda item: item[1].casefold())
+
+
+class LanguagesWidget(forms.SelectMultiple):
+    """A language whose name has no translation in the reader's language keeps its English
+    name: its option says so (`lang="en"`), for screen readers' voices."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        active = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        shown = text_language(str(label), active)
+        if shown and shown != active:
+            option["attrs"]["lang"] = shown
+        return option
 
 
 class CountryForm(forms.ModelForm):
@@ -72,6 +99,7 @@ class PersonForm(_CountryScopedForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
         choices=language_choices,
+        widget=LanguagesWidget,
         required=False,
         help_text=_("The languages the person works in."),
     )

@@ -58,6 +58,13 @@ def lang_attr(value, field: str = ""):
     return format_html(' lang="{}"', shown) if shown and shown != active else ""
 
 
+@register.filter
+def in_its_language(text):
+    """Text the reader typed (a search query) as shown inside a sentence of the interface:
+    in a `<span lang="…">` when its script says it is not in the page's language."""
+    return format_html("<span{}>{}</span>", lang_attr(text), text) if lang_attr(text) else text
+
+
 def content_language(value, field: str, active: str) -> str:
     if value is None or value == "":
         return ""

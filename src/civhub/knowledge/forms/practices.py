@@ -3,11 +3,13 @@ from itertools import groupby
 from django import forms
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from civhub.core.models import AttachmentKind
+from civhub.core.templatetags.civhub import lang_attr
 from civhub.directory.models import Country, Organization, SdgTarget, Topic
 from civhub.knowledge.choices import ContentLanguage
 from civhub.knowledge.models import Practice
@@ -75,6 +77,16 @@ class GroupedCheckboxes(forms.CheckboxSelectMultiple):
             for label, options, _index in context["widget"]["optgroups"]
         ]
         return context
+
+
+def target_label(target: SdgTarget) -> str:
+    """A target's code and words. The UN's wording exists here in English only (the hub
+    does not invent official translations): on a Russian or Kazakh page the words say they
+    are English, under their goal's translated name (the group)."""
+    shown = lang_attr(target, "text")
+    if not shown:
+        return f"{target.code} {target.text}"
+    return format_html("{} <span{}>{}</span>", target.code, shown, target.text)
 
 
 class PracticeForm(forms.ModelForm):
@@ -194,7 +206,7 @@ class PracticeForm(forms.ModelForm):
             "goal__number", "order"
         )
         targets.group_of = lambda target: str(target.goal)
-        targets.label_from_instance = lambda target: f"{target.code} {target.text}"
+        targets.label_from_instance = target_label
         targets.help_text = _("Open a goal to tick its targets.")
         for name in ("supported_by", "implementing_entities"):
             self.fields[name].help_text = _("Hold Ctrl (Cmd on a Mac) to pick several.")
