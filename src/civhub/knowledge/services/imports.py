@@ -209,7 +209,18 @@ def _existing(record: dict, source_file: str) -> Practice | None:
     same_title = Q()
     for language in LANGUAGES:
         same_title |= Q(**{f"title_{language}": title})
-    return Practice.objects.filter(same_title, source_file=source_file).order_by("pk").first()
+    # Locked: an editor's change or a step of the workflow waits for the import (and its
+    # state, read here, is the one saved), never the other way round.
+    return (
+        Practice.objects.select_for_update()
+        .filter(same_title, source_file=source_file)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _columns(practice: Practice) -> dict:
+    return {f.attname: getattr(practice, f.attname) for f in Practice._meta.concrete_fields}
 
 
 def _import_one(actor, record, lookups, *, publish, update, file_name, source):
@@ -222,6 +233,7 @@ def _import_one(actor, record, lookups, *, publish, update, file_name, source):
     if practice is not None and not update:
         return SKIPPED, practice
     creating = practice is None
+    stored = {} if creating else _columns(practice)
     language = record.get("language") or (practice.language if practice else ContentLanguage.EN)
     if language not in LANGUAGES:
         raise ValidationError(_("Unknown language “%(value)s”.") % {"value": language})
@@ -291,7 +303,19 @@ def _import_one(actor, record, lookups, *, publish, update, file_name, source):
         practice.state = PracticeState.PUBLISHED
         practice.published_at = practice.published_at or timezone.now()
     practice.full_clean()
-    practice.save()
+    if creating:
+        practice.save()
+    else:
+        # Only the columns the record changes, with the version one higher (so that a page
+        # opened before the import is refused, not saved over it).
+        changed = [
+            f.name
+            for f in Practice._meta.concrete_fields
+            if getattr(practice, f.attname) != stored[f.attname]
+        ]
+        if changed:
+            practice.version += 1
+            practice.save(update_fields=[*changed, "version", "updated_at"])
 
     practice.countries.set(
         _unique(c for c in map(lookups.country, practice.countries_text) if c is not None)
