@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
@@ -162,7 +162,7 @@ def submit_answer(
         raise ValidationError(
             {"source": _("Say where the answer comes from: a law, a statistic or a report.")}
         )
-    ProfileQuestion.objects.select_for_update().only("pk").get(pk=question.pk)
+    Country.objects.select_for_update().only("pk").get(pk=country.pk)
     if opened is not ANY:
         latest = (
             ProfileAnswer.objects.select_for_update()
@@ -200,12 +200,7 @@ def submit_answer(
         answer.version += 1
         answer.save(update_fields=[*_REVISED, "version"])
     else:
-        try:
-            with transaction.atomic():
-                answer.save()
-        except IntegrityError:
-            # Another answer for this date was saved between the check and the save.
-            raise Conflict(stale_edit_message()) from None
+        answer.save()
     audit(
         actor,
         "profile_answer.revised" if revising else "profile_answer.submitted",
@@ -243,6 +238,8 @@ def review_answer(
     approves a value they have not seen."""
     if not (actor.is_authenticated and actor.is_editor):
         raise PermissionDenied(_("Only the secretariat's editors review profile answers."))
+    # The profile first, as `submit_answer` takes it: one order of locks, no deadlock.
+    Country.objects.select_for_update().only("pk").get(pk=answer.country_id)
     answer = (
         ProfileAnswer.objects.select_for_update(of=("self",))
         .select_related("country", "question", "submitted_by")

@@ -209,6 +209,15 @@ class TestRaces:
         assert pending.status == (ReviewStatus.APPROVED if approved else ReviewStatus.REJECTED)
         assert pending.version == 2
 
+    def test_reviews_of_answers_to_different_questions_of_one_profile_all_hold(self, people):
+        focal, editor = people
+        pending = [answer(focal, slug, opened=None) for slug in TEXT_QUESTIONS]
+        outcomes = run_in_threads(
+            *(lambda a=a: services.review_answer(editor, a, True, version=1).pk for a in pending)
+        )
+        assert [kind for kind, _result in outcomes] == ["ok"] * len(pending), outcomes
+        assert ProfileAnswer.objects.filter(status=ReviewStatus.APPROVED).count() == len(pending)
+
     def test_answers_to_different_questions_of_one_profile_are_all_kept(self, people):
         focal, editor = people
         pages = {slug: opened(slug) for slug in TEXT_QUESTIONS}
