@@ -848,13 +848,13 @@ def transfer_for(request, transfer_id: int) -> KnowledgeTransfer:
 
 
 @router.get(
-    "/transfers/{transfer_id}",
+    "/transfers/{id}",
     response={200: TransferDetailOut, **ERRORS_READ},
     openapi_extra=PUBLIC,
 )
-def get_transfer(request, transfer_id: int, params: Query[LanguageQuery]):
+def get_transfer(request, id: int, params: Query[LanguageQuery]):
     """One knowledge transfer."""
-    return transfer_for(request, transfer_id)
+    return transfer_for(request, id)
 
 
 TransferKindValue = Literal[tuple(TransferKind.values)]  # type: ignore[valid-type]
@@ -909,19 +909,22 @@ class TransferChange(Schema):
 
 
 @router.patch(
-    "/transfers/{transfer_id}",
+    "/transfers/{id}",
     auth=token_auth,
     response={200: TransferDetailOut, **ERRORS_EDIT},
     url_name="update_transfer",
 )
 def update_transfer(
-    request, transfer_id: int, payload: TransferChange, params: Query[LanguageQuery]
+    request,
+    id: int,
+    payload: TransferChange,
+    params: Query[LanguageQuery],
 ):
     """Change the fields sent (`can_edit`: editors, and the focal points of its two
     countries); the others stay as they are, whatever else changes them meanwhile (its
     stage, its publication). Send the `version` you read to be refused (409) when someone
     changed the transfer since."""
-    record = transfer_for(request, transfer_id)
+    record = transfer_for(request, id)
     if not record.can_edit(request.user):
         raise PermissionDenied(_("You may not edit this transfer."))
     change = payload.model_dump(exclude_unset=True)
