@@ -29,3 +29,19 @@ def read_version(request) -> int | None:
         return int(request.POST["version"])
     except (KeyError, ValueError):
         return None
+
+
+class VersionedEditMixin:
+    """For the create and update views of a `VersionedModel` (with the hidden input of
+    `includes/version_input.html`): the service's Conflict becomes the page again, status
+    409, with the message above the form and what was typed kept. A form posted back keeps
+    the version it was opened on, so that a stale edit stays refused until its author
+    reopens the record."""
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form_version", read_version(self.request))
+        return super().get_context_data(**kwargs)
+
+    def edit_conflict(self, form, exc):
+        form.add_error(None, exc.message)
+        return self.render_to_response(self.get_context_data(form=form), status=409)

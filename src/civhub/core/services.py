@@ -60,6 +60,12 @@ def save_changes(locked: Model, edited: Model, fields, *, version: int | None = 
     return names
 
 
+def editable_fields(model) -> list[str]:
+    """Every column of `model` an editor may change: what `save_changes` compares for an
+    update that does not say which fields it changes."""
+    return [f.name for f in model._meta.concrete_fields if f.editable and not f.primary_key]
+
+
 def audit(
     actor, action: str, target: Model | None = None, summary: str = "", **data: Any
 ) -> AuditEntry:

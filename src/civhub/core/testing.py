@@ -82,6 +82,41 @@ def run_in_threads(*functions) -> list[tuple[str, object]]:
     return outcomes
 
 
+def bearer(user) -> dict:
+    """Request headers that authenticate as `user` with a fresh API token."""
+    from civhub.accounts.services import create_token
+
+    _token, secret = create_token(user, "tests")
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def posted(form, **change) -> dict:
+    """What a page posts back from an unbound form: each field as the page shows it (blank
+    for none), with `change` typed over it."""
+    data = {}
+    for name, field in form.fields.items():
+        value = field.prepare_value(form[name].value())
+        data[name] = "" if value is None else value
+    return {**data, **change}
+
+
+def parallel_writers(url: str, auth: dict, writers: list[list[dict]]) -> list[list[int]]:
+    """Race writers against one record through the API: each writer (a list of JSON bodies)
+    sends its PATCHes to `url` one after the other, in its own thread and connection, all
+    writers at once (run_in_threads). Their status codes, by writer; a writer that raised
+    fails the test."""
+    from django.test import Client
+
+    def writer(bodies):
+        return [
+            Client().patch(url, body, "application/json", **auth).status_code for body in bodies
+        ]
+
+    outcomes = run_in_threads(*(lambda bodies=bodies: writer(bodies) for bodies in writers))
+    assert [kind for kind, _result in outcomes] == ["ok"] * len(writers), outcomes
+    return [result for _kind, result in outcomes]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_search_reference():
     """Each test reads the reference records of its own database: a process keeps them for a

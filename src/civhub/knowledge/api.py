@@ -39,15 +39,22 @@ from civhub.core.api import (
 from civhub.directory.models import Country, Organization, SdgTarget, Topic
 from civhub.knowledge.choices import (
     PRACTICE_TRANSITIONS,
+    LegalActKind,
+    LegalActStatus,
     PracticeState,
     ProjectStatus,
     PublicationState,
+    TransferKind,
+    TransferStage,
+    TransferSubject,
 )
 from civhub.knowledge.filters.legal import LegalActFilter
 from civhub.knowledge.filters.practices import PracticeFilter
 from civhub.knowledge.filters.transfers import TransferFilter
+from civhub.knowledge.forms.legal import LegalActForm
 from civhub.knowledge.forms.practices import PracticeForm
-from civhub.knowledge.models import LegalAct, Practice
+from civhub.knowledge.forms.transfers import TransferForm
+from civhub.knowledge.models import KnowledgeTransfer, LegalAct, Practice
 from civhub.knowledge.services import legal as legal_services
 from civhub.knowledge.services import practices as practice_services
 from civhub.knowledge.services import transfers as transfer_services
@@ -78,6 +85,8 @@ READING = (
     "version (empty where the version lacks it), as on the record's page."
 )
 TRANSLATIONS = "The languages the record has a version (title and body) in."
+VERSION = "Send it back with a PATCH to refuse stale edits."
+STALE = "The version you read; a record changed since is a 409."
 
 
 def _reading_language(obj) -> str:
@@ -539,6 +548,7 @@ class LegalActDetailOut(LegalActOut):
         "repeals, repealed_by, drew_on (other countries' acts it learned from), inspired."
     )
     can_edit: bool
+    version: int = Field(description=VERSION)
 
     @staticmethod
     def resolve_summary(obj):
@@ -588,6 +598,133 @@ def export_legal_acts(request, params: Query[LegalActQuery]):
 def get_legal_act(request, slug: str, params: Query[LanguageQuery]):
     """One law or by-law, with the acts it amends, repeals or drew on, and the reverse."""
     return get_object_or_404(legal_acts_for(request.user), slug=slug)
+
+
+# --- Writing laws and transfers: the page's form, filled with the record and the change ------
+
+
+def _stored_data(form) -> dict[str, Any]:
+    """What an unbound model form shows for its record, as the data it would post back."""
+    return {name: form[name].value() for name in form.fields}
+
+
+def _lookup(errors: dict, name: str, model, key: str, values: list[str]) -> list[int]:
+    """Primary keys of the records named by `key` (a code or slug); unknown ones are an error
+    on `name`."""
+    wanted = [v.upper() if key == "code" else v for v in values]
+    found = dict(model.objects.filter(**{f"{key}__in": wanted}).values_list(key, "pk"))
+    unknown = [v for v in wanted if v not in found]
+    if unknown:
+        errors[name] = [_("Unknown: %(values)s.") % {"values": ", ".join(unknown)}]
+    return [found[v] for v in wanted if v in found]
+
+
+def _renamed_errors(form, texts: tuple[str, ...], language: str, names=None) -> ValidationError:
+    """A form's errors under the names the API uses: `title` for the text in `language`,
+    `translations.ru.title` for another, and `names` for the rest."""
+    errors: dict[str, list[str]] = {}
+    for name, messages in form.errors.items():
+        base, _sep, code = name.rpartition("_")
+        if base in texts and code in LANGUAGE_CODES:
+            name = base if code == language else f"translations.{code}.{base}"
+        name = (names or {}).get(name, name)
+        errors.setdefault(name, []).extend(str(m) for m in messages)
+    return ValidationError(errors)
+
+
+def _put_texts(data: dict, change: dict, texts: tuple[str, ...], language: str) -> None:
+    for code, values in (change.get("translations") or {}).items():
+        for field, value in values.items():
+            data[f"{field}_{code}"] = value or ""
+    for field in texts:
+        if field in change:
+            data[f"{field}_{language}"] = change[field] or ""
+
+
+LegalActKindValue = Literal[tuple(LegalActKind.values)]  # type: ignore[valid-type]
+LegalActStatusValue = Literal[tuple(LegalActStatus.values)]  # type: ignore[valid-type]
+PublicationStateValue = Literal[tuple(PublicationState.values)]  # type: ignore[valid-type]
+LAW_TEXTS = ("title", "summary")
+LAW_RELATIONS = ("amends", "repeals", "drew_on")
+LAW_PLAIN = ("kind", "number", "adopted_on", "effective_on", "status", "official_url", "state")
+
+
+class LegalActTexts(Schema):
+    title: str | None = None
+    summary: str | None = None
+
+
+class LegalActChange(Schema):
+    """The fields of a law or by-law, all optional: a PATCH changes only the fields sent.
+
+    `title` and `summary` are in the act's original `language`; `translations` holds the
+    others, e.g. {"ru": {"title": "..."}}."""
+
+    version: int | None = Field(None, ge=1, description=STALE)
+    country: str | None = Field(None, description="ISO code.")
+    kind: LegalActKindValue | None = None
+    language: Language | None = None
+    title: str | None = None
+    summary: str | None = None
+    translations: dict[Language, LegalActTexts] | None = None
+    number: str | None = None
+    adopted_on: datetime.date | None = None
+    effective_on: datetime.date | None = None
+    status: LegalActStatusValue | None = None
+    official_url: str | None = None
+    state: PublicationStateValue | None = Field(
+        None, description="Drafts are seen only by editors and the country's focal points."
+    )
+    topics: list[str] | None = Field(None, description="Topic slugs.")
+    amends: list[str] | None = Field(None, description="Slugs of acts of the same country.")
+    repeals: list[str] | None = Field(None, description="Slugs of acts of the same country.")
+    drew_on: list[str] | None = Field(None, description="Slugs of other countries' acts.")
+
+
+@router.patch(
+    "/laws/{slug}",
+    auth=token_auth,
+    response={200: LegalActDetailOut, **ERRORS_EDIT},
+    url_name="update_legal_act",
+)
+def update_legal_act(request, slug: str, payload: LegalActChange, params: Query[LanguageQuery]):
+    """Change the fields sent (`can_edit`: editors, and the focal points of the act's
+    country); the others stay as they are, whatever else changes them meanwhile. Send the
+    `version` you read to be refused (409) when someone changed the act since."""
+    act = get_object_or_404(legal_acts_for(request.user), slug=slug)
+    if not act.can_edit(request.user):
+        raise PermissionDenied(_("You may not edit this act."))
+    change = payload.model_dump(exclude_unset=True)
+    version = change.pop("version", None)
+    data = _stored_data(LegalActForm(instance=act, user=request.user))
+    language = change.get("language") or data.get("language") or "en"
+    data["language"] = language
+    _put_texts(data, change, LAW_TEXTS, language)
+    errors: dict[str, list[str]] = {}
+    if "country" in change:
+        found = _lookup(errors, "country", Country, "code", [change["country"] or ""])
+        data["country"] = found[0] if found else ""
+    if "topics" in change:
+        data["topics"] = _lookup(errors, "topics", Topic, "slug", change["topics"] or [])
+    for name in LAW_RELATIONS:
+        if name in change:
+            data[name] = _lookup(errors, name, LegalAct, "slug", change[name] or [])
+    if errors:
+        raise ValidationError(errors)
+    for name in LAW_PLAIN:
+        if name in change:
+            data[name] = "" if change[name] is None else change[name]
+    form = LegalActForm(data=data, instance=act, user=request.user)
+    if not form.is_valid():
+        raise _renamed_errors(form, LAW_TEXTS, language)
+    saved = legal_services.save_legal_act(
+        request.user,
+        form.save(commit=False),
+        **form.relations(),
+        changed=form.changed_data,
+        version=version,
+    )
+    return get_object_or_404(legal_acts_for(request.user), pk=saved.pk)
 
 
 # --- Knowledge transfers --------------------------------------------------------------------
@@ -694,3 +831,126 @@ def list_transfers(request, params: Query[TransferQuery]):
 def export_transfers(request, params: Query[TransferQuery]):
     """The filtered knowledge transfers as CSV, every row."""
     return csv_response(request, _filtered_transfers(request, params), TransferOut, "transfers.csv")
+
+
+class TransferDetailOut(TransferOut):
+    can_edit: bool
+    version: int = Field(description=VERSION)
+
+    @staticmethod
+    def resolve_can_edit(obj, context):
+        return obj.can_edit(context["request"].user)
+
+
+def transfer_for(request, transfer_id: int) -> KnowledgeTransfer:
+    """The transfer, if the caller may see it; else 404 (as on the page)."""
+    return get_object_or_404(transfer_services.visible_transfers(request.user), pk=transfer_id)
+
+
+@router.get(
+    "/transfers/{id}",
+    response={200: TransferDetailOut, **ERRORS_READ},
+    openapi_extra=PUBLIC,
+)
+def get_transfer(request, id: int, params: Query[LanguageQuery]):
+    """One knowledge transfer."""
+    return transfer_for(request, id)
+
+
+TransferKindValue = Literal[tuple(TransferKind.values)]  # type: ignore[valid-type]
+TransferStageValue = Literal[tuple(TransferStage.values)]  # type: ignore[valid-type]
+TransferSubjectValue = Literal[tuple(TransferSubject.values)]  # type: ignore[valid-type]
+TRANSFER_TEXTS = ("subject", "outcome")
+# The API's name of a link -> (model, the key it is named by).
+TRANSFER_LINKS: dict[str, tuple[Any, str]] = {
+    "source_country": (Country, "code"),
+    "source_organization": (Organization, "slug"),
+    "target_country": (Country, "code"),
+    "target_organization": (Organization, "slug"),
+    "practice": (Practice, "slug"),
+    "legal_act": (LegalAct, "slug"),
+    "institution": (Organization, "slug"),
+}
+TRANSFER_PLAIN = ("subject_kind", "kind", "stage", "started_on", "ended_on", "source_note", "state")
+
+
+class TransferTexts(Schema):
+    subject: str | None = None
+    outcome: str | None = None
+
+
+class TransferChange(Schema):
+    """The fields of a knowledge transfer, all optional: a PATCH changes only the fields sent.
+
+    `subject` and `outcome` are in `language` (English unless said); `translations` holds
+    the others, e.g. {"ru": {"subject": "..."}}. Links are named by ISO code (countries) or
+    slug; null clears one."""
+
+    version: int | None = Field(None, ge=1, description=STALE)
+    language: Language = "en"
+    subject: str | None = None
+    outcome: str | None = None
+    translations: dict[Language, TransferTexts] | None = None
+    source_country: str | None = Field(None, description="ISO code.")
+    source_organization: str | None = Field(None, description="Organization slug.")
+    target_country: str | None = Field(None, description="ISO code.")
+    target_organization: str | None = Field(None, description="Organization slug.")
+    subject_kind: TransferSubjectValue | None = None
+    practice: str | None = Field(None, description="The practice's slug.")
+    legal_act: str | None = Field(None, description="The act's slug.")
+    institution: str | None = Field(None, description="Organization slug.")
+    kind: TransferKindValue | None = None
+    stage: TransferStageValue | None = None
+    started_on: datetime.date | None = None
+    ended_on: datetime.date | None = None
+    evidence_urls: list[str] | None = None
+    source_note: str | None = None
+    state: PublicationStateValue | None = None
+
+
+@router.patch(
+    "/transfers/{id}",
+    auth=token_auth,
+    response={200: TransferDetailOut, **ERRORS_EDIT},
+    url_name="update_transfer",
+)
+def update_transfer(
+    request,
+    id: int,
+    payload: TransferChange,
+    params: Query[LanguageQuery],
+):
+    """Change the fields sent (`can_edit`: editors, and the focal points of its two
+    countries); the others stay as they are, whatever else changes them meanwhile (its
+    stage, its publication). Send the `version` you read to be refused (409) when someone
+    changed the transfer since."""
+    record = transfer_for(request, id)
+    if not record.can_edit(request.user):
+        raise PermissionDenied(_("You may not edit this transfer."))
+    change = payload.model_dump(exclude_unset=True)
+    version = change.pop("version", None)
+    language = change.pop("language", "en")
+    form = TransferForm(instance=record, user=request.user)
+    data = _stored_data(form)
+    data["evidence_urls"] = "\n".join(record.evidence_urls or [])
+    _put_texts(data, change, TRANSFER_TEXTS, language)
+    errors: dict[str, list[str]] = {}
+    for name, (model, key) in TRANSFER_LINKS.items():
+        if name in change:
+            value = change[name]
+            found = _lookup(errors, name, model, key, [value]) if value else []
+            data[name] = found[0] if found else ""
+    if errors:
+        raise ValidationError(errors)
+    if "evidence_urls" in change:
+        data["evidence_urls"] = "\n".join(change["evidence_urls"] or [])
+    for name in TRANSFER_PLAIN:
+        if name in change:
+            data[name] = "" if change[name] is None else change[name]
+    form = TransferForm(data=data, instance=record, user=request.user)
+    if not form.is_valid():
+        raise _renamed_errors(form, TRANSFER_TEXTS, language)
+    saved = transfer_services.save_transfer(
+        request.user, form.save(commit=False), changed=form.changed_data, version=version
+    )
+    return transfer_for(request, saved.pk)

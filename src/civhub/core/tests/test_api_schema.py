@@ -43,9 +43,10 @@ ENDPOINTS = {
     "/api/v1/practices/{slug}/transitions/{name}": {"post"},
     "/api/v1/laws": {"get"},
     "/api/v1/laws.csv": {"get"},
-    "/api/v1/laws/{slug}": {"get"},
+    "/api/v1/laws/{slug}": {"get", "patch"},
     "/api/v1/transfers": {"get"},
     "/api/v1/transfers.csv": {"get"},
+    "/api/v1/transfers/{id}": {"get", "patch"},
     "/api/v1/search": {"get"},
 }
 # Each list and the filter class of its page: the API takes exactly the page's parameters.
@@ -67,6 +68,8 @@ WRITES = {
     ("/api/v1/practices", "post"),
     ("/api/v1/practices/{slug}", "patch"),
     ("/api/v1/practices/{slug}/transitions/{name}", "post"),
+    ("/api/v1/laws/{slug}", "patch"),
+    ("/api/v1/transfers/{id}", "patch"),
     ("/api/v1/me", "get"),
 }
 

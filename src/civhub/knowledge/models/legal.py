@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from civhub.core.models import DemoMarkedModel, TimeStampedModel
+from civhub.core.models import DemoMarkedModel, TimeStampedModel, VersionedModel
 from civhub.directory.models import unique_slug
 from civhub.knowledge.choices import LegalActKind, LegalActStatus, PublicationState
 from civhub.knowledge.models.base import OriginalLanguageModel
@@ -25,7 +25,7 @@ class LegalActQuerySet(models.QuerySet):
         return self.published()
 
 
-class LegalAct(OriginalLanguageModel, DemoMarkedModel, TimeStampedModel):
+class LegalAct(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStampedModel):
     """A law or by-law of a country's civil service, and the acts it amends, repeals or drew on."""
 
     #: with the title, what a language version must have (see VersionedTextMixin)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from civhub.core.models import DemoMarkedModel
+from civhub.core.models import DemoMarkedModel, VersionedModel
 from civhub.knowledge.choices import AnswerType, ReviewStatus
 
 
@@ -85,7 +85,7 @@ class ProfileAnswerQuerySet(models.QuerySet):
         return self.approved().order_by("country_id", "question_id", "-as_of", "-pk")
 
 
-class ProfileAnswer(DemoMarkedModel):
+class ProfileAnswer(DemoMarkedModel, VersionedModel):
     country = models.ForeignKey(
         "directory.Country",
         verbose_name=_("country"),

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from civhub.core.models import DemoMarkedModel, TimeStampedModel
+from civhub.core.models import DemoMarkedModel, TimeStampedModel, VersionedModel
 from civhub.knowledge.choices import PublicationState, TransferKind, TransferStage, TransferSubject
 from civhub.knowledge.models.base import VersionedTextMixin
 
@@ -24,7 +24,7 @@ class KnowledgeTransferQuerySet(models.QuerySet):
         return self.published()
 
 
-class KnowledgeTransfer(VersionedTextMixin, DemoMarkedModel, TimeStampedModel):
+class KnowledgeTransfer(VersionedTextMixin, DemoMarkedModel, VersionedModel, TimeStampedModel):
     """Who learned what from whom, how far it went, and with what result."""
 
     #: its subject and outcome are read in one language (VersionedTextMixin; no original

@@ -284,12 +284,19 @@ class _Lookups:
         return self.organizations.get(name.strip().casefold())
 
 
-def _existing(record: dict, source_file: str) -> Practice | None:
+def _existing(record: dict, source_file: str, *, lock: bool = True) -> Practice | None:
     title = record["title"]
     same_title = Q()
     for language in LANGUAGES:
         same_title |= Q(**{f"title_{language}": title})
-    return Practice.objects.filter(same_title, source_file=source_file).order_by("pk").first()
+    # Locked: an editor's change or a step of the workflow waits for the import (and its
+    # state, read here, is the one saved), never the other way round.
+    practices = Practice.objects.select_for_update() if lock else Practice.objects.all()
+    return practices.filter(same_title, source_file=source_file).order_by("pk").first()
+
+
+def _columns(practice: Practice) -> dict:
+    return {f.attname: getattr(practice, f.attname) for f in Practice._meta.concrete_fields}
 
 
 def _import_one(actor, record, lookups, *, publish, update, file_name, source, check=False):
@@ -300,10 +307,11 @@ def _import_one(actor, record, lookups, *, publish, update, file_name, source, c
     if not record.get("title"):
         raise ValidationError(_("The record has no title."))
     source_file = record.get("source_file") or file_name
-    practice = _existing(record, source_file)
+    practice = _existing(record, source_file, lock=not check)  # the check writes nothing
     if practice is not None and not update:
         return SKIPPED, practice
     creating = practice is None
+    stored = {} if creating else _columns(practice)
     language = record.get("language") or (practice.language if practice else ContentLanguage.EN)
     if language not in LANGUAGES:
         raise ValidationError(_("Unknown language “%(value)s”.") % {"value": language})
@@ -375,7 +383,19 @@ def _import_one(actor, record, lookups, *, publish, update, file_name, source, c
     practice.full_clean()
     if check:
         return (CREATED if creating else UPDATED), practice
-    practice.save()
+    if creating:
+        practice.save()
+    else:
+        # Only the columns the record changes, with the version one higher (so that a page
+        # opened before the import is refused, not saved over it).
+        changed = [
+            f.name
+            for f in Practice._meta.concrete_fields
+            if getattr(practice, f.attname) != stored[f.attname]
+        ]
+        if changed:
+            practice.version += 1
+            practice.save(update_fields=[*changed, "version", "updated_at"])
 
     practice.countries.set(
         _unique(c for c in map(lookups.country, practice.countries_text) if c is not None)

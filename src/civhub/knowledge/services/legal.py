@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from civhub.core.services import audit
+from civhub.core.services import audit, editable_fields, save_changes
 from civhub.knowledge.models import LegalAct
 
 
@@ -47,6 +47,9 @@ def _check_links(act: LegalAct, links: dict[str, list[LegalAct] | None]) -> None
         raise ValidationError(errors)
 
 
+RELATIONS = ("topics", "amends", "repeals", "drew_on")
+
+
 @transaction.atomic
 def save_legal_act(
     actor,
@@ -56,39 +59,71 @@ def save_legal_act(
     amends: Iterable[LegalAct] | None = None,
     repeals: Iterable[LegalAct] | None = None,
     drew_on: Iterable[LegalAct] | None = None,
+    changed: Iterable[str] | None = None,
+    version: int | None = None,
 ) -> LegalAct:
-    """Create or update an act and, for each relation given (None leaves it as it is), set it."""
+    """Create or update an act and, for each relation given (None leaves it as it is), set it.
+
+    An update locks the stored row and saves only the fields in `changed` (a form's
+    `changed_data`: what differs from the act as the editor read it; None: every field), so
+    a parallel edit of other fields, or a change of its publication state, is never undone;
+    relations not in `changed` are left as they are too. With `version` (the version the
+    editor read), an edit of an act that changed meanwhile is refused with Conflict."""
     if not can_add_legal_acts(actor):
         raise PermissionDenied(_("Only editors and focal points may record laws and by-laws."))
     creating = act.pk is None
-    if not creating:
-        stored = LegalAct.objects.select_related("country").get(pk=act.pk)
-        if not stored.can_edit(actor):
-            raise PermissionDenied(_("You may not edit this act."))
-    if act.country_id is not None and not act.can_edit(actor):
-        raise PermissionDenied(_("You may record acts of your own country only."))
-    if creating:
-        act.created_by = actor
-    act.full_clean()
     links = {
         "amends": None if amends is None else list(amends),
         "repeals": None if repeals is None else list(repeals),
         "drew_on": None if drew_on is None else list(drew_on),
     }
-    _check_links(act, links)
-    act.save()
-    if topics is not None:
-        act.topics.set(topics)
-    for field, acts in links.items():
-        if acts is not None:
-            getattr(act, field).set(acts)
-    audit(
-        actor,
-        "legal_act.created" if creating else "legal_act.updated",
-        act,
-        summary=str(act),
-        country=act.country.code,
-    )
+    relations_given = {"topics": None if topics is None else list(topics), **links}
+    if not creating:
+        locked = (
+            LegalAct.objects.select_for_update(of=("self",))
+            .select_related("country")
+            .get(pk=act.pk)
+        )
+        if not locked.can_edit(actor):
+            raise PermissionDenied(_("You may not edit this act."))
+        if changed is not None:
+            changed = list(changed)
+            relations_given = {
+                name: value for name, value in relations_given.items() if name in changed
+            }
+    if act.country_id is not None and not act.can_edit(actor):
+        raise PermissionDenied(_("You may record acts of your own country only."))
+    act.full_clean()
+    _check_links(act, {name: relations_given.get(name) for name in links})
+    if creating:
+        act.created_by = actor
+        act.save()
+        saved: list[str] = []
+    else:
+        fields = editable_fields(LegalAct) if changed is None else changed
+        saved = save_changes(locked, act, fields, version=version)
+        if not locked.can_edit(actor):  # merged with a parallel change of its country
+            raise PermissionDenied(_("You may record acts of your own country only."))
+        act = locked
+    relations = [name for name, value in relations_given.items() if value is not None]
+    for name in relations:
+        getattr(act, name).set(relations_given[name])
+    if creating:
+        audit(actor, "legal_act.created", act, summary=str(act), country=act.country.code)
+        return act
+    if relations and not saved:
+        # A change of links alone is a change of the record too.
+        act.version += 1
+        act.save(update_fields=["version", "updated_at"])
+    if saved or relations:
+        audit(
+            actor,
+            "legal_act.updated",
+            act,
+            summary=str(act),
+            country=act.country.code,
+            fields=sorted([*saved, *relations]),
+        )
     return act
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from civhub.core.mail import mail_user
-from civhub.core.services import audit
+from civhub.core.services import Conflict, audit, stale_edit_message
 from civhub.directory.choices import OrganizationKind
 from civhub.directory.models import Country
 from civhub.knowledge.choices import AnswerType, ReviewStatus
@@ -105,15 +105,50 @@ def _validate(answer: ProfileAnswer) -> None:
         raise ValidationError(errors)
 
 
+#: `submit_answer(opened=ANY)`: the caller read no page, so nothing it saw can be stale.
+ANY = object()
+
+
+def latest_answer(country: Country, question: ProfileQuestion):
+    """The answer the answer page shows (the newest one not rejected), or None."""
+    return (
+        ProfileAnswer.objects.filter(country=country, question=question)
+        .exclude(status=ReviewStatus.REJECTED)
+        .select_related("legal_act", "organization")
+        .order_by("-as_of", "-pk")
+        .first()
+    )
+
+
+def opened_on(answer: ProfileAnswer | None) -> tuple[int, int] | None:
+    """What an answer page was opened on, as `submit_answer(opened=...)` takes it."""
+    return None if answer is None else (answer.pk, answer.version)
+
+
 @transaction.atomic
 def submit_answer(
-    actor, country: Country, question: ProfileQuestion, *, value, as_of, source, source_url=""
+    actor,
+    country: Country,
+    question: ProfileQuestion,
+    *,
+    value,
+    as_of,
+    source,
+    source_url="",
+    opened=ANY,
 ) -> ProfileAnswer:
     """Record a country's answer to a question as of a date, with its source.
 
     Every answer is kept, so the profile has a history. An editor's answer is approved at
     once; a focal point's waits for an editor's review. A second submission for the same
     country, question and date replaces the one still awaiting review.
+
+    Answers to one question are taken one at a time (the question's row is locked), so
+    answers to different questions of a profile never wait for each other, and two answers
+    to the same question never both believe they came first. `opened` is what the answer
+    page showed (`opened_on(latest)`: the newest answer not rejected, with its version, or
+    None): when another answer came, or that one was revised or reviewed since, the answer
+    is refused with Conflict.
     """
     if not can_answer(actor, country):
         raise PermissionDenied(
@@ -127,6 +162,17 @@ def submit_answer(
         raise ValidationError(
             {"source": _("Say where the answer comes from: a law, a statistic or a report.")}
         )
+    Country.objects.select_for_update().only("pk").get(pk=country.pk)
+    if opened is not ANY:
+        latest = (
+            ProfileAnswer.objects.select_for_update()
+            .filter(country=country, question=question)
+            .exclude(status=ReviewStatus.REJECTED)
+            .order_by("-as_of", "-pk")
+            .first()
+        )
+        if opened_on(latest) != (None if opened is None else tuple(opened)):
+            raise Conflict(stale_edit_message())
     approved = actor.is_editor
     pending = None
     if as_of:
@@ -150,7 +196,11 @@ def submit_answer(
         answer.status = ReviewStatus.PENDING
         answer.reviewed_by, answer.reviewed_at, answer.review_note = None, None, ""
     _validate(answer)
-    answer.save()
+    if revising:
+        answer.version += 1
+        answer.save(update_fields=[*_REVISED, "version"])
+    else:
+        answer.save()
     audit(
         actor,
         "profile_answer.revised" if revising else "profile_answer.submitted",
@@ -165,11 +215,31 @@ def submit_answer(
     return answer
 
 
+# What a revision of an answer awaiting review rewrites (the rest: country, question, date).
+_REVISED = [
+    *_EMPTY,
+    "source",
+    "source_url",
+    "submitted_by",
+    "is_demo",
+    "status",
+    "reviewed_by",
+    "reviewed_at",
+    "review_note",
+]
+
+
 @transaction.atomic
-def review_answer(actor, answer: ProfileAnswer, approve: bool, note: str = "") -> ProfileAnswer:
-    """An editor approves a focal point's answer, or rejects it saying why."""
+def review_answer(
+    actor, answer: ProfileAnswer, approve: bool, note: str = "", *, version: int | None = None
+) -> ProfileAnswer:
+    """An editor approves a focal point's answer, or rejects it saying why. With `version`
+    (the version the editor read), an answer revised since is refused with Conflict: nobody
+    approves a value they have not seen."""
     if not (actor.is_authenticated and actor.is_editor):
         raise PermissionDenied(_("Only the secretariat's editors review profile answers."))
+    # The profile first, as `submit_answer` takes it: one order of locks, no deadlock.
+    Country.objects.select_for_update().only("pk").get(pk=answer.country_id)
     answer = (
         ProfileAnswer.objects.select_for_update(of=("self",))
         .select_related("country", "question", "submitted_by")
@@ -177,13 +247,16 @@ def review_answer(actor, answer: ProfileAnswer, approve: bool, note: str = "") -
     )
     if answer.status != ReviewStatus.PENDING:
         raise ValidationError(_("This answer has already been reviewed."))
+    if version is not None and answer.version != version:
+        raise Conflict(stale_edit_message())
     note = (note or "").strip()
     if not approve and not note:
         raise ValidationError({"note": _("Tell the focal point why the answer is rejected.")})
     answer.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
     answer.reviewed_by, answer.reviewed_at = actor, timezone.now()
     answer.review_note = note[:500]
-    answer.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    answer.version += 1
+    answer.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "version"])
     audit(
         actor,
         "profile_answer.approved" if approve else "profile_answer.rejected",

@@ -22,6 +22,7 @@ which kinds (in the order of `TransferKind`), and the furthest stage reached (in
 `TransferStage`: exploring < adapting < implemented < evaluated).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +32,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from civhub.core.services import audit
+from civhub.core.services import audit, editable_fields, save_changes
 from civhub.knowledge.choices import TransferKind, TransferStage, TransferSubject
 from civhub.knowledge.models import KnowledgeTransfer
 
@@ -85,26 +86,52 @@ def clean_evidence_urls(urls) -> list[str]:
 
 
 @transaction.atomic
-def save_transfer(actor, record: KnowledgeTransfer) -> KnowledgeTransfer:
+def save_transfer(
+    actor,
+    record: KnowledgeTransfer,
+    *,
+    changed: Iterable[str] | None = None,
+    version: int | None = None,
+) -> KnowledgeTransfer:
+    """Create or update a transfer.
+
+    An update locks the stored row and saves only the fields in `changed` (a form's
+    `changed_data`: what differs from the record as the editor read it; None: every field),
+    so a parallel edit of other fields, or a change of its stage or publication state, is
+    never undone. With `version` (the version the editor read), an edit of a record that
+    changed meanwhile is refused with Conflict."""
     if not can_record_transfers(actor):
         raise PermissionDenied(_("Only editors and focal points may record knowledge transfers."))
     creating = record.pk is None
     if not creating:
-        stored = KnowledgeTransfer.objects.get(pk=record.pk)
-        if not stored.can_edit(actor):
+        locked = KnowledgeTransfer.objects.select_for_update().get(pk=record.pk)
+        if not locked.can_edit(actor):
             raise PermissionDenied(_("You may not edit this transfer."))
     if not record.can_edit(actor):
         raise PermissionDenied(
             _("A focal point records transfers that its own country shared or learned.")
         )
-    if creating:
-        record.created_by = actor
     for kind, link in SUBJECT_LINKS.items():
         if record.subject_kind != kind:
             setattr(record, f"{link}_id", None)
     record.evidence_urls = clean_evidence_urls(record.evidence_urls)
     record.full_clean()
-    record.save()
+    if creating:
+        record.created_by = actor
+        record.save()
+        saved = []
+    else:
+        fields = editable_fields(KnowledgeTransfer) if changed is None else list(changed)
+        if "subject_kind" in fields:
+            fields += [link for link in SUBJECT_LINKS.values() if link not in fields]
+        saved = save_changes(locked, record, fields, version=version)
+        if not locked.can_edit(actor):  # merged with a parallel change of its countries
+            raise PermissionDenied(
+                _("A focal point records transfers that its own country shared or learned.")
+            )
+        record = locked
+        if not saved:
+            return record
     audit(
         actor,
         "transfer.created" if creating else "transfer.updated",
@@ -112,6 +139,7 @@ def save_transfer(actor, record: KnowledgeTransfer) -> KnowledgeTransfer:
         summary=str(record),
         kind=record.kind,
         stage=record.stage,
+        **({} if creating else {"fields": sorted(saved)}),
     )
     return record
 

@@ -5,10 +5,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from civhub.accounts.services import create_token
 from civhub.core.models import AuditEntry
 from civhub.core.services import Conflict
-from civhub.core.testing import run_in_threads
+from civhub.core.testing import bearer, parallel_writers, run_in_threads
 from civhub.directory.models import Country, Topic
 from civhub.knowledge.choices import PracticeState
 from civhub.knowledge.forms.practices import PracticeForm
@@ -38,11 +37,6 @@ def edit(user, practice: Practice, version=None, **change) -> Practice:
     form = PracticeForm(data=data, instance=practice)
     assert form.is_valid(), form.errors
     return services.save_practice(user, form.save(commit=False), m2m_form=form, version=version)
-
-
-def bearer(user) -> dict:
-    _token, secret = create_token(user, "tests")
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
 @pytest.mark.django_db
@@ -163,18 +157,10 @@ class TestRaces:
         practice = make_draft(editor)
         url = f"/api/v1/practices/{practice.slug}"
         fields = ["title", "summary", "challenge", "solution"]
-
-        def writer(field):
-            statuses = []
-            for n in range(10):
-                value = f"{field} {n}"
-                response = Client().patch(url, {field: value}, "application/json", **auth)
-                statuses.append(response.status_code)
-            return statuses
-
-        outcomes = run_in_threads(*(lambda f=f: writer(f) for f in fields))
-        assert [kind for kind, _result in outcomes] == ["ok"] * len(fields), outcomes
-        assert all(status == 200 for _kind, statuses in outcomes for status in statuses)
+        statuses = parallel_writers(
+            url, auth, [[{field: f"{field} {n}"} for n in range(10)] for field in fields]
+        )
+        assert all(status == 200 for writer in statuses for status in writer), statuses
         practice.refresh_from_db()
         assert [getattr(practice, f"{f}_en") for f in fields] == [f"{f} 9" for f in fields]
         assert practice.version == 1 + 4 * 10

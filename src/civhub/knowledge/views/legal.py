@@ -11,7 +11,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from civhub.core.forms import add_errors
+from civhub.core.forms import VersionedEditMixin, add_errors, read_version
+from civhub.core.services import Conflict
 from civhub.knowledge.choices import ContentLanguage
 from civhub.knowledge.filters.legal import LegalActFilter
 from civhub.knowledge.forms.legal import LegalActForm
@@ -95,7 +96,7 @@ def _reading_notice(act: LegalAct, language: str, shown: str) -> str:
     return ""
 
 
-class _LegalActFormMixin:
+class _LegalActFormMixin(VersionedEditMixin):
     model = LegalAct
     form_class = LegalActForm
     template_name = "knowledge/legal_form.html"
@@ -108,8 +109,14 @@ class _LegalActFormMixin:
     def form_valid(self, form):
         try:
             act = services.save_legal_act(
-                self.request.user, form.save(commit=False), **form.relations()
+                self.request.user,
+                form.save(commit=False),
+                **form.relations(),
+                changed=form.changed_data,
+                version=read_version(self.request),
             )
+        except Conflict as exc:
+            return self.edit_conflict(form, exc)
         except ValidationError as exc:
             add_errors(form, exc)
             response = self.form_invalid(form)

@@ -11,7 +11,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from civhub.core.forms import add_errors
+from civhub.core.forms import add_errors, read_version
+from civhub.core.services import Conflict
 from civhub.directory.models import Country
 from civhub.knowledge.choices import ReviewStatus
 from civhub.knowledge.forms.profiles import AnswerForm, ComparisonForm, ReviewForm, initial_value
@@ -86,18 +87,14 @@ def profile_answer(request, code, slug):
     question = get_object_or_404(
         ProfileQuestion.objects.select_related("section"), slug=slug, is_active=True
     )
-    latest = (
-        ProfileAnswer.objects.filter(country=country, question=question)
-        .exclude(status=ReviewStatus.REJECTED)
-        .select_related("legal_act", "organization")
-        .order_by("-as_of", "-pk")
-        .first()
-    )
+    latest = services.latest_answer(country, question)
     if latest is not None:
         latest.question = question
         latest.text = latest.display(request.LANGUAGE_CODE)
     status = 200
+    opened = services.opened_on(latest)
     if request.method == "POST":
+        opened = _posted_opened(request)
         form = AnswerForm(request.POST, country=country, question=question)
         if form.is_valid():
             data = form.cleaned_data
@@ -110,7 +107,11 @@ def profile_answer(request, code, slug):
                     as_of=data["as_of"],
                     source=data["source"],
                     source_url=data["source_url"],
+                    opened=opened,
                 )
+            except Conflict as exc:
+                form.add_error(None, exc.message)  # what was typed stays in the form
+                status = 409
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -123,7 +124,7 @@ def profile_answer(request, code, slug):
                     )
                 url = reverse("knowledge:profile", kwargs={"code": country.code.lower()})
                 return HttpResponseRedirect(f"{url}#q-{question.slug}")
-        status = 400
+        status = 409 if status == 409 else 400
     else:
         initial = {}
         if latest is not None:
@@ -141,10 +142,24 @@ def profile_answer(request, code, slug):
             "country": country,
             "question": question,
             "latest": latest,
+            # The hidden inputs: what the page was opened on, kept when it is posted back,
+            # so that a stale answer stays refused until the page is reopened.
+            "opened": services.opened_on(latest) if opened is services.ANY else opened,
             "is_editor": request.user.is_editor,
         },
         status=status,
     )
+
+
+def _posted_opened(request):
+    """The answer a posted answer page was opened on (its hidden `opened` and `version`
+    inputs): (id, version), None (no answer yet), or ANY (a form without them)."""
+    if "opened" not in request.POST:
+        return services.ANY
+    opened = request.POST["opened"]
+    if not opened:
+        return None
+    return (int(opened) if opened.isdigit() else 0, read_version(request) or 0)
 
 
 @login_required
@@ -162,7 +177,16 @@ def profile_review(request):
         if form.is_valid():
             approve = form.cleaned_data["decision"] == "approve"
             try:
-                services.review_answer(request.user, answer, approve, form.cleaned_data["note"])
+                services.review_answer(
+                    request.user,
+                    answer,
+                    approve,
+                    form.cleaned_data["note"],
+                    version=read_version(request),
+                )
+            except Conflict as exc:
+                errors[answer.pk] = [exc.message]
+                status = 409
             except ValidationError as exc:
                 errors[answer.pk] = exc.messages
             else:
@@ -178,7 +202,7 @@ def profile_review(request):
         else:
             errors[answer.pk] = [m for messages_ in form.errors.values() for m in messages_]
         notes[answer.pk] = request.POST.get("note", "")
-        status = 400
+        status = 409 if status == 409 else 400
     pending = services.pending_answers()
     for answer in pending:
         _add_links(answer, answer.current)

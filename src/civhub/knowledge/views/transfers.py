@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 
 from civhub.core import attachments
-from civhub.core.forms import add_errors
+from civhub.core.forms import VersionedEditMixin, add_errors, read_version
+from civhub.core.services import Conflict
 from civhub.knowledge.filters.transfers import TransferFilter
 from civhub.knowledge.forms.transfers import EvidenceFileForm, TransferForm
 from civhub.knowledge.models import KnowledgeTransfer
@@ -92,7 +93,7 @@ class TransferDetailView(DetailView):
         return context
 
 
-class _TransferFormMixin:
+class _TransferFormMixin(VersionedEditMixin):
     model = KnowledgeTransfer
     form_class = TransferForm
     template_name = "knowledge/transfer_form.html"
@@ -104,7 +105,14 @@ class _TransferFormMixin:
 
     def form_valid(self, form):
         try:
-            record = services.save_transfer(self.request.user, form.save(commit=False))
+            record = services.save_transfer(
+                self.request.user,
+                form.save(commit=False),
+                changed=form.changed_data,
+                version=read_version(self.request),
+            )
+        except Conflict as exc:
+            return self.edit_conflict(form, exc)
         except ValidationError as exc:
             add_errors(form, exc)
             response = self.form_invalid(form)
