@@ -252,8 +252,10 @@ STEP_OUT_STATES = (S.ELIGIBLE, S.SCORING)
 
 def _step_out(actor, assignment: Assignment, status: str, reason: str) -> Assignment | None:
     read = assignment  # as the evaluator saw it
-    could = read.status == AssignmentStatus.ASSIGNED and (
-        not Assignment.submission.is_cached(read) or read.submission.state in STEP_OUT_STATES
+    could = (  # read with its submission, as the scoring page does
+        read.status == AssignmentStatus.ASSIGNED
+        and Assignment.submission.is_cached(read)
+        and read.submission.state in STEP_OUT_STATES
     )
     submission, assignment = _lock(assignment)
     if not actor.is_authenticated or assignment.evaluator_id != actor.pk:

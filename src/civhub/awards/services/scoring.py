@@ -27,13 +27,13 @@ STEERING_READS = SCORED_STATES
 
 
 def _could_score(assignment: Assignment) -> bool:
-    """Whether the assignment, as the caller read it, could be scored (its submission as
-    read too, when it was read with it)."""
-    if assignment.status != AssignmentStatus.ASSIGNED:
-        return False
-    if Assignment.submission.is_cached(assignment):
-        return assignment.submission.state == S.SCORING
-    return True
+    """Whether the assignment, as the caller read it with its submission (the scoring
+    page does), could be scored. Read without it, what the caller saw is not known."""
+    return (
+        assignment.status == AssignmentStatus.ASSIGNED
+        and Assignment.submission.is_cached(assignment)
+        and assignment.submission.state == S.SCORING
+    )
 
 
 def not_scorable_message(assignment: Assignment) -> str:
