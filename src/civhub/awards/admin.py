@@ -1,7 +1,10 @@
 """The scheme in the Django admin. Workflow fields are read-only: states change through the
 services (awards/services/), which check permissions, audit and notify."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from civhub.awards.models import (
@@ -18,6 +21,54 @@ from civhub.awards.models import (
     StageNote,
     Submission,
 )
+from civhub.awards.services.records import save_record
+from civhub.core.services import Conflict, stale_edit_message
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """The change form remembers the version of the record it was opened on (a hidden
+    input): a record changed since (by a step of the workflow or another editor) is refused
+    with the "someone changed this" message, and what was typed stays in the form."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        opened = cleaned.get("opened_version")
+        if self.instance.pk and opened is not None and opened != self.instance.version:
+            raise ValidationError(stale_edit_message())
+        return cleaned
+
+
+class VersionedAdmin(admin.ModelAdmin):
+    """Saves a change through the scheme's service (services/records.py): only the fields
+    the form changed, on the locked row, refused when the record moved on."""
+
+    form = VersionedAdminForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        save_record(
+            request.user,
+            obj,
+            [name for name in form.changed_data if name != "opened_version"],
+            version=form.cleaned_data.get("opened_version"),
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Conflict as exc:
+            # Changed between the form's check and the save (a few milliseconds): nothing
+            # of the edit was written.
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class CategoryInline(TranslationTabularInline):
@@ -36,7 +87,7 @@ class PrizeInline(TranslationTabularInline):
 
 
 @admin.register(Call)
-class CallAdmin(TranslationAdmin):
+class CallAdmin(VersionedAdmin, TranslationAdmin):
     list_display = ["title", "year", "state", "opens_at", "closes_at", "is_demo"]
     list_filter = ["state", "year", "is_demo"]
     search_fields = ["title", "slug"]
@@ -73,7 +124,7 @@ class StageNoteInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(VersionedAdmin):
     list_display = ["title", "call", "country", "state", "submitted_at", "is_demo"]
     list_filter = ["call", "state", "language", "is_demo"]
     search_fields = ["title", "organization_name", "applicant__email"]
@@ -91,7 +142,7 @@ class StageNoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(VersionedAdmin):
     list_display = ["submission", "evaluator", "status", "assigned_by", "created_at", "is_demo"]
     list_filter = ["status", "submission__call", "is_demo"]
     search_fields = ["submission__title", "evaluator__email"]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civhub.awards.choices import ApplicantKind, CallState, PrizeKind, TieBreak
-from civhub.core.models import DemoMarkedModel, TimeStampedModel
+from civhub.core.models import DemoMarkedModel, TimeStampedModel, VersionedModel
 
 
 def validate_applicant_kinds(value) -> None:
@@ -54,7 +54,7 @@ class CallQuerySet(models.QuerySet):
         return self.announced()
 
 
-class Call(DemoMarkedModel, TimeStampedModel):
+class Call(VersionedModel, DemoMarkedModel, TimeStampedModel):
     """One round of the scheme, e.g. the 2018 call on digital government."""
 
     slug = models.SlugField(_("slug"), unique=True, max_length=80)

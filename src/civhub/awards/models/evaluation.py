@@ -14,10 +14,10 @@ from civhub.awards.choices import (
     ReminderKind,
     SubmissionState,
 )
-from civhub.core.models import DemoMarkedModel
+from civhub.core.models import DemoMarkedModel, VersionedModel
 
 
-class Assignment(DemoMarkedModel):
+class Assignment(VersionedModel, DemoMarkedModel):
     """One evaluator asked to score one submission."""
 
     submission = models.ForeignKey(

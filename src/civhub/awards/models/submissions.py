@@ -20,7 +20,7 @@ from civhub.awards.choices import (
     SubmissionState,
     Transition,
 )
-from civhub.core.models import DemoMarkedModel, TimeStampedModel
+from civhub.core.models import DemoMarkedModel, TimeStampedModel, VersionedModel
 from civhub.knowledge.choices import ContentLanguage
 
 S = SubmissionState
@@ -58,7 +58,7 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(call=call)
 
 
-class Submission(DemoMarkedModel, TimeStampedModel):
+class Submission(VersionedModel, DemoMarkedModel, TimeStampedModel):
     """An innovative solution put forward for a call, by its applicant."""
 
     call = models.ForeignKey(

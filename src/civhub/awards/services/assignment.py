@@ -29,7 +29,7 @@ from civhub.awards.choices import ACTIVE_ASSIGNMENT, AssignmentStatus, Submissio
 from civhub.awards.models import Assignment, Call, ConflictDeclaration, Submission
 from civhub.awards.services import submissions as submission_services
 from civhub.awards.services.mail import notify, notify_editors
-from civhub.core.services import audit
+from civhub.core.services import Conflict, audit
 
 S = SubmissionState
 
@@ -143,6 +143,8 @@ def assign_evaluators(actor, call: Call, *, evaluators=None) -> dict[int, list[i
     scoring. Returns submission id -> the evaluator ids added. Refused as a whole, naming
     the submissions, when some can't get enough eligible evaluators."""
     _require_editor(actor)
+    # Every submission of the call that may get evaluators is locked, in one order: a second
+    # assignment at once waits, then finds them served (and adds nobody twice).
     submissions = list(
         Submission.objects.select_for_update()
         .filter(call=call, state__in=[S.ELIGIBLE, S.SCORING])
@@ -236,28 +238,47 @@ def _replace(actor, submission: Submission) -> Assignment | None:
 
 
 def _lock(assignment: Assignment) -> tuple[Submission, Assignment]:
+    """The submission's row first, then the assignment's, as every service locks them."""
     submission = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("call")
         .get(pk=assignment.submission_id)
     )
     return submission, Assignment.objects.select_for_update().get(pk=assignment.pk)
 
 
+STEP_OUT_STATES = (S.ELIGIBLE, S.SCORING)
+
+
 def _step_out(actor, assignment: Assignment, status: str, reason: str) -> Assignment | None:
+    read = assignment  # as the evaluator saw it
+    could = (  # read with its submission, as the scoring page does
+        read.status == AssignmentStatus.ASSIGNED
+        and Assignment.submission.is_cached(read)
+        and read.submission.state in STEP_OUT_STATES
+    )
     submission, assignment = _lock(assignment)
     if not actor.is_authenticated or assignment.evaluator_id != actor.pk:
         raise PermissionDenied(_("Only the evaluator asked may do this."))
-    if assignment.status != AssignmentStatus.ASSIGNED or submission.state not in (
-        S.ELIGIBLE,
-        S.SCORING,
-    ):
+    if assignment.status != AssignmentStatus.ASSIGNED or submission.state not in STEP_OUT_STATES:
+        if could:
+            raise Conflict(
+                _(
+                    "Nothing was changed: since you opened the page, your assignment is "
+                    "“%(status)s” and the submission “%(state)s”."
+                )
+                % {
+                    "status": assignment.get_status_display(),
+                    "state": submission.get_state_display(),
+                }
+            )
         raise PermissionDenied(_("This assignment can no longer be changed."))
     reason = (reason or "").strip()
     if status == AssignmentStatus.CONFLICT and not reason:
         raise ValidationError({"reason": _("Say what the conflict of interest is.")})
     assignment.status, assignment.status_reason = status, reason
-    assignment.save(update_fields=["status", "status_reason"])
+    assignment.version += 1
+    assignment.save(update_fields=["status", "status_reason", "version"])
     assignment.scores.all().delete()
     if status == AssignmentStatus.CONFLICT:
         ConflictDeclaration.objects.create(evaluator=actor, submission=submission, reason=reason)
@@ -302,8 +323,12 @@ def override_assignment(
         raise ValidationError({"reason": _("Give the reason for the override.")})
     if add is None and remove is None:
         raise ValidationError({"evaluator": _("Say which evaluator to add or remove.")})
-    submission = Submission.objects.select_for_update().select_related("call").get(pk=submission.pk)
-    if submission.state not in (S.ELIGIBLE, S.SCORING):
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=submission.pk)
+    )
+    if submission.state not in STEP_OUT_STATES:
         raise ValidationError({"state": _("Evaluators change only before and during scoring.")})
     if remove is not None:
         current = (
@@ -317,7 +342,8 @@ def override_assignment(
             )
         current.status = AssignmentStatus.REMOVED
         current.status_reason = current.override_reason = reason
-        current.save(update_fields=["status", "status_reason", "override_reason"])
+        current.version += 1
+        current.save(update_fields=["status", "status_reason", "override_reason", "version"])
         current.scores.all().delete()
         audit(
             actor,

@@ -48,7 +48,8 @@ def publish_results(actor, call: Call, on=None) -> Call:
             }
         )
     call.results_published_on = on or timezone.localdate()
-    call.save(update_fields=["results_published_on", "updated_at"])
+    call.version += 1  # an edit of the call opened before this is refused, not saved over it
+    call.save(update_fields=["results_published_on", "version", "updated_at"])
     audit(
         actor,
         "call.results_published",
@@ -113,7 +114,11 @@ def publish_as_practice(actor, submission: Submission):
 
     if not (actor.is_authenticated and actor.is_editor):
         raise PermissionDenied(_("Only the secretariat publishes good practices."))
-    submission = Submission.objects.select_for_update().select_related("call").get(pk=submission.pk)
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=submission.pk)
+    )
     if not _winner(submission):
         raise ValidationError({"state": _("Only published winners become good practices.")})
     if submission.practice_id:
@@ -151,7 +156,8 @@ def publish_as_practice(actor, submission: Submission):
         attachments=attachments_of(submission).filter(kind__in=PRACTICE_FILES),
     )
     submission.practice = practice
-    submission.save(update_fields=["practice", "updated_at"])
+    submission.version += 1
+    submission.save(update_fields=["practice", "version", "updated_at"])
     audit(
         actor,
         "submission.published_as_practice",

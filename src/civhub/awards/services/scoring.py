@@ -19,23 +19,51 @@ from civhub.awards.choices import (
 )
 from civhub.awards.models import Assignment, Call, Criterion, Score, Submission
 from civhub.awards.services import submissions as submission_services
-from civhub.core.services import audit
+from civhub.core.services import Conflict, audit, stale_edit_message
 
 S = SubmissionState
 #: from these states on, the steering committee reads the scores
 STEERING_READS = SCORED_STATES
 
 
+def _could_score(assignment: Assignment) -> bool:
+    """Whether the assignment, as the caller read it with its submission (the scoring
+    page does), could be scored. Read without it, what the caller saw is not known."""
+    return (
+        assignment.status == AssignmentStatus.ASSIGNED
+        and Assignment.submission.is_cached(assignment)
+        and assignment.submission.state == S.SCORING
+    )
+
+
+def not_scorable_message(assignment: Assignment) -> str:
+    """Why scores sent from a page opened while the submission could be scored are not
+    saved: the scoring closed, or the assignment ended, since."""
+    return _(
+        "Your scores were not saved: since you opened the page, your assignment is "
+        "“%(status)s” and the submission “%(state)s”."
+    ) % {
+        "status": assignment.get_status_display(),
+        "state": assignment.submission.get_state_display(),
+    }
+
+
 @transaction.atomic
-def record_scores(actor, assignment: Assignment, scores: dict, *, final: bool = True):
+def record_scores(
+    actor, assignment: Assignment, scores: dict, *, final: bool = True, version: int | None = None
+):
     """Save the evaluator's scores: {criterion (or its id): (value, comment)}. With
     `final`, every criterion must be scored, the assignment is complete, and when every
     evaluator of the submission is done it moves on to consolidation by itself.
 
     The submission's row is locked first, so two evaluators finishing at once are counted
-    one after the other and the submission moves on exactly once."""
+    one after the other and the submission moves on exactly once. Every save makes the
+    assignment one version higher: with `version` (what the scoring page was opened on),
+    scores saved meanwhile from another page are not overwritten, the save is refused with
+    Conflict; so are scores sent after the scoring closed or the assignment ended."""
+    could_score = _could_score(assignment)
     submission = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("call")
         .get(pk=assignment.submission_id)
     )
@@ -43,7 +71,12 @@ def record_scores(actor, assignment: Assignment, scores: dict, *, final: bool = 
     if not actor.is_authenticated or assignment.evaluator_id != actor.pk:
         raise PermissionDenied(_("Only the evaluator asked may score this submission."))
     if assignment.status != AssignmentStatus.ASSIGNED or submission.state != S.SCORING:
+        if could_score:
+            assignment.submission = submission
+            raise Conflict(not_scorable_message(assignment))
         raise PermissionDenied(_("This submission can't be scored now."))
+    if version is not None and assignment.version != version:
+        raise Conflict(stale_edit_message())
     criteria = {c.pk: c for c in Criterion.objects.filter(call_id=submission.call_id)}
     errors = {}
     cleaned = {}
@@ -89,11 +122,13 @@ def record_scores(actor, assignment: Assignment, scores: dict, *, final: bool = 
             criterion_id=criterion_id,
             defaults={"value": value, "comment": comment},
         )
+    assignment.version += 1
     if not final:
+        assignment.save(update_fields=["version"])
         audit(actor, "assignment.scores_saved", submission, summary=submission.title)
         return assignment
     assignment.status, assignment.completed_at = AssignmentStatus.COMPLETED, timezone.now()
-    assignment.save(update_fields=["status", "completed_at"])
+    assignment.save(update_fields=["status", "completed_at", "version"])
     audit(actor, "assignment.completed", submission, summary=submission.title, evaluator=actor.pk)
     active = list(
         submission.assignments.filter(status__in=ACTIVE_ASSIGNMENT).values_list("status", flat=True)

@@ -7,12 +7,19 @@ own checks (`GUARDS`: the deadline and completeness for "submit", enough evaluat
 the decision with its minutes), keeps a note the applicant may read, writes the audit entry
 and e-mails the applicant after the commit. The named functions below (`submit`, `answer`,
 `screen`, …) are that function with the step filled in.
+
+No lost updates: every change locks the submission's row first and saves only the columns it
+changes, one version higher (`Submission.version`). A draft edited from a form opened on an
+older version, or a step asked for from a state the submission has left meanwhile, is refused
+whole with `Conflict` (the page keeps what was typed), so neither undoes the other.
 """
 
+import copy
 from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +35,7 @@ from civhub.awards.choices import (
 )
 from civhub.awards.models import Call, Decision, Prize, StageNote, Submission
 from civhub.awards.services.mail import notify
-from civhub.core.services import audit
+from civhub.core.services import Conflict, audit, save_changes
 
 S = SubmissionState
 #: what the applicant may change in a draft (the rest is the workflow's)
@@ -151,31 +158,84 @@ def free_slot(user, call: Call) -> int | None:
 
 
 @transaction.atomic
-def save_draft(actor, submission: Submission, *, topics=None, sdg_targets=None, now=None):
+def save_draft(
+    actor,
+    submission: Submission,
+    *,
+    topics=None,
+    sdg_targets=None,
+    now=None,
+    version: int | None = None,
+    changed=None,
+):
     """Create or update a draft: any member, while the call is open; saved as often as the
-    applicant likes, and finished later."""
+    applicant likes, and finished later.
+
+    An update locks the stored row and saves only the fields in `changed` (a form's
+    `changed_data`: what the applicant changed from the draft as it read it; every draft
+    field when None), so an edit from another tab of other fields is kept. With `version`
+    (what the form was opened on), a draft that changed since is refused with Conflict; so
+    is an edit of a draft that is no longer a draft (submitted or withdrawn meanwhile)."""
     now = now or timezone.now()
-    creating = submission.pk is None
-    if creating:
-        if not can_apply(actor, submission.call, now):
-            if not submission.call.is_open(now):
-                raise ValidationError({"call": _("This call is not open for submissions.")})
-            raise PermissionDenied(_("Only members can apply."))
-        submission.applicant = actor
-        submission.state = S.DRAFT
-        slot = free_slot(actor, submission.call)
-        if slot is None:
-            raise limit_reached(submission.call)
-        submission.slot = slot
-    else:
-        stored = Submission.objects.select_for_update().get(pk=submission.pk)
-        if stored.applicant_id != actor.pk or stored.state != S.DRAFT:
-            raise PermissionDenied(_("Only the applicant may change its draft."))
-        if not stored.call.is_open(now):
-            raise ValidationError({"call": _("The call is closed: the draft can't be changed.")})
-        submission.state, submission.submitted_at = stored.state, stored.submitted_at
-        submission.applicant_id, submission.call_id = stored.applicant_id, stored.call_id
-        submission.slot = stored.slot
+    if submission.pk is None:
+        return _create_draft(actor, submission, topics=topics, sdg_targets=sdg_targets, now=now)
+    stored = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=submission.pk)
+    )
+    if stored.applicant_id != actor.pk:
+        raise PermissionDenied(_("Only the applicant may change its draft."))
+    if stored.state != S.DRAFT:
+        raise Conflict(
+            _(
+                "This submission is “%(state)s” now and its draft can no longer be changed, so "
+                "your changes were not saved."
+            )
+            % {"state": SubmissionState(stored.state_shown_to(actor)).label}
+        )
+    if not stored.call.is_open(now):
+        raise ValidationError({"call": _("The call is closed: the draft can't be changed.")})
+    fields = list(DRAFT_FIELDS if changed is None else changed)
+    submission.call = stored.call
+    _check_fits_call(submission)
+    saved = save_changes(
+        stored, submission, [f for f in fields if f in DRAFT_FIELDS], version=version
+    )
+    links = []
+    for name, chosen in (("topics", topics), ("sdg_targets", sdg_targets)):
+        if chosen is None or (changed is not None and name not in changed):
+            continue
+        wanted = {getattr(item, "pk", item) for item in chosen}
+        if wanted != set(getattr(stored, name).values_list("pk", flat=True)):
+            getattr(stored, name).set(wanted)
+            links.append(name)
+    if links and not saved:
+        # A change of topics alone is a change of the draft too.
+        stored.version += 1
+        stored.save(update_fields=["version", "updated_at"])
+    if saved or links:
+        audit(
+            actor,
+            "submission.updated",
+            stored,
+            summary=stored.title,
+            fields=sorted([*saved, *links]),
+        )
+    return stored
+
+
+def _create_draft(actor, submission: Submission, *, topics, sdg_targets, now) -> Submission:
+    if not can_apply(actor, submission.call, now):
+        if not submission.call.is_open(now):
+            raise ValidationError({"call": _("This call is not open for submissions.")})
+        raise PermissionDenied(_("Only members can apply."))
+    submission.applicant = actor
+    submission.state = S.DRAFT
+    slot = free_slot(actor, submission.call)
+    if slot is None:
+        raise limit_reached(submission.call)
+    submission.slot = slot
     _check_fits_call(submission)
     submission.full_clean()
     try:
@@ -184,22 +244,14 @@ def save_draft(actor, submission: Submission, *, topics=None, sdg_targets=None, 
     except IntegrityError:
         # Two first drafts racing for the same place both pass the checks above; the
         # database's unique constraint lets only one of them in.
-        if (
-            creating
-            and open_submissions(actor, submission.call).filter(slot=submission.slot).exists()
-        ):
+        if open_submissions(actor, submission.call).filter(slot=submission.slot).exists():
             raise limit_reached(submission.call) from None
         raise
     if topics is not None:
         submission.topics.set(topics)
     if sdg_targets is not None:
         submission.sdg_targets.set(sdg_targets)
-    audit(
-        actor,
-        "submission.created" if creating else "submission.updated",
-        submission,
-        summary=submission.title,
-    )
+    audit(actor, "submission.created", submission, summary=submission.title)
     return submission
 
 
@@ -321,7 +373,9 @@ def _effect_decision(actor, submission, message, now, data) -> list[str]:
 def _effect_withdraw(actor, submission, message, now, data) -> list[str]:
     """Evaluators already asked are released: the assignment no longer counts."""
     submission.assignments.filter(status=AssignmentStatus.ASSIGNED).update(
-        status=AssignmentStatus.REMOVED, status_reason=_("The applicant withdrew.")
+        status=AssignmentStatus.REMOVED,
+        status_reason=_("The applicant withdrew."),
+        version=F("version") + 1,
     )
     return []
 
@@ -347,8 +401,17 @@ def transition(
     **data,
 ) -> Submission:
     """Move a submission along its workflow (see SUBMISSION_TRANSITIONS). `system=True` is for
-    moves the services make themselves (the end of scoring), on behalf of `actor`."""
-    submission = Submission.objects.select_for_update().select_related("call").get(pk=submission.pk)
+    moves the services make themselves (the end of scoring), on behalf of `actor`.
+
+    The step is checked against the locked row: a step the actor could take from the state
+    it read, but which another step has made impossible meanwhile (two editors, or an editor
+    and the applicant, at once), is refused with Conflict and never undoes the other."""
+    read = copy.copy(submission)  # the submission as the caller saw it
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=submission.pk)
+    )
     now = now or timezone.now()  # read after the lock: a wait for it is not time granted
     step = SUBMISSION_TRANSITIONS.get(name)
     if step is None:
@@ -357,6 +420,8 @@ def transition(
         if submission.state not in step.sources:
             raise ValidationError({"state": _("This step can't be taken now.")})
     elif not submission.can_transition(actor, name):
+        if read.state != submission.state and read.can_transition(actor, name):
+            raise Conflict(moved_on_message(actor, submission, step.label))
         raise PermissionDenied(_("You may not do this now."))
     message = (message or "").strip()
     if step.needs_message and not message:
@@ -366,7 +431,8 @@ def transition(
         guard(submission, now, data)
     previous = submission.state
     submission.state = step.target
-    fields = ["state", "updated_at"]
+    submission.version += 1
+    fields = ["state", "version", "updated_at"]
     effect = EFFECTS.get(name)
     if effect:
         fields += effect(actor, submission, message, now, data)
@@ -406,6 +472,18 @@ def transition(
             message=message if step.message_for_applicant else "",
         )
     return submission
+
+
+def moved_on_message(actor, submission: Submission, step) -> str:
+    """Why a step asked for from a state the submission has left is not taken."""
+    return _(
+        "Someone changed “%(title)s” since you opened it: it is “%(state)s” now, so "
+        "“%(step)s” was not done."
+    ) % {
+        "title": submission.title,
+        "state": SubmissionState(submission.state_shown_to(actor)).label,
+        "step": step,
+    }
 
 
 def submit(actor, submission: Submission, *, now=None) -> Submission:

@@ -1,6 +1,8 @@
 """Fixtures of the scheme's tests: a call with three criteria, and submissions in any state."""
 
 import datetime
+import random
+import time
 from decimal import Decimal
 
 import pytest
@@ -14,7 +16,7 @@ from civhub.awards.choices import (
     SubmissionState,
 )
 from civhub.awards.models import Assignment, Call, Category, Criterion, Prize, Submission
-from civhub.core.testing import make_user
+from civhub.core.testing import make_user, run_in_threads
 
 UTC = datetime.UTC
 NOW = timezone.now()
@@ -127,3 +129,39 @@ def assign(submission, evaluators, status=AssignmentStatus.ASSIGNED):
 
 def full_scores(call, value=7, comment="ok"):
     return dict.fromkeys(call.criteria.all(), (value, comment))
+
+
+def race(*functions) -> list[tuple[str, object]]:
+    """`run_in_threads` on either database. PostgreSQL makes a writer wait for the rows
+    another holds. SQLite's test database lives in memory with a shared cache, which answers
+    "database table is locked" at once where the file database waits its turn (the busy
+    timeout of settings.SQLITE_OPTIONS): there each function, one transaction, is tried
+    again whole, as the file database would have made it wait, until it gets its turn."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return run_in_threads(*functions)
+    return run_in_threads(*(_waits_its_turn(f) for f in functions))
+
+
+def in_turn(function):
+    """Run one transaction as `race` does, from a thread of a race that makes several."""
+    from django.db import connection
+
+    return function() if connection.vendor != "sqlite" else _waits_its_turn(function)()
+
+
+def _waits_its_turn(function):
+    from django.db import OperationalError
+
+    def attempt():
+        for _ in range(500):
+            try:
+                return function()
+            except OperationalError as exc:
+                if "locked" not in str(exc):
+                    raise
+                time.sleep(0.005 + random.random() * 0.02)
+        return function()
+
+    return attempt

@@ -17,7 +17,8 @@ from civhub.awards.models import Submission
 from civhub.awards.services import submissions as services
 from civhub.awards.views.public import call_for
 from civhub.core import attachments
-from civhub.core.forms import add_errors
+from civhub.core.forms import add_errors, read_version
+from civhub.core.services import Conflict
 
 S = SubmissionState
 
@@ -75,7 +76,9 @@ def my_submissions(request):
 @login_required
 def my_submission(request, pk):
     submission = _own(request, pk)
-    if submission.state == S.DRAFT and (submission.call.is_open() or request.method == "POST"):
+    # A post comes from the draft's form: even when the draft was submitted or withdrawn
+    # since, it gets the form back, with what was typed and why it was not saved.
+    if request.method == "POST" or (submission.state == S.DRAFT and submission.call.is_open()):
         # "?check=missing": sent here by "Submit" on a first draft that is not complete yet
         return _draft_form(
             request, submission.call, submission, check=request.GET.get("check") == "missing"
@@ -109,12 +112,18 @@ def _draft_form(request, call, submission, check=False):
 
     A first draft is created at the call's "apply" address; from then on the form is the
     draft's own page, so that submitting again works on the same draft and never starts a
-    second one."""
+    second one.
+
+    The form carries the version of the draft it was opened on: a draft changed since (in
+    another tab), submitted or withdrawn is not saved over; the page says so (409) and keeps
+    what was typed, and keeps the version it was opened on until the draft is reopened."""
     user = request.user
     form = SubmissionForm(request.POST or None, instance=submission, call=call)
     creating = submission.pk is None
     missing: list[str] = services.completeness(submission) if check and not creating else []
     refused: list[str] = []
+    form_version = read_version(request) if request.method == "POST" else None
+    conflict = False
     if request.method == "POST":
         submitting = "submit" in request.POST
         if submitting and submission.pk and not call.is_open():
@@ -126,9 +135,15 @@ def _draft_form(request, call, submission, check=False):
                     form.save(commit=False),
                     topics=form.cleaned_data["topics"],
                     sdg_targets=form.cleaned_data["sdg_targets"],
+                    version=form_version,
+                    changed=None if creating else form.changed_data,
                 )
             except ValidationError as exc:
                 add_errors(form, exc)
+            except Conflict as exc:
+                # What was typed stays in the form; nothing of it was saved.
+                form.add_error(None, exc.message)
+                conflict = True
             else:
                 if not submitting:
                     messages.success(
@@ -141,6 +156,8 @@ def _draft_form(request, call, submission, check=False):
                         services.submit(user, draft)
                     except ValidationError as exc:
                         refused = exc.messages
+                    except Conflict as exc:
+                        refused = [exc.message]
                     else:
                         messages.success(
                             request, _("Submitted. We have e-mailed you a confirmation.")
@@ -154,6 +171,7 @@ def _draft_form(request, call, submission, check=False):
                     return redirect(f"{url}?check=missing#missing" if missing else url)
                 submission = draft
                 form = SubmissionForm(instance=draft, call=call)
+                form_version = None  # the form shows the draft as saved now
     failed = request.method == "POST" and bool(form.errors or missing or refused)
     return render(
         request,
@@ -167,8 +185,9 @@ def _draft_form(request, call, submission, check=False):
             "files": attachments.attachments_of(submission) if submission.pk else [],
             "attachment_form": AttachmentForm() if submission.pk else None,
             "can_withdraw": bool(submission.pk) and submission.can_transition(user, "withdraw"),
+            "form_version": form_version,
         },
-        status=422 if failed else 200,
+        status=409 if conflict else 422 if failed else 200,
     )
 
 
@@ -191,6 +210,11 @@ def answer(request, pk):
             services.answer(request.user, submission, form.cleaned_data["message"])
         except ValidationError as exc:
             add_errors(form, exc)
+        except Conflict as exc:
+            # The answer typed stays in the form, above the state it is in now.
+            form.add_error(None, exc.message)
+            submission.refresh_from_db()
+            return _status_page(request, submission, answer_form=form, status=409)
         else:
             messages.success(request, _("Your answer is sent to the secretariat."))
             return redirect("awards:my_submission", pk=submission.pk)

@@ -14,6 +14,8 @@ from civhub.awards.forms.evaluation import ReasonForm, ScoreForm
 from civhub.awards.models import Assignment
 from civhub.awards.services import assignment as assignment_services
 from civhub.awards.services import scoring
+from civhub.core.forms import read_version
+from civhub.core.services import Conflict
 
 
 def _mine(request, pk) -> Assignment:
@@ -39,21 +41,36 @@ def assignments(request):
 
 @login_required
 def score(request, pk):
+    """The scoring page. Its form carries the version of the assignment it was opened on:
+    scores saved since from another page, or sent after the scoring closed or the
+    assignment ended, are not saved; the page says so (409) and keeps what was typed."""
     assignment = _mine(request, pk)
     submission, user = assignment.submission, request.user
     criteria = submission.call.criteria.all()
     stored = {s.criterion_id: s for s in assignment.scores.all()}
     can_score = submission.can_score(user)
     form = ScoreForm(request.POST or None, criteria=criteria, scores=stored)
+    form_version = read_version(request) if request.method == "POST" else None
+    conflict = False
     if request.method == "POST":
-        if not can_score:
-            raise PermissionDenied
         final = "submit" in request.POST
-        if form.is_valid():
+        if not can_score:
+            if form_version is None:
+                raise PermissionDenied
+            # Opened while it could be scored; it can't be now: nothing is saved.
+            form.is_valid()
+            form.add_error(None, scoring.not_scorable_message(assignment))
+            conflict = True
+        elif form.is_valid():
             try:
-                scoring.record_scores(user, assignment, form.scores(), final=final)
+                scoring.record_scores(
+                    user, assignment, form.scores(), final=final, version=form_version
+                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
+            except Conflict as exc:
+                form.add_error(None, exc.message)
+                conflict = True
             else:
                 messages.success(
                     request,
@@ -73,12 +90,13 @@ def score(request, pk):
             "submission": submission,
             "call": submission.call,
             "show_identity": submission.identity_visible_to(user),
-            "form": form if can_score else None,
+            "form": form if can_score or conflict else None,
+            "form_version": form_version,
             "my_scores": [stored[c.pk] for c in criteria if c.pk in stored],
             "others": others,
             "reason_form": ReasonForm() if assignment.status == AssignmentStatus.ASSIGNED else None,
         },
-        status=422 if form.errors else 200,
+        status=409 if conflict else 422 if form.errors else 200,
     )
 
 
@@ -86,11 +104,17 @@ def _step_out(request, pk, service, done: str):
     assignment = _mine(request, pk)
     form = ReasonForm(request.POST)
     form.is_valid()
+    reason = form.cleaned_data.get("reason", "")
     try:
-        service(request.user, assignment, form.cleaned_data.get("reason", ""))
+        service(request.user, assignment, reason)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+        return redirect("awards:score", pk=assignment.pk)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        if reason.strip():
+            messages.info(request, _("What you wrote, not sent: %(text)s") % {"text": reason})
         return redirect("awards:score", pk=assignment.pk)
     messages.success(request, done)
     return redirect("awards:assignments")

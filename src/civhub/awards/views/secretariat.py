@@ -7,6 +7,8 @@ Editors only, but for the consolidation and the decision, which the steering com
 takes too: who may record an outcome is decided once, by `Submission.allowed_transitions`
 (the workflow's own rules), and the services check it again."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -44,6 +46,7 @@ from civhub.awards.services import decisions, scoring
 from civhub.awards.services import submissions as services
 from civhub.awards.views.public import call_for
 from civhub.core.models import AuditEntry
+from civhub.core.services import Conflict
 
 S = SubmissionState
 #: the workflow step that records each outcome, and back
@@ -81,9 +84,10 @@ def _outcomes(submission: Submission, user) -> list[str]:
     ]
 
 
-def _say_refused(request, exc: ValidationError) -> None:
-    """A service's refusal, told in its own words above the page."""
-    for message in exc.messages:
+def _say_refused(request, exc: ValidationError | Conflict) -> None:
+    """A service's refusal, told in its own words above the page: a rule it breaks, or a
+    change someone made since the page was opened (Conflict)."""
+    for message in [exc.message] if isinstance(exc, Conflict) else exc.messages:
         messages.error(request, message)
 
 
@@ -139,7 +143,7 @@ def assign(request, slug):
     call = _editor_call(request, slug)
     try:
         plan = assignment_services.assign_evaluators(request.user, call)
-    except ValidationError as exc:
+    except (ValidationError, Conflict) as exc:
         _say_refused(request, exc)
     else:
         messages.success(
@@ -163,12 +167,22 @@ def submission_transition(request, pk, action):
         return redirect("awards:decide", pk=submission.pk)
     form = TransitionForm(request.POST)
     form.is_valid()
+    # The state the page showed (its form sends it): a step asked for from it, that another
+    # step has made impossible since, is refused as a conflict, not as a forbidden step.
+    shown = request.POST.get("state", "")
+    if shown in SubmissionState.values and shown != submission.state:
+        submission.state = shown
+    typed = form.cleaned_data.get("message", "")
     try:
-        submission = services.transition(
-            request.user, submission, action, form.cleaned_data.get("message", "")
-        )
+        submission = services.transition(request.user, submission, action, typed)
     except ValidationError as exc:
         _say_refused(request, exc)
+    except Conflict as exc:
+        _say_refused(request, exc)
+        if typed.strip():
+            # What was typed is not lost with the step that was not taken.
+            messages.info(request, _("What you wrote, not sent: %(text)s") % {"text": typed})
+        submission.refresh_from_db()
     else:
         messages.success(
             request,
@@ -204,6 +218,24 @@ def decide(request, pk):
         else reverse("awards:consolidation", kwargs={"slug": call.slug})
     )
     outcomes = _outcomes(submission, user)
+    if not outcomes and request.method == "POST" and submission.state != S.DECISION:
+        # Decided (or moved back) by someone else since this page was opened: the form
+        # comes back with the minutes typed, saying so, and nothing is recorded.
+        probe = copy.copy(submission)
+        probe.state = S.DECISION
+        could = _outcomes(probe, user)
+        if could:
+            form = DecisionForm(request.POST, submission=submission, outcomes=could)
+            form.is_valid()
+            form.add_error(
+                None, services.moved_on_message(user, submission, _("Record the decision"))
+            )
+            return render(
+                request,
+                "awards/decide.html",
+                {"call": call, "submission": submission, "form": form, "back": back},
+                status=409,
+            )
     if not outcomes:
         if scoring.can_consolidate(user) and submission.can_view(user):
             messages.error(
@@ -214,6 +246,7 @@ def decide(request, pk):
             return redirect(back)
         raise PermissionDenied
     form = DecisionForm(request.POST or None, submission=submission, outcomes=outcomes)
+    conflict = False
     if request.method == "POST" and form.is_valid():
         try:
             decisions.record_decision(
@@ -225,6 +258,9 @@ def decide(request, pk):
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+            conflict = True
         else:
             prize = form.cleaned_data["prize"]
             outcome = SubmissionState(form.cleaned_data["outcome"]).label
@@ -242,7 +278,7 @@ def decide(request, pk):
         request,
         "awards/decide.html",
         {"call": call, "submission": submission, "form": form, "back": back},
-        status=422 if form.errors else 200,
+        status=409 if conflict else 422 if form.errors else 200,
     )
 
 
@@ -259,6 +295,8 @@ def publish_results(request, slug):
         return redirect("awards:manage", slug=call.slug)
     try:
         call = decisions.publish_results(request.user, call, form.cleaned_data["on"])
+    except Conflict as exc:
+        _say_refused(request, exc)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(
@@ -279,7 +317,7 @@ def certificate(request, pk):
     submission = _editor_submission(request, pk)
     try:
         issued = decisions.issue_certificate(request.user, submission)
-    except ValidationError as exc:
+    except (ValidationError, Conflict) as exc:
         _say_refused(request, exc)
     else:
         messages.success(
@@ -296,7 +334,7 @@ def publish_practice(request, pk):
     submission = _editor_submission(request, pk)
     try:
         practice = decisions.publish_as_practice(request.user, submission)
-    except ValidationError as exc:
+    except (ValidationError, Conflict) as exc:
         _say_refused(request, exc)
     else:
         messages.success(
@@ -337,6 +375,8 @@ def replication(request, pk):
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(
                 request,
@@ -379,6 +419,8 @@ def evaluators(request, pk):
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
         else:
             if add and remove:
                 done = _("%(removed)s is replaced by %(added)s on “%(title)s”.")
