@@ -167,3 +167,11 @@ def test_a_name_without_any_text_in_its_language_is_still_found_as_the_page_show
         ("en", "Academy", "")
     ]
     assert str(Country.objects.get(code="KZ")) == "Kazakhstan"
+
+
+def test_the_expert_list_and_the_country_page_show_the_persons_version(client, expert):
+    for path in ("/en/experts/", "/en/countries/kz/"):
+        page = client.get(path).content.decode()
+        assert KK_POSITION not in page, path  # the Russian version has no position
+    page = client.get("/kk/experts/").content.decode()
+    assert KK_POSITION in page
