@@ -30,7 +30,7 @@ def record_versions(record, body=None) -> list[Version]:
 
     fallback = record.reading_language(record.original_language())
     codes = record.available_languages or [fallback]
-    return [
+    versions = [
         Version(
             code,
             record.text_in(record.translation_key_field, code),
@@ -39,6 +39,14 @@ def record_versions(record, body=None) -> list[Version]:
         )
         for code in codes
         if record.text_in(record.translation_key_field, code).strip()
+    ]
+    # As search.registry.translated_versions: a version word for word the same as the
+    # original (a name alone, the same in every language) is the original, not another one.
+    original = next((v for v in versions if v.is_original), None)
+    if original is None:
+        return versions
+    return [
+        v for v in versions if v is original or (v.title, v.body) != (original.title, original.body)
     ]
 
 

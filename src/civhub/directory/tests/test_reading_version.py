@@ -175,3 +175,11 @@ def test_the_expert_list_and_the_country_page_show_the_persons_version(client, e
         assert KK_POSITION not in page, path  # the Russian version has no position
     page = client.get("/kk/experts/").content.decode()
     assert KK_POSITION in page
+
+
+def test_a_person_with_no_text_is_indexed_once(kazakhstan):
+    person = Person.objects.create(slug="plain", name="Plain Person", on_roster=True)
+    assert person.available_languages == ["en", "ru", "kk"]
+    assert [(v.language, v.title) for v in expert_entry(person).versions] == [
+        ("en", "Plain Person")
+    ]
