@@ -12,6 +12,7 @@ from civhub.accounts.choices import (
     Role,
     TokenScope,
 )
+from civhub.core.models import VersionedModel
 
 
 class UserManager(BaseUserManager):
@@ -37,8 +38,11 @@ class UserManager(BaseUserManager):
         return user
 
 
-class User(AbstractUser):
-    """A person who logs in, by e-mail. What they may do comes from their role assignments."""
+class User(VersionedModel, AbstractUser):
+    """A person who logs in, by e-mail. What they may do comes from their role assignments.
+
+    `version` grows with every change of the profile (services.update_profile), so that a
+    profile form opened before another change of it is refused rather than undoing it."""
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from civhub.accounts.choices import MembershipRequestState, Role, TokenScope
 from civhub.accounts.models import ApiToken, MembershipRequest, RoleAssignment, User
 from civhub.core.mail import mail_user, site_name
-from civhub.core.services import audit
+from civhub.core.services import audit, save_changes
 
 EDITORS_GROUP = "Secretariat editors"
 # Editors work in the Django admin on these apps' records.
@@ -116,6 +116,22 @@ def _end_tokens_after_role_change(actor: User | None, user: User) -> None:
             summary=str(token),
             token=token.pk,
         )
+
+
+@transaction.atomic
+def update_profile(actor: User, user: User, form, version: int | None = None) -> list[str]:
+    """Save the fields of the profile form that the user changed (`form.changed_data`), on
+    the user's row read again under a lock, and only those: a role granted meanwhile (which
+    sets `is_staff`), a login (`last_login`) or a password change is never undone by a profile
+    form opened before it. With `version` (the profile's version when the form was opened), a
+    profile changed since is refused with Conflict. Returns the fields saved."""
+    if not (actor.is_authenticated and actor.pk == user.pk):
+        raise PermissionDenied(_("You may only edit your own profile."))
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    saved = save_changes(locked, form.save(commit=False), form.changed_data, version=version)
+    if saved:
+        audit(actor, "profile.updated", locked, summary=str(locked), fields=sorted(saved))
+    return saved
 
 
 # Personal API tokens. The secret is shown once; only its SHA-256 is stored, so a leaked

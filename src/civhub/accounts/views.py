@@ -17,10 +17,11 @@ from civhub.accounts.forms import (
     ProfileForm,
 )
 from civhub.accounts.models import ApiToken, MembershipRequest, RoleAssignment, User
-from civhub.core.forms import add_errors
+from civhub.core.forms import add_errors, read_version
+from civhub.core.services import Conflict
 
 
-def _profile_page(request, form, membership_form=None, status=200):
+def _profile_page(request, form, membership_form=None, status=200, form_version=None):
     """The account page: roles, profile form, membership (asked for or to ask) and, for
     deciders, the requests waiting for them."""
     user = request.user
@@ -30,6 +31,8 @@ def _profile_page(request, form, membership_form=None, status=200):
         membership_form = MembershipRequestForm()
     context = {
         "form": form,
+        # A form posted back keeps the version it was opened on (a stale one stays refused).
+        "form_version": form_version or user.version,
         "assignments": user.role_assignments.select_related("country"),
         "membership_requests": requests,
         "membership_form": membership_form,
@@ -42,10 +45,19 @@ def _profile_page(request, form, membership_form=None, status=200):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your profile is saved."))
-        return redirect("accounts:profile")
-    return _profile_page(request, form)
+        version = read_version(request)
+        try:
+            services.update_profile(request.user, request.user, form, version=version)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        except Conflict as exc:
+            # What was typed stays in the form; nothing of it was saved.
+            form.add_error(None, exc.message)
+            return _profile_page(request, form, status=409, form_version=version)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("accounts:profile")
+    return _profile_page(request, form, form_version=read_version(request))
 
 
 @login_required

@@ -1,23 +1,36 @@
-"""The directory in the API: countries and their membership, organizations, experts, topics
-and SDG targets. Read-only and open to everyone; lists filter with the pages' filter classes."""
+"""The directory in the API: countries and their membership, organizations, people and the
+expert roster, topics and SDG targets. Reads are open to everyone; lists filter with the pages'
+filter classes. Records are read in one language version as a whole, chosen for `?lang=` by the
+rule of their pages (core's VersionedTextMixin). Those who may edit a record on its page may
+PATCH it here (a read-and-write token), through the page's form and the same service: send the
+`version` you read and a record changed since is refused with 409."""
 
 import datetime
+from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from civhub.accounts.api import PUBLIC
+from civhub.accounts.api import PUBLIC, token_auth
 from civhub.core.api import (
+    ERRORS_EDIT,
     ERRORS_LIST,
     ERRORS_READ,
+    Language,
     LanguageQuery,
     Pagination,
     csv_response,
     filter_query,
     filtered,
 )
+from civhub.directory import services
+from civhub.directory.choices import OrganizationKind
 from civhub.directory.filters import CountryFilter, ExpertFilter, OrganizationFilter
+from civhub.directory.forms import CountryForm, OrganizationForm, PersonForm
 from civhub.directory.models import Country, Organization, Person, SdgTarget, Topic
 
 router = Router(tags=["directory"])
@@ -25,6 +38,34 @@ router = Router(tags=["directory"])
 
 def _html_url(obj, context) -> str:
     return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+def _shown(obj, field: str) -> str:
+    """`field` in the version the record's page shows for the `lang` asked."""
+    return obj.shown_text(field, translation.get_language())
+
+
+READING = (
+    "The language of the version returned: `lang` when the record is written in it (its "
+    "name and, when it has one, its text), else English, else the first language it is "
+    "written in. Every translated field comes from that version, as on the record's page."
+)
+TRANSLATIONS = "The languages the record has a version in."
+VERSION = "Send it back with a PATCH to have an edit of a record changed since refused (409)."
+
+
+class VersionedOut(Schema):
+    reading_language: str = Field(description=READING)
+    translations: list[str] = Field(description=TRANSLATIONS)
+    version: int = Field(description=VERSION)
+
+    @staticmethod
+    def resolve_reading_language(obj):
+        return obj.reading_language(translation.get_language())
+
+    @staticmethod
+    def resolve_translations(obj):
+        return obj.available_languages
 
 
 # --- Schemas --------------------------------------------------------------------------------
@@ -54,10 +95,14 @@ class MembershipOut(Schema):
     note: str
 
 
-class CountryDetailOut(CountryOut):
+class CountryDetailOut(CountryOut, VersionedOut):
     alpha3: str
     summary: str
     memberships: list[MembershipOut]
+
+    @staticmethod
+    def resolve_summary(obj):
+        return _shown(obj, "summary")
 
     @staticmethod
     def resolve_memberships(obj):
@@ -76,6 +121,10 @@ class OrganizationOut(Schema):
     html_url: str
 
     @staticmethod
+    def resolve_name(obj):
+        return _shown(obj, "name")
+
+    @staticmethod
     def resolve_country(obj):
         return obj.country.code if obj.country_id else None
 
@@ -88,8 +137,12 @@ class OrganizationOut(Schema):
         return _html_url(obj, context)
 
 
-class OrganizationDetailOut(OrganizationOut):
+class OrganizationDetailOut(OrganizationOut, VersionedOut):
     description: str
+
+    @staticmethod
+    def resolve_description(obj):
+        return _shown(obj, "description")
 
 
 class ExpertOut(Schema):
@@ -104,6 +157,14 @@ class ExpertOut(Schema):
     email: str | None
     phone: str | None
     html_url: str
+
+    @staticmethod
+    def resolve_position(obj):
+        return _shown(obj, "position")
+
+    @staticmethod
+    def resolve_bio(obj):
+        return _shown(obj, "bio")
 
     @staticmethod
     def resolve_organization(obj):
@@ -130,6 +191,10 @@ class ExpertOut(Schema):
     @staticmethod
     def resolve_html_url(obj, context):
         return _html_url(obj, context)
+
+
+class PersonOut(ExpertOut, VersionedOut):
+    on_roster: bool
 
 
 class TopicOut(Schema):
@@ -265,3 +330,169 @@ def list_topics(request, params: Query[LanguageQuery]):
 def list_sdg_targets(request, params: Query[LanguageQuery]):
     """The SDG targets (the `sdg` filter takes their code)."""
     return SdgTarget.objects.select_related("goal")
+
+
+# --- Editing --------------------------------------------------------------------------------
+# A PATCH goes through the record's page form (the same validation) and services.save_record
+# (the same permission, lock, version check and audit): only the fields sent change.
+
+VERSION_IN = "The version you read; a record changed since is refused with 409."
+
+
+class CountryTexts(Schema):
+    summary: str | None = None
+
+
+class CountryChange(Schema):
+    version: int | None = Field(None, ge=1, description=VERSION_IN)
+    translations: dict[Language, CountryTexts] | None = Field(
+        None, description='The summary by language, e.g. {"ru": {"summary": "..."}}.'
+    )
+
+
+OrganizationKindValue = Literal[tuple(OrganizationKind.values)]  # type: ignore[valid-type]
+
+
+class OrganizationTexts(Schema):
+    name: str | None = None
+    description: str | None = None
+
+
+class OrganizationChange(Schema):
+    version: int | None = Field(None, ge=1, description=VERSION_IN)
+    translations: dict[Language, OrganizationTexts] | None = Field(
+        None, description='Name and description by language, e.g. {"kk": {"name": "..."}}.'
+    )
+    acronym: str | None = None
+    kind: OrganizationKindValue | None = None
+    country: str | None = Field(None, description="ISO code; empty for international ones.")
+    parent: str | None = Field(None, description="The parent organization's slug.")
+    website: str | None = None
+
+
+class PersonTexts(Schema):
+    position: str | None = None
+    bio: str | None = None
+
+
+class PersonChange(Schema):
+    version: int | None = Field(None, ge=1, description=VERSION_IN)
+    name: str | None = None
+    translations: dict[Language, PersonTexts] | None = Field(
+        None, description='Position and biography by language, e.g. {"ru": {"bio": "..."}}.'
+    )
+    organization: str | None = Field(None, description="The organization's slug.")
+    country: str | None = Field(None, description="ISO code.")
+    languages: list[str] | None = Field(None, description="ISO 639-1 codes.")
+    topics: list[str] | None = Field(None, description="Topic slugs.")
+    on_roster: bool | None = None
+    email: str | None = None
+    phone: str | None = None
+    contact_consent: bool | None = None
+
+
+# The API names related records by code or slug; the page's forms take primary keys.
+RELATIONS: dict[str, tuple[Any, str]] = {
+    "country": (Country, "code"),
+    "parent": (Organization, "slug"),
+    "organization": (Organization, "slug"),
+    "topics": (Topic, "slug"),
+}
+
+
+def _primary_key(errors: dict, name: str, value):
+    model, key = RELATIONS[name]
+    values = value if isinstance(value, list) else [value]
+    wanted = [str(v).upper() if model is Country else str(v) for v in values if v]
+    found = dict(model.objects.filter(**{f"{key}__in": wanted}).values_list(key, "pk"))
+    unknown = [v for v in wanted if v not in found]
+    if unknown:
+        errors[name] = [_("Unknown: %(values)s.") % {"values": ", ".join(unknown)}]
+    keys = [found[v] for v in wanted if v in found]
+    return keys if isinstance(value, list) else (keys[0] if keys else "")
+
+
+def _patch(request, record, form_class, change: dict[str, Any]):
+    """Fill the page's form with the record as stored and the change over it, and save it
+    through the service. Errors name the API's fields (`translations.ru.name`)."""
+    if not record.can_edit(request.user):
+        raise PermissionDenied(_("You may not edit this record."))
+    version = change.pop("version", None)
+    kwargs = {} if form_class is CountryForm else {"user": request.user}
+    stored = form_class(instance=record, **kwargs)
+    data = {name: stored[name].value() for name in stored.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    for code, texts in (change.pop("translations", None) or {}).items():
+        for field, value in texts.items():
+            data[f"{field}_{code}"] = value or ""
+    errors: dict[str, list[str]] = {}
+    for name, value in change.items():
+        if name in RELATIONS:
+            data[name] = _primary_key(errors, name, value or ([] if name == "topics" else ""))
+        else:
+            data[name] = "" if value is None else value
+    if errors:
+        raise ValidationError(errors)
+    form = form_class(data=data, instance=record, **kwargs)
+    if not form.is_valid():
+        named: dict[str, list[str]] = {}
+        for name, messages in form.errors.items():
+            base, _sep, code = name.rpartition("_")
+            if base and code in ("en", "ru", "kk"):
+                name = f"translations.{code}.{base}"
+            named.setdefault(name, []).extend(str(m) for m in messages)
+        raise ValidationError(named)
+    return services.save_record(
+        request.user, form.save(commit=False), m2m_form=form, version=version
+    )
+
+
+@router.patch(
+    "/countries/{code}",
+    auth=token_auth,
+    response={200: CountryDetailOut, **ERRORS_EDIT},
+    url_name="update_country",
+)
+def update_country(request, code: str, payload: CountryChange, params: Query[LanguageQuery]):
+    """Change a country's summary (editors; a focal point its own country)."""
+    country = get_object_or_404(Country, code=code.upper())
+    saved = _patch(request, country, CountryForm, payload.model_dump(exclude_unset=True))
+    return get_object_or_404(Country.objects.with_status().select_related("region"), pk=saved.pk)
+
+
+@router.patch(
+    "/organizations/{slug}",
+    auth=token_auth,
+    response={200: OrganizationDetailOut, **ERRORS_EDIT},
+    url_name="update_organization",
+)
+def update_organization(
+    request, slug: str, payload: OrganizationChange, params: Query[LanguageQuery]
+):
+    """Change the fields sent (editors; a focal point its own country's organizations)."""
+    organization = get_object_or_404(Organization, slug=slug)
+    saved = _patch(request, organization, OrganizationForm, payload.model_dump(exclude_unset=True))
+    return organizations().get(pk=saved.pk)
+
+
+def people():
+    return Person.objects.select_related("country", "organization").prefetch_related("topics")
+
+
+@router.get("/people/{slug}", response={200: PersonOut, **ERRORS_READ}, openapi_extra=PUBLIC)
+def get_person(request, slug: str, params: Query[LanguageQuery]):
+    """One person, as on the person's page (contact details as in the expert list)."""
+    return get_object_or_404(people(), slug=slug)
+
+
+@router.patch(
+    "/people/{slug}",
+    auth=token_auth,
+    response={200: PersonOut, **ERRORS_EDIT},
+    url_name="update_person",
+)
+def update_person(request, slug: str, payload: PersonChange, params: Query[LanguageQuery]):
+    """Change the fields sent (the person themself, editors, their country's focal points)."""
+    person = get_object_or_404(Person, slug=slug)
+    saved = _patch(request, person, PersonForm, payload.model_dump(exclude_unset=True))
+    return people().get(pk=saved.pk)

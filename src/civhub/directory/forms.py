@@ -60,7 +60,16 @@ class _CountryScopedForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and not user.is_editor:
+        own_record = (
+            user is not None
+            and self.instance.pk is not None
+            and getattr(self.instance, "user_id", None) == user.pk
+            and self.instance.country_id not in user.focal_country_ids
+        )
+        if own_record and not user.is_editor:
+            # A person editing their own record keeps the country the hub filed it under.
+            self.fields["country"].disabled = True
+        elif user is not None and not user.is_editor:
             own = Country.objects.filter(pk__in=user.focal_country_ids)
             self.fields["country"].queryset = own
             self.fields["country"].required = True

@@ -1,8 +1,16 @@
 """The hub's members and structure: countries and their membership, organizations, people,
 governance bodies, topics and the Sustainable Development Goals.
 
-Names and descriptions are translated with django-modeltranslation (see translation.py):
-`name` reads the active language and falls back to English, Russian, Kazakh in that order.
+Names and descriptions are translated with django-modeltranslation (see translation.py). A
+record's page, its API answer and its search entry read one language version of it as a whole
+(core's VersionedTextMixin): an organization's or a governance body's name and description, a
+country's summary, a person's position and biography come from the same language, never one
+field from Russian and the next from Kazakh. A country's name (the hub's reference name for it
+in every language) and a person's name (one in every language) are no part of a version.
+
+Countries, organizations and people are edited by several people at once (the secretariat, a
+country's focal points, the person themself): they carry a `version` (core's VersionedModel),
+and directory/services.py saves only what an edit changes, on the locked row.
 """
 
 import datetime
@@ -22,7 +30,12 @@ from django.utils.text import slugify
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from civhub.core.models import DemoMarkedModel, TimeStampedModel
+from civhub.core.models import (
+    DemoMarkedModel,
+    TimeStampedModel,
+    VersionedModel,
+    VersionedTextMixin,
+)
 from civhub.directory.choices import (
     BodyKind,
     CountryStatus,
@@ -126,7 +139,30 @@ class CountryQuerySet(models.QuerySet):
         )
 
 
-class Country(TimeStampedModel):
+class DirectoryText(VersionedTextMixin):
+    """How a directory record's translated text is read: one version, English first (the
+    directory is kept in English first: an organization's English name is required)."""
+
+    translation_key_field = "name"
+
+    def original_language(self) -> str | None:
+        return "en"
+
+
+class LanguageNeutralName:
+    """A name that is the same record in every language (a person's name; a country's name,
+    given in the reader's language wherever the hub names the country): always there, so a
+    version is the record's body (`body_fields`) in one language."""
+
+    def text_in(self, field: str, language: str) -> str:
+        if field == "name":
+            return self.name or ""
+        return super().text_in(field, language)
+
+
+class Country(LanguageNeutralName, DirectoryText, VersionedModel, TimeStampedModel):
+    body_fields = ("summary",)
+
     code = models.CharField(
         _("ISO code"),
         max_length=2,
@@ -308,7 +344,9 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(is_partner=True)
 
 
-class Organization(DemoMarkedModel, TimeStampedModel):
+class Organization(DirectoryText, VersionedModel, DemoMarkedModel, TimeStampedModel):
+    body_fields = ("description",)
+
     slug = models.SlugField(
         _("slug"),
         unique=True,
@@ -353,7 +391,9 @@ class Organization(DemoMarkedModel, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        # The name of the version the organization's page shows, wherever it is named.
+        name = self.shown_text("name")
+        return f"{name} ({self.acronym})" if self.acronym else name
 
     def clean(self):
         super().clean()
@@ -410,7 +450,9 @@ def _iso639_catalog(language: str):
     )
 
 
-class Person(DemoMarkedModel, TimeStampedModel):
+class Person(LanguageNeutralName, DirectoryText, VersionedModel, DemoMarkedModel, TimeStampedModel):
+    body_fields = ("position", "bio")
+
     slug = models.SlugField(
         _("slug"),
         unique=True,
@@ -498,7 +540,9 @@ class Person(DemoMarkedModel, TimeStampedModel):
         return _user_can_edit_country_records(user, self.country_id)
 
 
-class GoverningBody(models.Model):
+class GoverningBody(DirectoryText, models.Model):
+    body_fields = ("description",)
+
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=BodyKind.choices)
@@ -511,7 +555,7 @@ class GoverningBody(models.Model):
         ordering = ["order", "slug"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_text("name")
 
 
 class SeatQuerySet(models.QuerySet):

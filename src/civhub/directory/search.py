@@ -1,4 +1,8 @@
-"""What the directory gives the search index: organizations and the expert roster."""
+"""What the directory gives the search index: organizations and the expert roster.
+
+An entry holds the language versions the record's page reads (core's VersionedTextMixin: a
+name with the record's text in the same language), never a name from one language over a text
+from another; the version the page falls back to is marked the original."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -7,15 +11,47 @@ from civhub.search.registry import (
     Entry,
     SearchType,
     Version,
-    content_languages,
     neutral_path,
     register,
-    translated_versions,
 )
 
 
+def record_versions(record, body=None) -> list[Version]:
+    """One Version per language `record` has a version in (`available_languages`, the rule
+    of its page and API), or, for a record with none (a name written in one language, its
+    text in another), the version its page shows. `body(code)` is a version's text (default:
+    the record's `body_fields` in that language)."""
+    if body is None:
+
+        def body(code):
+            return "\n\n".join(
+                text for name in record.body_fields if (text := record.text_in(name, code))
+            )
+
+    fallback = record.reading_language(record.original_language())
+    codes = record.available_languages or [fallback]
+    versions = [
+        Version(
+            code,
+            record.text_in(record.translation_key_field, code),
+            body(code),
+            is_original=code == fallback,
+        )
+        for code in codes
+        if record.text_in(record.translation_key_field, code).strip()
+    ]
+    # As search.registry.translated_versions: a version word for word the same as the
+    # original (a name alone, the same in every language) is the original, not another one.
+    original = next((v for v in versions if v.is_original), None)
+    if original is None:
+        return versions
+    return [
+        v for v in versions if v is original or (v.title, v.body) != (original.title, original.body)
+    ]
+
+
 def organization_entry(organization: Organization) -> Entry:
-    versions = translated_versions(organization, "name", ("description",), original="en")
+    versions = record_versions(organization)
     if organization.acronym:
         for version in versions:
             version.title = f"{version.title} ({organization.acronym})"
@@ -30,19 +66,15 @@ def expert_entry(person: Person) -> Entry | None:
     """Experts on the roster, by name, position, organization and biography; never contacts."""
     if not person.on_roster:
         return None
-    versions = []
-    for code in content_languages():
-        position = getattr(person, f"position_{code}", "") or ""
-        bio = getattr(person, f"bio_{code}", "") or ""
-        if code != "en" and not (position or bio):
-            continue
+
+    def body(code):
+        position, bio = person.text_in("position", code), person.text_in("bio", code)
         organization = ""
         if person.organization_id:
-            organization = (
-                getattr(person.organization, f"name_{code}", "") or person.organization.name
-            )
-        body = "\n".join(part for part in (position, organization, bio) if part)
-        versions.append(Version(code, person.name, body, is_original=code == "en"))
+            organization = person.organization.text_in("name", code) or str(person.organization)
+        return "\n".join(part for part in (position, organization, bio) if part)
+
+    versions = record_versions(person, body)
     return Entry(
         versions=versions,
         path=neutral_path(person),

@@ -1,31 +1,66 @@
-"""Changes to directory records: permission-checked, validated, atomic and audited."""
+"""Changes to directory records: permission-checked, validated, atomic and audited.
+
+No lost updates: an edit locks the stored row (select_for_update), saves only the fields the
+editor changed (core.services.save_changes, with update_fields) and, given the version the
+editor read, refuses an edit of a record that changed since (core.services.Conflict: 409 in the
+API; on pages the message, with what was typed kept)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from civhub.core.services import audit
+from civhub.core.services import Conflict, audit, save_changes
 from civhub.directory.models import Membership, Seat
 
 
 @transaction.atomic
-def save_record(actor, record: Model, *, m2m_form=None) -> Model:
-    """Validate and save a directory record the actor may edit; audit what changed.
+def save_record(actor, record: Model, *, m2m_form=None, version: int | None = None) -> Model:
+    """Create, or update, a directory record the actor may edit; audit what changed.
 
     Creating a record is checked against the record as it would be saved (a focal point may
-    only add an organization of its own country).
-    """
+    only add an organization of its own country). An update saves the form's `changed_data`
+    (the fields that differ from the record as the editor read it; without a form, every
+    editable field that differs from the stored row) onto the row read again under a lock, so
+    a parallel edit of other fields is kept; with `version`, an edit of a record that changed
+    meanwhile is refused whole with Conflict. Saving what is there writes nothing."""
     if not record.can_edit(actor):
         raise PermissionDenied(_("You may not edit this record."))
-    creating = record.pk is None
-    record.full_clean()
-    record.save()
-    if m2m_form is not None:
-        m2m_form.save_m2m()
     label = record._meta.model_name
-    audit(actor, f"{label}.{'created' if creating else 'updated'}", record, summary=str(record))
-    return record
+    if record.pk is None:
+        record.full_clean()
+        record.save()
+        if m2m_form is not None:
+            m2m_form.save_m2m()
+        audit(actor, f"{label}.created", record, summary=str(record))
+        return record
+    model = type(record)
+    locked = model.objects.select_for_update().get(pk=record.pk)
+    if not locked.can_edit(actor):
+        # E.g. a person moved to another country since a focal point opened the form.
+        raise Conflict(_("You may no longer edit this record, so your changes were not saved."))
+    if m2m_form is not None:
+        changed = list(m2m_form.changed_data)
+    else:
+        changed = [f.name for f in model._meta.concrete_fields if f.editable and not f.primary_key]
+    saved = save_changes(locked, record, changed, version=version)
+    many = {field.name for field in model._meta.many_to_many}
+    relations = [name for name in changed if name in many] if m2m_form is not None else []
+    for name in relations:
+        getattr(locked, name).set(m2m_form.cleaned_data[name])
+    if relations and not saved:
+        # A change of links alone is a change of the record too.
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+    if saved or relations:
+        audit(
+            actor,
+            f"{label}.updated",
+            locked,
+            summary=str(locked),
+            fields=sorted([*saved, *relations]),
+        )
+    return locked
 
 
 @transaction.atomic
@@ -42,6 +77,13 @@ def add_membership(actor, membership: Membership) -> Membership:
 def end_membership(actor, membership: Membership, left_on) -> Membership:
     if not membership.can_edit(actor):
         raise PermissionDenied(_("Only the secretariat manages membership."))
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.left_on is not None and membership.left_on != left_on:
+        # Ended meanwhile by someone else, on another day: not silently moved.
+        raise Conflict(
+            _("This membership period has been ended already, on %(date)s.")
+            % {"date": membership.left_on.isoformat()}
+        )
     membership.left_on = left_on
     membership.full_clean()
     membership.save(update_fields=["left_on", "updated_at"])

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,12 +10,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from civhub.core.forms import add_errors
+from civhub.core.forms import add_errors, read_version
 from civhub.core.permissions import CanEditObjectMixin
+from civhub.core.services import Conflict
 from civhub.directory import services
 from civhub.directory.filters import CountryFilter, ExpertFilter, OrganizationFilter
 from civhub.directory.forms import CountryForm, MembershipForm, OrganizationForm, PersonForm
 from civhub.directory.models import Country, GoverningBody, Organization, Person, Seat
+
+
+def reading_context(record) -> dict:
+    """The one language version of `record` the page shows, title and body alike (core's
+    VersionedTextMixin, the rule of the API and the search index too), and its language's name
+    for the notice shown when it is not the reader's language."""
+    text = record.shown
+    return {"text": text, "reading_language_name": dict(settings.LANGUAGES)[text["language"]]}
 
 
 class FilteredListView(ListView):
@@ -68,6 +78,7 @@ class CountryDetailView(DetailView):
         user = self.request.user
         context = super().get_context_data(**kwargs)
         context.update(
+            **reading_context(country),
             memberships=country.memberships.order_by("joined_on"),
             organizations=country.organizations.select_related("parent").order_by("name"),
             experts=country.people.experts()
@@ -89,7 +100,20 @@ class CountryDetailView(DetailView):
         return context
 
 
-class CountryUpdateView(CanEditObjectMixin, UpdateView):
+class _RecordFormMixin:
+    """An edit form carries the version of the record it was opened on (a hidden input); a
+    form posted back keeps that version, so that a stale edit stays refused until its author
+    reopens the record."""
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form_version", read_version(self.request))
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        return _save_through_service(self, form)
+
+
+class CountryUpdateView(CanEditObjectMixin, _RecordFormMixin, UpdateView):
     template_name = "directory/form.html"
     form_class = CountryForm
 
@@ -99,17 +123,23 @@ class CountryUpdateView(CanEditObjectMixin, UpdateView):
             raise PermissionDenied
         return country
 
-    def form_valid(self, form):
-        return _save_through_service(self, form)
-
 
 def _save_through_service(view, form):
     try:
-        # commit=False gives the unsaved record and form.save_m2m for the service to call.
-        obj = services.save_record(view.request.user, form.save(commit=False), m2m_form=form)
+        # commit=False gives the unsaved record; the service saves what the form changed.
+        obj = services.save_record(
+            view.request.user,
+            form.save(commit=False),
+            m2m_form=form,
+            version=read_version(view.request),
+        )
     except ValidationError as exc:
         add_errors(form, exc)
         return view.form_invalid(form)
+    except Conflict as exc:
+        # What was typed stays in the form; nothing of it was saved.
+        form.add_error(None, exc.message)
+        return view.render_to_response(view.get_context_data(form=form), status=409)
     messages.success(view.request, _("Saved."))
     return HttpResponseRedirect(obj.get_absolute_url())
 
@@ -149,20 +179,18 @@ class OrganizationDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context.update(reading_context(self.object))
         context["children"] = self.object.children.order_by("name")
         context["people"] = self.object.people.experts().order_by("name")
         context["can_edit"] = self.object.can_edit(self.request.user)
         return context
 
 
-class _CountryScopedFormMixin:
+class _CountryScopedFormMixin(_RecordFormMixin):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
         return kwargs
-
-    def form_valid(self, form):
-        return _save_through_service(self, form)
 
 
 class _CanCreateMixin:
@@ -208,6 +236,7 @@ class PersonDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        context.update(reading_context(self.object))
         context["show_contact"] = self.object.contact_visible_to(user)
         context["can_edit"] = self.object.can_edit(user)
         context["seats"] = self.object.seats.select_related("body").order_by("-started_on")
@@ -231,7 +260,11 @@ def governance(request):
     current_seats = Seat.objects.current(today).select_related(
         "person", "country", "person__organization"
     )
-    bodies = GoverningBody.objects.prefetch_related(
-        Prefetch("seats", queryset=current_seats, to_attr="current_seats")
+    bodies = list(
+        GoverningBody.objects.prefetch_related(
+            Prefetch("seats", queryset=current_seats, to_attr="current_seats")
+        )
     )
+    for body in bodies:
+        body.reading = reading_context(body)
     return render(request, "directory/governance.html", {"bodies": bodies, "today": today})
