@@ -14,7 +14,7 @@ from ninja.renderers import JSONRenderer
 from civhub.accounts.api import OPTIONAL_TOKEN, PUBLIC
 from civhub.accounts.api import router as accounts_router
 from civhub.awards.api import router as awards_router
-from civhub.core.api import in_requested_language, install_error_handlers
+from civhub.core.api import document_answers, in_requested_language, install_error_handlers
 from civhub.directory.api import router as directory_router
 from civhub.knowledge.api import router as knowledge_router
 from civhub.search.api import router as search_router
@@ -38,7 +38,17 @@ class JSON(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class CivhubAPI(NinjaAPI):
+    """The schema of every operation lists, besides what it declares, the answers every
+    operation of its kind can give (core.api.document_answers: 401, 403, 404, 422, 500, 503;
+    CSV's content type)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_answers(schema)
+
+
+api = CivhubAPI(
     title="civhub API",
     version="1",
     description=DESCRIPTION,

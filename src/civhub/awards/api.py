@@ -10,6 +10,7 @@ on the pages; the API does not write.
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import Http404
@@ -29,7 +30,14 @@ from civhub.awards.choices import (
 from civhub.awards.models import Assignment, Call, Submission
 from civhub.awards.services import scoring
 from civhub.awards.services.transparency import transparency
-from civhub.core.api import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE, LanguageQuery, Pagination
+from civhub.core.api import (
+    ERRORS_LIST,
+    ERRORS_READ,
+    ERRORS_WRITE,
+    LanguageQuery,
+    Pagination,
+    live_enum,
+)
 from civhub.knowledge.choices import PracticeState
 
 router = Router(tags=["awards"])
@@ -519,15 +527,27 @@ def _identity(obj: Submission, context) -> bool:
 STATE_VALUES = ", ".join(SubmissionState.values)
 
 
+def _public_calls() -> list[str]:
+    """The slugs the schema lists for `call`: the calls everyone may see (never a draft's)."""
+    calls = Call.objects.visible_to(AnonymousUser()).order_by("slug")
+    return list(calls.values_list("slug", flat=True))
+
+
 class SubmissionQuery(LanguageQuery):
-    call: str | None = Field(None, description="Call: the call's `slug`.")
+    call: str | None = Field(
+        None, description="Call: the call's `slug`.", json_schema_extra=live_enum(_public_calls)
+    )
     state: str | None = Field(
-        None, description=f"State, as shown to the caller: one of {STATE_VALUES}."
+        None,
+        description=f"State, as shown to the caller: one of {STATE_VALUES}.",
+        json_schema_extra={"enum": list(SubmissionState.values)},
     )
 
 
 class AssignmentQuery(LanguageQuery):
-    call: str | None = Field(None, description="Call: the call's `slug`.")
+    call: str | None = Field(
+        None, description="Call: the call's `slug`.", json_schema_extra=live_enum(_public_calls)
+    )
 
 
 def _unknown(name: str, value: str) -> ValidationError:

@@ -7,6 +7,8 @@ The apps' routers live in their own `api.py`; `civhub/api.py` puts them together
 import csv
 import io
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 from typing import Any, Literal
 
@@ -110,28 +112,102 @@ def _describe(name: str, f: django_filters.Filter) -> str:
         model = f.extra["queryset"].model._meta.verbose_name
         return f"{label}: the {model}'s `{key}`."
     if isinstance(f, django_filters.ChoiceFilter):
-        choices = f.extra.get("choices") or []
-        values = ", ".join(str(value) for value, _label in choices if value)
+        values = ", ".join(_choices(f))
         return f"{label}: one of {values}."
     return f"{label}."
 
 
+def _choices(f: django_filters.ChoiceFilter) -> list[str]:
+    return [str(value) for value, _label in f.extra.get("choices") or [] if value]
+
+
+def live_enum(values, *, blank: bool = True, items: bool = False) -> Any:
+    """`json_schema_extra` that lists, each time the schema is made, the values the database
+    holds now (`values()`): the codes and slugs a filter or a field accepts. `blank`: the empty
+    string is accepted too and means "any", as on the pages' forms; `items`: the values of a
+    list parameter's items."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        if not _live_values.get():
+            return
+        enum = ["", *values()] if blank else list(values())
+        if items:
+            schema.setdefault("items", {})["enum"] = enum
+        else:
+            schema["enum"] = enum
+
+    return extra
+
+
+_live_values: ContextVar[bool] = ContextVar("live_values", default=True)
+
+
+@contextmanager
+def without_live_values():
+    """Make the schema without the values read from the database (its shape only): for code
+    that reads the parameters' names and types where no database is at hand, such as a test
+    module being collected."""
+    token = _live_values.set(False)
+    try:
+        yield
+    finally:
+        _live_values.reset(token)
+
+
+def codes_of(model, key: str):
+    """The values of `key` of every record of `model`, for `live_enum`."""
+    return lambda: [str(v) for v in model.objects.order_by(key).values_list(key, flat=True)]
+
+
+def _model_values(f: django_filters.ModelChoiceFilter):
+    key = f.extra.get("to_field_name") or "pk"
+    queryset = f.extra["queryset"]
+    return lambda: [str(v) for v in queryset.order_by(key).values_list(key, flat=True)]
+
+
+def _schema_of(f: django_filters.Filter) -> tuple[Any, dict[str, Any]]:
+    """The type and the schema-only constraints of a filter's parameter.
+
+    The filter class stays the one judge of a value (its message names the parameter, as on
+    the page: a 400), so these constraints are written into the schema without being checked
+    by it: they say exactly what the filter class accepts."""
+    if isinstance(f, django_filters.NumberFilter):
+        bounds = {}
+        if f.extra.get("min_value") is not None:
+            bounds["minimum"] = f.extra["min_value"]
+        if f.extra.get("max_value") is not None:
+            bounds["maximum"] = f.extra["max_value"]
+        # A whole number (a year) is an integer: "2.5" is of the wrong type, a 422.
+        kind = int if f.extra.get("decimal_places") == 0 else float
+        return kind, bounds
+    if isinstance(f, django_filters.BooleanFilter):
+        return bool, {}
+    if isinstance(f, django_filters.ModelChoiceFilter):
+        return str, {"json_schema_extra": live_enum(_model_values(f))}
+    if isinstance(f, django_filters.ChoiceFilter):
+        return str, {"json_schema_extra": {"enum": ["", *_choices(f)]}}
+    return str, {}
+
+
 def filter_query(filterset_class: type[django_filters.FilterSet], name: str) -> type[Schema]:
     """The query parameters of a list, made from the page's filter class, so the API filters
-    exactly like the page and the OpenAPI schema lists every parameter.
+    exactly like the page and the OpenAPI schema lists every parameter with its values.
 
     Numbers and booleans are typed (a wrong type is a 422); everything else is a string that
-    the filter class itself checks (an unknown value is a 400 naming the parameter).
+    the filter class itself checks (an unknown value is a 400 naming the parameter). Choices
+    and the codes or slugs of records are listed as the parameter's `enum`, and a number's
+    range as its `minimum` and `maximum`.
     """
     fields: dict[str, Any] = {}
     for field_name, f in filterset_class.base_filters.items():
-        if isinstance(f, django_filters.NumberFilter):
-            kind: Any = float | None
-        elif isinstance(f, django_filters.BooleanFilter):
-            kind = bool | None
-        else:
-            kind = str | None
-        fields[field_name] = (kind, Field(None, description=_describe(field_name, f)))
+        kind, constraints = _schema_of(f)
+        extra = constraints.pop("json_schema_extra", None)
+        if constraints:
+            extra = {**(extra or {}), **constraints}
+        fields[field_name] = (
+            kind | None,
+            Field(None, description=_describe(field_name, f), json_schema_extra=extra),
+        )
     return create_model(name, __base__=LanguageQuery, **fields)
 
 
@@ -216,6 +292,74 @@ def install_error_handlers(api) -> None:
         return api.create_response(request, {"detail": exc.message}, status=409)
 
     api.add_exception_handler(Conflict, conflict)
+
+
+class SchemaError(Schema):
+    type: str = Field(description="What is wrong, e.g. `missing`, `int_parsing`.")
+    loc: list[str | int] = Field(
+        description="Where: `query`, `path` or `body`, then the parameter or field."
+    )
+    msg: str
+
+
+class SchemaErrors(Schema):
+    """django-ninja's answer to a request that does not fit the schema."""
+
+    detail: list[SchemaError]
+
+
+# What every operation may answer besides what it declares (document_answers).
+_ANSWERS = {
+    "401": ("A token that is wrong, revoked or expired, or whose owner's roles changed.", Message),
+    "422": ("The request does not fit the schema: `loc` says where.", SchemaErrors),
+    "500": ("A fault on the server's side (logged, and mailed to the administrators).", Message),
+    "503": ("The database cannot be reached for now: try again later (`Retry-After`).", Message),
+}
+_FORBIDDEN = ("The caller's roles, or a read-only token, do not allow this.", Message)
+_NOT_FOUND = ("No such record, or one the caller may not see.", Message)
+_CSV = "Every matching record as CSV (UTF-8 with a byte-order mark), the list's columns."
+_WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def document_answers(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add to every operation of the OpenAPI `schema` the answers every operation of its kind
+    can give, so that no operation has to declare them itself:
+
+    - every operation: 401 (a bad token is refused on reads too), 422 (django-ninja's
+      validation of the request), 500 and 503, JSON with a `detail`;
+    - an operation that needs a token, or writes: 403 (roles, or a read-only token);
+    - an operation with a path parameter: 404;
+    - a CSV export (`….csv`): its 200 is `text/csv`.
+
+    What an operation declares itself (e.g. its 400 with `errors`, its 409) is kept."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    ref_template = "#/components/schemas/{model}"
+    for model in (Message, SchemaErrors):
+        definition = model.model_json_schema(ref_template=ref_template)
+        components.update(definition.pop("$defs", {}))
+        components.setdefault(model.__name__, definition)
+
+    def answer(description: str, model: type[Schema]) -> dict[str, Any]:
+        ref = {"$ref": ref_template.format(model=model.__name__)}
+        return {"description": description, "content": {"application/json": {"schema": ref}}}
+
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            wanted = dict(_ANSWERS)
+            security = operation.get("security") or []
+            if method in _WRITE_METHODS or {} not in security:
+                wanted["403"] = _FORBIDDEN
+            if "{" in path:
+                wanted["404"] = _NOT_FOUND
+            for status, (description, model) in wanted.items():
+                responses.setdefault(status, answer(description, model))
+            if path.endswith(".csv"):
+                responses["200"] = {
+                    "description": _CSV,
+                    "content": {"text/csv": {"schema": {"type": "string"}}},
+                }
+    return schema
 
 
 ERRORS_READ = {404: Message}

@@ -35,7 +35,9 @@ from civhub.core.api import (
     csv_response,
     filter_query,
     filtered,
+    live_enum,
 )
+from civhub.core.services import Conflict
 from civhub.directory.models import Country, Organization, SdgTarget, Topic
 from civhub.knowledge.choices import (
     PRACTICE_TRANSITIONS,
@@ -230,8 +232,27 @@ TEXT_FIELDS = ("title", "summary", "challenge", "solution", "results", "lessons"
 ProjectStatusValue = Literal[("", *ProjectStatus.values)]  # type: ignore[valid-type]
 
 
+# What the submission form accepts, written into the schema (the form stays the judge: 400).
+TITLE = {"maxLength": 300}
+YEAR_RANGE = {"minimum": 1900, "maximum": 2100}
+# A web address Django's URLValidator takes (http or https, a host with a top-level domain).
+URL = {
+    "maxLength": 500,
+    "pattern": r"^$|^https?://[a-z0-9]+(\.[a-z0-9]+)*\.[a-z]{2,63}(/[A-Za-z0-9._~-]*)*$",
+}
+
+
+def _codes(model, key: str, queryset=None):
+    objects = queryset if queryset is not None else model.objects.all()
+    return lambda: [str(v) for v in objects.order_by(key).values_list(key, flat=True)]
+
+
+def _enum_items(values):
+    return live_enum(values, blank=False, items=True)
+
+
 class PracticeTexts(Schema):
-    title: str | None = None
+    title: str | None = Field(None, json_schema_extra=TITLE)
     summary: str | None = None
     challenge: str | None = None
     solution: str | None = None
@@ -250,34 +271,58 @@ class PracticeChange(Schema):
         None, ge=1, description="The version you read; a practice changed since is a 409."
     )
     language: Language | None = None
-    title: str | None = None
+    title: str | None = Field(None, json_schema_extra=TITLE)
     summary: str | None = None
     challenge: str | None = None
     solution: str | None = None
     results: str | None = None
     lessons: str | None = None
     translations: dict[Language, PracticeTexts] | None = None
-    countries: list[str] | None = Field(None, description="ISO codes.")
+    countries: list[str] | None = Field(
+        None,
+        description="ISO codes.",
+        json_schema_extra=_enum_items(
+            _codes(Country, "code", Country.objects.with_civil_service())
+        ),
+    )
     countries_text: list[str] | None = None
-    supported_by: list[str] | None = Field(None, description="Organization slugs.")
+    supported_by: list[str] | None = Field(
+        None,
+        description="Organization slugs.",
+        json_schema_extra=_enum_items(_codes(Organization, "slug")),
+    )
     supported_by_text: list[str] | None = None
-    implementing_entities: list[str] | None = Field(None, description="Organization slugs.")
+    implementing_entities: list[str] | None = Field(
+        None,
+        description="Organization slugs.",
+        json_schema_extra=_enum_items(_codes(Organization, "slug")),
+    )
     implementing_text: list[str] | None = None
-    topics: list[str] | None = Field(None, description="Topic slugs.")
-    sdg_targets: list[str] | None = Field(None, description="SDG target codes, e.g. 16.6.")
+    topics: list[str] | None = Field(
+        None, description="Topic slugs.", json_schema_extra=_enum_items(_codes(Topic, "slug"))
+    )
+    sdg_targets: list[str] | None = Field(
+        None,
+        description="SDG target codes, e.g. 16.6.",
+        json_schema_extra=_enum_items(_codes(SdgTarget, "code")),
+    )
     project_status: ProjectStatusValue | None = None
-    period_start: int | None = None
-    period_end: int | None = None
+    period_start: int | None = Field(None, json_schema_extra=YEAR_RANGE)
+    period_end: int | None = Field(
+        None,
+        description="The same year as `period_start` or later.",
+        json_schema_extra=YEAR_RANGE,
+    )
     publication_date: datetime.date | None = None
-    url: str | None = None
-    source: str | None = None
+    url: str | None = Field(None, json_schema_extra=URL)
+    source: str | None = Field(None, json_schema_extra={"maxLength": 300})
 
 
 class PracticeIn(PracticeChange):
     """A new practice; it is saved as a draft of the caller's."""
 
     language: Language = "en"
-    title: str
+    title: str = Field(json_schema_extra={**TITLE, "pattern": r"\S"})
 
 
 class TransitionIn(Schema):
@@ -457,7 +502,7 @@ def _may_ever_take(practice: Practice, user, name: str) -> bool:
 @router.post(
     "/practices/{slug}/transitions/{name}",
     auth=token_auth,
-    response={200: PracticeDetailOut, **ERRORS_WRITE},
+    response={200: PracticeDetailOut, **ERRORS_EDIT},
     url_name="practice_transition",
 )
 def transition_practice(
@@ -470,8 +515,10 @@ def transition_practice(
     """Move a practice along its workflow: submit, withdraw (author); start_review,
     request_changes (with a message), publish, archive, restore (editors).
 
-    403 when the caller's role may not take this step; 400 when the step does not start from
-    the practice's present state, or the practice is not ready for it."""
+    403 when the caller's role may not take this step; 409 when the step does not start from
+    the practice's present state, or the practice is not ready for it (a draft to submit
+    lacks fields): the request is right, the practice's state refuses it; 400 when a step
+    that needs a message has none."""
     practice = practice_for(request, slug)
     user = request.user
     if not practice.can_transition(user, name):
@@ -481,16 +528,17 @@ def transition_practice(
                 _("Your role does not allow “%(action)s” on this practice.")
                 % {"action": step.label}
             )
-        raise ValidationError(
-            {
-                "state": _("The practice is “%(state)s”; “%(action)s” needs it to be: %(sources)s.")
-                % {
-                    "state": PracticeState(practice.state).label,
-                    "action": step.label,
-                    "sources": ", ".join(str(PracticeState(s).label) for s in step.sources),
-                }
+        raise Conflict(
+            _("The practice is “%(state)s”; “%(action)s” needs it to be: %(sources)s.")
+            % {
+                "state": PracticeState(practice.state).label,
+                "action": step.label,
+                "sources": ", ".join(str(PracticeState(s).label) for s in step.sources),
             }
         )
+    missing = practice_services.missing_for_submission(practice) if name == "submit" else []
+    if missing:
+        raise Conflict(_("Fill in before submitting: %(fields)s.") % {"fields": ", ".join(missing)})
     message = payload.message if payload is not None else ""
     practice = practice_services.transition(user, practice, name, message)
     return _reloaded(practice)

@@ -11,38 +11,84 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from civhub.accounts.api import PUBLIC
-from civhub.core.api import DEFAULT_LIMIT, LANGUAGE_CODES, Message
-from civhub.search import services
+from civhub.core.api import (
+    DEFAULT_LIMIT,
+    LANGUAGE_CODES,
+    MAX_OFFSET,
+    Message,
+    codes_of,
+    live_enum,
+)
+from civhub.directory.models import Country, Region, SdgTarget, Topic
+from civhub.search import registry, services
 
 router = Router(tags=["search"])
 
 
+def _kinds() -> list[str]:
+    return [t.kind for t in registry.types()]
+
+
 class SearchQuery(Schema):
+    """The search page's parameters. The codes, slugs, types and ranges listed in the schema are
+    checked by the search itself (services.resolve_filters: a 400 naming what is unknown)."""
+
     q: str = Field("", description="The words to search for, in any of the hub's languages.")
     type: list[str] = Field(
-        [], description="Record types: practice, law, profile, organization, expert."
+        [],
+        description="Record types, e.g. practice, law, profile, organization, expert.",
+        json_schema_extra=live_enum(_kinds, blank=False, items=True),
     )
-    country: list[str] = Field([], description="ISO codes of countries, e.g. KZ.")
-    region: list[str] = Field([], description="Region slugs.")
-    topic: list[str] = Field([], description="Topic slugs.")
-    sdg: list[str] = Field([], description="SDG target codes, e.g. 16.6.")
+    country: list[str] = Field(
+        [],
+        description="ISO codes of countries, e.g. KZ.",
+        json_schema_extra=live_enum(codes_of(Country, "code"), items=True),
+    )
+    region: list[str] = Field(
+        [],
+        description="Region slugs.",
+        json_schema_extra=live_enum(codes_of(Region, "slug"), items=True),
+    )
+    topic: list[str] = Field(
+        [],
+        description="Topic slugs.",
+        json_schema_extra=live_enum(codes_of(Topic, "slug"), items=True),
+    )
+    sdg: list[str] = Field(
+        [],
+        description="SDG target codes, e.g. 16.6.",
+        json_schema_extra=live_enum(codes_of(SdgTarget, "code"), items=True),
+    )
     lang: list[str] = Field(
         [],
+        json_schema_extra={"items": {"type": "string", "enum": list(LANGUAGE_CODES)}},
         description="Languages of the content to search (en, ru, kk). As everywhere in the "
         "API, it also sets the language of the answer (the last one given, else en).",
     )
-    year_from: int | None = Field(None, description="Records of this year or later.")
-    year_to: int | None = Field(None, description="Records of this year or earlier.")
+    year_from: int | None = Field(
+        None,
+        description="Records of this year or later.",
+        json_schema_extra={"minimum": services.YEARS[0], "maximum": services.YEARS[1]},
+    )
+    year_to: int | None = Field(
+        None,
+        description="Records of this year or earlier.",
+        json_schema_extra={"minimum": services.YEARS[0], "maximum": services.YEARS[1]},
+    )
     mode: str = Field(
         "hybrid",
+        json_schema_extra={"enum": list(services.MODES)},
         description="hybrid (words and meaning, the default), lexical (words) or semantic "
         "(meaning).",
     )
     limit: int = Field(
         DEFAULT_LIMIT,
         description=f"How many results to return, 1 to {services.MAX_LIMIT}; more is a 400.",
+        json_schema_extra={"minimum": 1, "maximum": services.MAX_LIMIT},
     )
-    offset: int = Field(0, ge=0, description="How many results to skip.")
+    offset: int = Field(
+        0, ge=0, le=MAX_OFFSET, description=f"How many results to skip, 0 to {MAX_OFFSET}."
+    )
 
 
 class SearchResultOut(Schema):

@@ -200,3 +200,47 @@ class TestErrors:
         response = Client().get("/api/v1/nothing", {"lang": "ru"})
         assert response.status_code == 404
         assert response["Content-Language"] == "ru"
+
+
+def test_every_operation_documents_what_every_operation_can_answer(schema):
+    for path, ops in schema["paths"].items():
+        for method, op in ops.items():
+            statuses = set(op["responses"])
+            assert {"401", "422", "500", "503"} <= statuses, (path, method)
+            if "{" in path:
+                assert "404" in statuses, (path, method)
+            if method != "get" or {} not in op["security"]:
+                assert "403" in statuses, (path, method)
+    validation = schema["paths"]["/api/v1/countries"]["get"]["responses"]["422"]
+    ref = validation["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert schema["components"]["schemas"][ref]["required"] == ["detail"]
+
+
+@pytest.mark.parametrize("path", sorted(LISTS))
+def test_csv_exports_document_their_content_type(schema, path):
+    answer = schema["paths"][f"{path}.csv"]["get"]["responses"]["200"]
+    assert list(answer["content"]) == ["text/csv"]
+
+
+def _parameter(schema, path, name):
+    operation = schema["paths"][path]["get"]
+    return next(p["schema"] for p in operation["parameters"] if p["name"] == name)
+
+
+def test_filters_list_their_values_and_ranges(demo_data, schema):
+    # A choice: `/laws?status=participating` is refused, and the schema says so.
+    assert _parameter(schema, "/api/v1/laws", "status")["enum"] == [
+        "",
+        "in_force",
+        "amended",
+        "repealed",
+    ]
+    # Codes and slugs of records: those the database holds when the schema is asked for.
+    topics = _parameter(schema, "/api/v1/practices", "topic")["enum"]
+    assert "" in topics and "legal-framework" in topics and "astrology" not in topics
+    assert "KZ" in _parameter(schema, "/api/v1/laws", "country")["enum"]
+    year = _parameter(schema, "/api/v1/laws", "year")
+    assert (year["minimum"], year["maximum"]) == (1, 9999)
+    assert {"type": "integer"} in year["anyOf"]
+    search_topics = _parameter(schema, "/api/v1/search", "topic")["items"]["enum"]
+    assert "legal-framework" in search_topics

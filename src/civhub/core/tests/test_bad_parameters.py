@@ -10,6 +10,7 @@ from django.views.generic import ListView
 
 from civhub.accounts.services import create_token
 from civhub.api import api
+from civhub.core.api import without_live_values
 from civhub.core.testing import make_user
 
 # Past the years a date holds, past a 64-bit integer, not finite, not whole, not a number.
@@ -17,7 +18,9 @@ BAD_NUMBERS = ["0", "-1", "10000", "1e5", "9223372036854775808", "1e400", "nan",
 
 
 def _api_lists():
-    for path, operations in api.get_openapi_schema()["paths"].items():
+    with without_live_values():  # collected before any database exists
+        schema = api.get_openapi_schema()
+    for path, operations in schema["paths"].items():
         operation = operations.get("get")
         if operation is None or "{" in path or path.startswith("/api/v1/search"):
             continue
@@ -60,7 +63,7 @@ def test_api_list_refuses_bad_numbers_with_json(client, editor_headers, path, nu
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("value", ["10000", "0", "1e5", "-1", "99999999999999999999", "2.5"])
+@pytest.mark.parametrize("value", ["10000", "0", "-1", "99999999999999999999"])
 def test_law_year_out_of_range_is_400_naming_year(client, value):
     for path in ("/api/v1/laws", "/api/v1/laws.csv"):
         response = client.get(path, {"year": value})
@@ -69,9 +72,19 @@ def test_law_year_out_of_range_is_400_naming_year(client, value):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("value", ["2.5", "1e5", "1e400"])
+def test_a_year_that_is_no_whole_number_is_422_naming_year(client, value):
+    # The schema says `integer`, 1 to 9999: a number that is no integer is of the wrong type.
+    for path in ("/api/v1/laws", "/api/v1/laws.csv"):
+        response = client.get(path, {"year": value})
+        assert response.status_code == 422, (path, response.content[:200])
+        assert response.json()["detail"][0]["loc"] == ["query", "year"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", ["year_from", "year_to"])
 def test_practice_years_out_of_range_are_400(client, name):
-    response = client.get("/api/v1/practices", {name: "1e400"})
+    response = client.get("/api/v1/practices", {name: "99999999999999999999"})
     assert response.status_code == 400
     assert list(response.json()["errors"]) == [name]
 

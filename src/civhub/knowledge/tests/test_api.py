@@ -470,23 +470,24 @@ def test_the_whole_workflow_through_the_api(demo_data, member, editor, visitor, 
     assert {"practice.submit", "practice.start_review", "practice.publish"} <= actions
 
 
-def test_submitting_an_incomplete_draft_is_400_and_changes_nothing(practices, member, call):
+def test_submitting_an_incomplete_draft_is_409_and_changes_nothing(practices, member, call):
     draft = practices["draft"]
     response = call(member).post(f"/practices/{draft.slug}/transitions/submit")
-    assert response.status_code == 400
-    assert "Fill in before submitting" in response.json()["errors"]["state"][0]
+    assert response.status_code == 409
+    assert "Fill in before submitting" in response.json()["detail"]
     draft.refresh_from_db()
     assert draft.state == PracticeState.DRAFT and draft.submitted_at is None
 
 
-def test_a_bad_move_is_400_with_the_reason_and_changes_nothing(practices, editor, call):
+def test_a_move_the_state_refuses_is_409_with_the_reason_and_changes_nothing(
+    practices, editor, call
+):
     published = practices["open"]
     caller = call(editor)
     before = AuditEntry.objects.count()
     response = caller.post(f"/practices/{published.slug}/transitions/publish")
-    assert response.status_code == 400
-    body = response.json()
-    assert "state" in body["errors"] and "Published" in body["errors"]["state"][0]
+    assert response.status_code == 409
+    assert "Published" in response.json()["detail"]
     published.refresh_from_db()
     assert published.state == PracticeState.PUBLISHED
     assert AuditEntry.objects.count() == before
