@@ -566,6 +566,10 @@ def open_archive(path: str | os.PathLike, *, staging_dir: Path | None = None) ->
                         size += len(block)
                         out.write(block)
                 found[name] = {"sha256": digest.hexdigest(), "size": size}
+            # The members end before the compressed stream does: read it to its end, so that
+            # an archive cut in its last bytes (the gzip trailer with its checksum) is refused.
+            while tar.fileobj.read(COPY_BLOCK):
+                pass
     except BackupError:
         shutil.rmtree(staging, ignore_errors=True)
         raise

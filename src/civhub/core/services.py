@@ -31,11 +31,15 @@ def stale_edit_message() -> str:
     )
 
 
-def save_changes(locked: Model, edited: Model, fields, *, version: int | None = None) -> list:
+def save_changes(
+    locked: Model, edited: Model, fields, *, version: int | None = None, links=None
+) -> list:
     """Copy the `fields` that `edited` changes onto `locked` (the same record, read again
     with select_for_update) and save only those, with the version one higher. With
     `version` (what the editor read), a record that moved on meanwhile raises Conflict.
-    Returns the names of the fields saved (none: nothing is written)."""
+    `links` ({many-to-many field: the records or pks wanted}) are set where they differ from
+    the stored ones; a change of links alone is a change of the record too (one version
+    higher). Returns the names of the fields and links changed (none: nothing is written)."""
     if version is not None and locked.version != version:
         raise Conflict(stale_edit_message())
     names = []
@@ -50,14 +54,22 @@ def save_changes(locked: Model, edited: Model, fields, *, version: int | None = 
         if getattr(locked, field.attname) != value:
             setattr(locked, field.attname, value)
             names.append(field.name)
-    if names:
+    linked = []
+    for name, chosen in (links or {}).items():
+        wanted = {getattr(item, "pk", item) for item in chosen}
+        manager = getattr(locked, name)
+        if wanted != set(manager.values_list("pk", flat=True)):
+            manager.set(wanted)
+            linked.append(name)
+    if names or linked:
         locked.version += 1
-        locked.full_clean()
+        if names:
+            locked.full_clean()
         update = [*names, "version"]
         if any(f.name == "updated_at" for f in locked._meta.concrete_fields):
             update.append("updated_at")
         locked.save(update_fields=update)
-    return names
+    return [*names, *linked]
 
 
 def editable_fields(model) -> list[str]:

@@ -43,22 +43,18 @@ def save_record(actor, record: Model, *, m2m_form=None, version: int | None = No
         changed = list(m2m_form.changed_data)
     else:
         changed = [f.name for f in model._meta.concrete_fields if f.editable and not f.primary_key]
-    saved = save_changes(locked, record, changed, version=version)
     many = {field.name for field in model._meta.many_to_many}
-    relations = [name for name in changed if name in many] if m2m_form is not None else []
-    for name in relations:
-        getattr(locked, name).set(m2m_form.cleaned_data[name])
-    if relations and not saved:
-        # A change of links alone is a change of the record too.
-        locked.version += 1
-        locked.save(update_fields=["version", "updated_at"])
-    if saved or relations:
+    links = {}
+    if m2m_form is not None:
+        links = {name: m2m_form.cleaned_data[name] for name in changed if name in many}
+    saved = save_changes(locked, record, changed, version=version, links=links)
+    if saved:
         audit(
             actor,
             f"{label}.updated",
             locked,
             summary=str(locked),
-            fields=sorted([*saved, *relations]),
+            fields=sorted(saved),
         )
     return locked
 

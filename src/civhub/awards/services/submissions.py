@@ -199,28 +199,21 @@ def save_draft(
     fields = list(DRAFT_FIELDS if changed is None else changed)
     submission.call = stored.call
     _check_fits_call(submission)
+    links = {
+        name: chosen
+        for name, chosen in (("topics", topics), ("sdg_targets", sdg_targets))
+        if chosen is not None and (changed is None or name in changed)
+    }
     saved = save_changes(
-        stored, submission, [f for f in fields if f in DRAFT_FIELDS], version=version
+        stored, submission, [f for f in fields if f in DRAFT_FIELDS], version=version, links=links
     )
-    links = []
-    for name, chosen in (("topics", topics), ("sdg_targets", sdg_targets)):
-        if chosen is None or (changed is not None and name not in changed):
-            continue
-        wanted = {getattr(item, "pk", item) for item in chosen}
-        if wanted != set(getattr(stored, name).values_list("pk", flat=True)):
-            getattr(stored, name).set(wanted)
-            links.append(name)
-    if links and not saved:
-        # A change of topics alone is a change of the draft too.
-        stored.version += 1
-        stored.save(update_fields=["version", "updated_at"])
-    if saved or links:
+    if saved:
         audit(
             actor,
             "submission.updated",
             stored,
             summary=stored.title,
-            fields=sorted([*saved, *links]),
+            fields=sorted(saved),
         )
     return stored
 

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit
 import polib
 import pycountry
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from civhub.core.templatetags.civhub import text_language
@@ -247,6 +248,12 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.set_rollback(True)
 
 
+# The interface's words do not depend on the database (whether every page answers is tested
+# on both by the page tests), so the crawl runs once, on SQLite, and keeps the suite fast.
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+    reason="the interface-language crawl runs on SQLite",
+)
 class TestEveryPageTheCrawlReaches:
     """Both crawls read one demo site, loaded once. Measured on the demo data: 741 pages per
     language, about 145 s of CPU each (the filter panels' long country lists cost most)."""

@@ -76,9 +76,12 @@ def can_import(actor) -> bool:
     return actor is None or (actor.is_authenticated and actor.is_editor)
 
 
-#: Records written per transaction, and the most time one may take before it commits. A
-#: transaction holds SQLite's one write lock (and on PostgreSQL the rows it writes) until it
-#: commits: a file of 1,000 records in one would make every other writer wait for all of it.
+#: On SQLite, records written per transaction, and the most time one may take before it
+#: commits: a transaction holds SQLite's one write lock until it commits, and a file of
+#: 1,000 records in one would make every other writer wait for all of it (and fail after the
+#: busy timeout). PostgreSQL writes the whole file in one transaction, which locks only the
+#: rows it writes (the index's generation is changed after the commit), so other writers go
+#: on, and a killed import, whose transaction the server rolls back, leaves nothing.
 BATCH = 20
 BATCH_SECONDS = 0.5
 #: SQLite keeps no queue for its write lock: a writer waiting for it tries again every 100 ms
@@ -106,10 +109,12 @@ def import_records(
     any, nothing is saved and every record counts as failed.
 
     First every record is checked without writing anything (with `dry_run`, that is all);
-    then the records are written BATCH at a time, each batch in a short transaction of its
-    own, so that the site's other writers never wait for more than one batch. Should a batch
-    fail all the same (the database refuses a row), the batches already written are undone,
-    so a bad file still leaves nothing.
+    then the records are written: on PostgreSQL in one transaction (a killed import leaves
+    nothing); on SQLite BATCH at a time, each batch in a short transaction of its own, so
+    that the site's other writers never wait for more than one batch. Should a batch fail all
+    the same (the database refuses a row), the batches already written are undone, so a bad
+    file still leaves nothing; an import killed between two SQLite batches leaves the batches
+    written, and importing the file again skips them and saves the rest.
     """
     if not can_import(actor):
         raise PermissionDenied(_("Only editors can import practices."))
@@ -145,14 +150,16 @@ def import_records(
     written = ImportReport(file=file_name)
     undo = _Undo()
     n = 0
+    batched = connection.vendor == "sqlite"
+    batch = BATCH if batched else len(records)
     try:
         while n < len(records):
             if n and connection.vendor == "sqlite":
                 time.sleep(SQLITE_PAUSE)
             with transaction.atomic(), search_signals.batched():
                 began, first = time.monotonic(), n
-                while n < len(records) and n - first < BATCH:
-                    if n > first and time.monotonic() - began > BATCH_SECONDS:
+                while n < len(records) and n - first < batch:
+                    if batched and n > first and time.monotonic() - began > BATCH_SECONDS:
                         break
                     record = records[n]
                     n += 1

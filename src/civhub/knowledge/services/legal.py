@@ -95,22 +95,28 @@ def save_legal_act(
         raise PermissionDenied(_("You may record acts of your own country only."))
     act.full_clean()
     _check_links(act, {name: relations_given.get(name) for name in links})
+    given = {name: value for name, value in relations_given.items() if value is not None}
     if creating:
         act.created_by = actor
         act.save()
-        saved: list[str] = []
-    else:
-        fields = editable_fields(LegalAct) if changed is None else changed
-        saved = save_changes(locked, act, fields, version=version)
-        if not locked.can_edit(actor):  # merged with a parallel change of its country
-            raise PermissionDenied(_("You may record acts of your own country only."))
-        act = locked
-    relations = [name for name, value in relations_given.items() if value is not None]
-    for name in relations:
-        getattr(act, name).set(relations_given[name])
-    if creating:
+        for name, value in given.items():
+            getattr(act, name).set(value)
         audit(actor, "legal_act.created", act, summary=str(act), country=act.country.code)
         return act
+    fields = editable_fields(LegalAct) if changed is None else changed
+    saved = save_changes(locked, act, fields, version=version, links=given)
+    if not locked.can_edit(actor):  # merged with a parallel change of its country
+        raise PermissionDenied(_("You may record acts of your own country only."))
+    if saved:
+        audit(
+            actor,
+            "legal_act.updated",
+            locked,
+            summary=str(locked),
+            country=locked.country.code,
+            fields=sorted(saved),
+        )
+    return locked
     if relations and not saved:
         # A change of links alone is a change of the record too.
         act.version += 1

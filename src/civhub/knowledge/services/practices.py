@@ -55,22 +55,18 @@ def save_practice(
             % {"state": PracticeState(locked.state).label}
         )
     changed = list(m2m_form.changed_data) if m2m_form is not None else _all_fields(practice)
-    saved = save_changes(locked, practice, changed, version=version)
     many = {field.name for field in Practice._meta.many_to_many}
-    relations = [name for name in changed if name in many] if m2m_form is not None else []
-    for name in relations:
-        getattr(locked, name).set(m2m_form.cleaned_data[name])
-    if relations and not saved:
-        # A change of links alone is a change of the record too.
-        locked.version += 1
-        locked.save(update_fields=["version", "updated_at"])
-    if saved or relations:
+    links = {}
+    if m2m_form is not None:
+        links = {name: m2m_form.cleaned_data[name] for name in changed if name in many}
+    saved = save_changes(locked, practice, changed, version=version, links=links)
+    if saved:
         audit(
             actor,
             "practice.updated",
             locked,
             summary=locked.title,
-            fields=sorted([*saved, *relations]),
+            fields=sorted(saved),
         )
     return locked
 

@@ -108,3 +108,50 @@ def test_twenty_writers_save_while_a_thousand_records_import(shared_database, mo
     assert set(imported_docs.values_list("pk", flat=True)) <= set(scheduled)
     waited = sum(1 for _kind, after_import in writes if after_import)
     assert waited == 0, f"{waited} of {WRITERS} writes waited for the import to end"
+
+
+KILLED_IMPORT = """
+import sys, django
+django.setup()
+from django.db.models.signals import post_save
+from civhub.knowledge.models import Practice
+from civhub.knowledge.services.imports import import_records
+from civhub.search import indexing
+indexing.schedule_vectors = lambda ids: None
+saved = []
+def half_way(sender, instance, created, **kwargs):
+    saved.append(instance.pk)
+    if len(saved) == 45:  # past two batches' worth of records: now kill me
+        print("HALF", flush=True)
+        import time; time.sleep(600)
+post_save.connect(half_way, sender=Practice, weak=False)
+records = [{"title": f"Killed import {n}", "summary": "S.", "challenge": "C.", "solution": "S.",
+            "countries": ["Kazakhstan"], "status": "ongoing"} for n in range(90)]
+import_records(None, records, file_name="killed.json", publish=True)
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_killed_mid_file_leaves_nothing_on_postgresql():
+    """PostgreSQL writes a file in one transaction: a process killed (SIGKILL) half-way
+    through it leaves nothing of the file, as the server rolls its transaction back. (SQLite
+    writes batches, so that other writers get in: see import_records.)"""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite imports in batches of their own; a killed import keeps them")
+    import subprocess
+    import sys
+
+    settings = connection.settings_dict
+    url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "civhub.settings"}
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_IMPORT], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout.readline().strip() == "HALF", "the import did not get half-way"
+        assert Practice.objects.filter(source_file="killed.json").count() == 0  # not committed
+    finally:
+        child.kill()
+        child.wait(60)
+    assert not Practice.objects.filter(source_file="killed.json").exists()
+    assert not SearchDocument.objects.filter(title__startswith="Killed import").exists()
