@@ -117,6 +117,17 @@ def parallel_writers(url: str, auth: dict, writers: list[list[dict]]) -> list[li
     return [result for _kind, result in outcomes]
 
 
+@pytest.fixture
+def parallel_connections():
+    """Real parallel writers, each in its own connection, need PostgreSQL: SQLite's test
+    database lives in one process's memory (the same interleavings run one after the other
+    on both databases)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel connections are tested on PostgreSQL")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_search_reference():
     """Each test reads the reference records of its own database: a process keeps them for a

@@ -3,7 +3,6 @@ stale edit (an older version than the stored one) is refused whole, on the page 
 was typed kept) and in the API (409 with a JSON `detail`)."""
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from civhub.accounts.services import create_token
@@ -211,14 +210,10 @@ class TestStaleReads:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("parallel_connections")
 class TestRaces:
     """The races themselves, through the API, each request in its own connection. SQLite's
     test database lives in one process's memory, so real parallel writers need PostgreSQL."""
-
-    @pytest.fixture(autouse=True)
-    def _postgresql_only(self):
-        if connection.vendor != "postgresql":
-            pytest.skip("parallel connections are tested on PostgreSQL")
 
     def test_parallel_edits_of_different_fields_lose_nothing(self):
         editor = make_user("parallel-editor@test.example", "editor", "member")

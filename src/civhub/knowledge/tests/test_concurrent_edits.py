@@ -2,7 +2,6 @@
 older version, or a record whose new state forbids the edit) is refused whole."""
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from civhub.core.models import AuditEntry
@@ -116,14 +115,10 @@ class TestStaleReads:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("parallel_connections")
 class TestRaces:
     """The races themselves, through the API, each request in its own connection. SQLite's
     test database lives in one process's memory, so real parallel writers need PostgreSQL."""
-
-    @pytest.fixture(autouse=True)
-    def _postgresql_only(self):
-        if connection.vendor != "postgresql":
-            pytest.skip("parallel connections are tested on PostgreSQL")
 
     def test_a_patch_racing_a_submission_never_undoes_it(self):
         from civhub.core.testing import make_user

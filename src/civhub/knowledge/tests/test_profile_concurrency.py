@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from civhub.core.models import AuditEntry
 from civhub.core.services import Conflict
@@ -159,14 +158,10 @@ class TestStaleReads:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("parallel_connections")
 class TestRaces:
     """The races themselves, each service call in its own thread and connection. SQLite's
     test database lives in one process's memory, so real parallel writers need PostgreSQL."""
-
-    @pytest.fixture(autouse=True)
-    def _postgresql_only(self):
-        if connection.vendor != "postgresql":
-            pytest.skip("parallel connections are tested on PostgreSQL")
 
     @pytest.fixture
     def people(self):

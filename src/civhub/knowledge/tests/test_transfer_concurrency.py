@@ -4,7 +4,6 @@ and in the API (409 with `detail`); a move to another stage or publication state
 undone by an edit read before it."""
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from civhub.core.models import AuditEntry
@@ -171,14 +170,10 @@ class TestStaleReads:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("parallel_connections")
 class TestRaces:
     """The races themselves, through the API, each request in its own connection. SQLite's
     test database lives in one process's memory, so real parallel writers need PostgreSQL."""
-
-    @pytest.fixture(autouse=True)
-    def _postgresql_only(self):
-        if connection.vendor != "postgresql":
-            pytest.skip("parallel connections are tested on PostgreSQL")
 
     @pytest.fixture
     def auth(self):
