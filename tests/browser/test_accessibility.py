@@ -56,14 +56,16 @@ def check_at_every_width(page, url: str, language: str, assert_accessible) -> No
 @pytest.mark.browser
 @pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_page_is_accessible(page, demo_data, assert_accessible, language, path):
+def test_page_is_accessible(page, demo_data_committed, assert_accessible, language, path):
     check_at_every_width(page, f"/{language}/{path}", language, assert_accessible)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", SIGNED_IN_PAGES.values(), ids=SIGNED_IN_PAGES.keys())
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_members_page_is_accessible(new_page, demo_data, assert_accessible, language, path):
+def test_a_members_page_is_accessible(
+    new_page, demo_data_committed, assert_accessible, language, path
+):
     from tests.browser.test_journeys import log_in
 
     make_user("reader@example.org", "member")

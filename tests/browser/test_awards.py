@@ -140,7 +140,7 @@ def test_call_timeline_marks_the_current_stage(page, live_server, transactional_
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["awards/", "awards/2018/"], ids=["calls", "call-with-results"])
-def test_public_pages_are_accessible_at_320px(page, demo_data, assert_accessible, path):
+def test_public_pages_are_accessible_at_320px(page, demo_data_committed, assert_accessible, path):
     from tests.browser.test_accessibility import NARROW, OVERFLOWING
 
     url = f"/en/{path}"
@@ -420,7 +420,7 @@ def demo_pages(persona: str) -> list[tuple[str, str]]:
 @pytest.mark.browser
 @pytest.mark.parametrize("persona", ["visitor", "member", "evaluator", "editor"])
 def test_scheme_pages_are_accessible_at_1280_and_320px(
-    page, live_server, demo_data, assert_accessible, persona
+    page, live_server, demo_data_committed, assert_accessible, persona
 ):
     from civhub.accounts.demo import DEMO_PASSWORD
 
@@ -435,7 +435,7 @@ def test_scheme_pages_are_accessible_at_1280_and_320px(
 
 @pytest.mark.browser
 def test_submission_form_with_what_is_missing_is_accessible(
-    page, live_server, demo_data, assert_accessible
+    page, live_server, demo_data_committed, assert_accessible
 ):
     from civhub.accounts.demo import DEMO_PASSWORD
 

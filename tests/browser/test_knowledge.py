@@ -78,7 +78,7 @@ def test_submit_endorse_publish_and_find_a_practice(new_page, transactional_db, 
     ],
     ids=["practice-list", "practice", "comparison", "network", "laws"],
 )
-def test_knowledge_pages_are_accessible(page, demo_data, assert_accessible, lang, path):
+def test_knowledge_pages_are_accessible(page, demo_data_committed, assert_accessible, lang, path):
     response = page.goto(f"/{lang}/{path}")
     assert response.status == 200
     expect(page.locator("html")).to_have_attribute("lang", lang)

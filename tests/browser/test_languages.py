@@ -88,7 +88,7 @@ def _record_pages() -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ["en", "ru", "kk"])
-def test_no_main_page_scrolls_sideways(new_page, demo_data, language):
+def test_no_main_page_scrolls_sideways(new_page, demo_data_committed, language):
     page = new_page()
     paths = MAIN_PAGES + _record_pages()
     too_wide = []

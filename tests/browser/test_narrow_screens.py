@@ -26,7 +26,7 @@ def first_result_bottom(page) -> float:
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_on_a_phone_the_first_results_are_on_the_first_screen(
-    new_page, demo_data, assert_accessible, lang, javascript
+    new_page, demo_data_committed, assert_accessible, lang, javascript
 ):
     page = new_page(viewport=PHONE, java_script_enabled=javascript)
     page.goto(f"/{lang}/practices/")
@@ -50,7 +50,7 @@ def test_on_a_phone_the_first_results_are_on_the_first_screen(
 
 
 @pytest.mark.browser
-def test_on_a_wide_screen_the_menu_and_filters_are_always_shown(new_page, demo_data):
+def test_on_a_wide_screen_the_menu_and_filters_are_always_shown(new_page, demo_data_committed):
     page = new_page(viewport=DESKTOP)
     page.goto("/en/practices/")
     expect(page.locator(".site-menu > summary")).to_be_hidden()

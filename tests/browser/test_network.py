@@ -10,7 +10,7 @@ PAGES = ["transfers/", "laws/", "laws/kz-law-civil-service-2015/", "countries/az
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("language", ["en", "ru", "kk"])
 def test_the_pages_pass_the_accessibility_checker(
-    page, demo_data, assert_accessible, language, path
+    page, demo_data_committed, assert_accessible, language, path
 ):
     url = f"/{language}/{path}"
     response = page.goto(url)

@@ -22,7 +22,7 @@ PAGES = {
 
 
 @pytest.fixture
-def profiles(demo_data):
+def profiles(demo_data_committed):
     from civhub.knowledge import demo_profiles
 
     demo_profiles.load(log=lambda line: None)
