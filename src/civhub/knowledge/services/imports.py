@@ -2,17 +2,23 @@
 
 `import_records` saves the records of one file all or nothing (a file with one bad record
 saves nothing), in short transactions of a batch of records each, so an import never makes the
-site's other writers wait for the whole file. Records come from `civhub.knowledge.importers` (dicts with the keys in
-`importers.KEYS`); `practice_to_record` is the way back.
+site's other writers wait for the whole file; a journal written with each batch lets
+`recover_abandoned_runs` undo an import killed half-way. Records come from
+`civhub.knowledge.importers` (dicts with the keys in `importers.KEYS`); `practice_to_record`
+is the way back.
 """
 
 import datetime
+import decimal
 import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.base import DeserializationError
+from django.core.serializers.python import Serializer as PythonSerializer
 from django.core.validators import validate_email
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
@@ -23,7 +29,13 @@ from civhub.core.services import audit
 from civhub.directory.models import Country, Organization, SdgTarget, Topic
 from civhub.knowledge.choices import ContentLanguage, PracticeState
 from civhub.knowledge.importers import KEYS
-from civhub.knowledge.models import Practice, PracticeContact
+from civhub.knowledge.models import (
+    ImportRun,
+    ImportRunEntry,
+    ImportRunState,
+    Practice,
+    PracticeContact,
+)
 from civhub.search import registry
 from civhub.search import signals as search_signals
 
@@ -111,10 +123,12 @@ def import_records(
     First every record is checked without writing anything (with `dry_run`, that is all);
     then the records are written: on PostgreSQL in one transaction (a killed import leaves
     nothing); on SQLite BATCH at a time, each batch in a short transaction of its own, so
-    that the site's other writers never wait for more than one batch. Should a batch fail all
-    the same (the database refuses a row), the batches already written are undone, so a bad
-    file still leaves nothing; an import killed between two SQLite batches leaves the batches
-    written, and importing the file again skips them and saves the rest.
+    that the site's other writers never wait for more than one batch. Each batch also writes
+    the file's `ImportRun` (its heartbeat) and its journal: the practices the batch created,
+    and the ones it updated as they were before; the last batch marks the run done. Should a
+    batch fail all the same (the database refuses a row), the batches already written are
+    undone from the journal, so a bad file still leaves nothing; an import killed between two
+    batches is undone by the next recovery (`recover_abandoned_runs`).
     """
     if not can_import(actor):
         raise PermissionDenied(_("Only editors can import practices."))
@@ -146,17 +160,18 @@ def import_records(
     if dry_run:
         return report
 
-    # 2. Write, a batch per transaction.
+    # 2. Write, a batch per transaction, with the run and its journal in each (on SQLite).
     written = ImportReport(file=file_name)
-    undo = _Undo()
-    n = 0
     batched = connection.vendor == "sqlite"
+    journal = _Journal(actor, file_name, keep=batched)
     batch = BATCH if batched else len(records)
+    n = 0
     try:
         while n < len(records):
-            if n and connection.vendor == "sqlite":
+            if n and batched:
                 time.sleep(SQLITE_PAUSE)
             with transaction.atomic(), search_signals.batched():
+                journal.begin_batch()
                 began, first = time.monotonic(), n
                 while n < len(records) and n - first < batch:
                     if batched and n > first and time.monotonic() - began > BATCH_SECONDS:
@@ -165,19 +180,45 @@ def import_records(
                     n += 1
                     practice = _existing(record, record.get("source_file") or file_name)
                     if practice is not None and update:
-                        undo.remember(practice)
+                        journal.remember(practice)
                     action, practice = _import_one(actor, record, lookups, **options)
-                    if action == CREATED:
-                        undo.created.append(practice.pk)
+                    journal.wrote(action, practice)
                     setattr(written, action, getattr(written, action) + 1)
                     written.results.append(
                         RecordResult(_title(record), action, lines[n - 1], practice)
                     )
+                journal.end_batch(last=n == len(records))
+            journal.committed = True
+    except _Abandoned:
+        # a recovery took this import for dead and undid it: what is left of the file must
+        # not be written on top of that
+        report.errors = [
+            _(
+                "%(file)s: the import was stopped after record %(n)d, and what it had saved "
+                "was undone, because it gave no sign of life for too long. Import the file "
+                "again."
+            )
+            % {"file": file_name or _("(no name)"), "n": n}
+        ]
+        return _failed(report, len(records))
     except (ValidationError, DatabaseError) as exc:
         record = records[n - 1]
         messages = _messages(exc) if isinstance(exc, ValidationError) else [str(exc)]
         report.errors = [_describe(file_name, n, lines[n - 1], record, m) for m in messages]
-        undo.run(actor, file_name)
+        # on PostgreSQL the one transaction, run and all, is rolled back; on SQLite the
+        # batches already committed are undone from the journal
+        if journal.committed and batched:
+            assert journal.run is not None
+            try:
+                undo_run(journal.run, actor)
+            except DatabaseError as undo_exc:
+                report.errors.append(
+                    _(
+                        "%(file)s: the records saved before the error could not be undone yet "
+                        "(%(error)s); the next recovery undoes them."
+                    )
+                    % {"file": file_name or _("(no name)"), "error": undo_exc}
+                )
         return _failed(report, len(records))
     return written
 
@@ -190,38 +231,311 @@ def _failed(report: ImportReport, count: int) -> ImportReport:
     return report
 
 
-class _Undo:
-    """What the written batches did, to be undone if a later batch fails: the practices they
-    created, and the practices they updated as they were before."""
+class _Abandoned(Exception):
+    """The run was undone by a recovery while this process still wrote it."""
 
-    def __init__(self):
-        self.created: list[int] = []
-        self.before: dict[int, list] = {}
+
+class _Journal:
+    """The run of one import, written in each batch's transaction: the practices the batch
+    created and the ones it updated as they were before (with `keep`, i.e. on SQLite; on
+    PostgreSQL the one transaction is its own undo, and the run only records the import)."""
+
+    def __init__(self, actor, file_name: str, *, keep: bool):
+        self.actor = actor if getattr(actor, "is_authenticated", False) else None
+        self.file_name = file_name
+        self.keep = keep
+        self.run: ImportRun | None = None
+        self.committed = False  # a batch (and so the run) has been committed
+        self.entries: list[ImportRunEntry] = []
+        self.before: dict[int, dict] = {}
+        self.journaled: set[int] = set()  # practices with an entry: the first one counts
+
+    def begin_batch(self) -> None:
+        now = timezone.now()
+        if self.run is None:
+            self.run = ImportRun.objects.create(
+                file_name=self.file_name[:300], actor=self.actor, started_at=now, heartbeat_at=now
+            )
+            return
+        # the first write of the batch: a recovery that undid the run has committed before it
+        # or waits for this batch's end, and then finds the heartbeat fresh
+        alive = ImportRun.objects.filter(pk=self.run.pk, state=ImportRunState.RUNNING)
+        if not alive.update(heartbeat_at=now):
+            raise _Abandoned
 
     def remember(self, practice: Practice) -> None:
-        if practice.pk not in self.before:
-            self.before[practice.pk] = serializers.serialize(
-                "python", [practice, *practice.contacts.all()]
-            )
+        if self.keep and practice.pk not in self.journaled and practice.pk not in self.before:
+            self.before[practice.pk] = snapshot(practice)
 
-    def run(self, actor, file_name: str) -> None:
-        if not (self.created or self.before):
+    def wrote(self, action: str, practice: Practice) -> None:
+        if not self.keep or action not in (CREATED, UPDATED):
             return
-        with transaction.atomic(), search_signals.batched():
-            Practice.objects.filter(pk__in=self.created).delete()
-            for pk, stored in self.before.items():
-                PracticeContact.objects.filter(practice_id=pk).delete()
-                for obj in serializers.deserialize("python", stored):
-                    obj.save()  # raw: the search index is told below
-                    if isinstance(obj.object, Practice):
-                        search_signals.reindex_instance(registry.for_model(Practice), obj.object)
-            audit(
-                actor,
-                "import.undone",
-                summary=file_name,
-                created=len(self.created),
-                restored=sorted(self.before),
+        if practice.pk in self.journaled:  # a second record of the same title updated it
+            pending = [e for e in self.entries if e.practice_id == practice.pk]
+            for entry in pending:
+                entry.version = practice.version
+            if not pending:
+                self.run.entries.filter(practice_id=practice.pk).update(version=practice.version)
+            return
+        self.journaled.add(practice.pk)
+        self.entries.append(
+            ImportRunEntry(
+                run=self.run,
+                practice_id=practice.pk,
+                created=action == CREATED,
+                before=None if action == CREATED else self.before.pop(practice.pk),
+                version=practice.version,
             )
+        )
+
+    def end_batch(self, *, last: bool) -> None:
+        assert self.run is not None
+        ImportRunEntry.objects.bulk_create(self.entries)
+        self.entries = []
+        if last:
+            now = timezone.now()
+            ImportRun.objects.filter(pk=self.run.pk).update(
+                state=ImportRunState.DONE, heartbeat_at=now, finished_at=now
+            )
+            self.run.entries.all().delete()  # a finished run is never undone
+
+
+def snapshot(practice: Practice) -> dict:
+    """A practice and its contacts as they are, for `undo_run` to put back."""
+    links = Practice.sdg_targets.through.objects.filter(practice=practice).order_by("pk")
+    return {
+        "objects": _JSONSafe().serialize([practice, *practice.contacts.all()]),
+        "sdg_targets": list(links.values_list("sdgtarget_id", flat=True)),
+    }
+
+
+class _JSONSafe(PythonSerializer):
+    """The python serializer with dates, times, decimals and UUIDs as strings (to the
+    microsecond), so that its output can be kept in a JSONField and read back by the python
+    deserializer, which parses them again."""
+
+    def _value_from_field(self, obj, field):
+        value = super()._value_from_field(obj, field)
+        if isinstance(value, datetime.date | datetime.time):
+            return value.isoformat()
+        if isinstance(value, decimal.Decimal | uuid.UUID):
+            return str(value)
+        return value
+
+
+# --- Recovery: undoing the runs of imports that died half-way -------------------------------
+
+
+@dataclass
+class Recovery:
+    """What undoing one run did: the practices deleted and restored, and what it could not do
+    (`problems`: journal entries that could not be applied; `error`: the run could not be
+    undone at all and stays as it was, to be tried again)."""
+
+    run: ImportRun
+    deleted: int = 0
+    restored: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    changed_since: list[int] = field(default_factory=list)
+    error: str = ""
+
+
+def recover_abandoned_runs(actor=None) -> list[Recovery]:
+    """Undo every run left "running" by a process that is gone (`ImportRun.is_abandoned`).
+    Called at the start of every import, by a periodic task and by `import-practices
+    --recover`. Cheap when there is nothing to do: one read, no write lock."""
+    done = []
+    for run in ImportRun.objects.filter(state=ImportRunState.RUNNING).order_by("pk"):
+        if not run.is_abandoned():
+            continue
+        try:
+            recovery = undo_run(run, actor, only_if_abandoned=True)
+        except DatabaseError as exc:  # e.g. locked for too long: the next recovery tries again
+            recovery = Recovery(run, error=str(exc))
+        if recovery is not None:
+            done.append(recovery)
+    return done
+
+
+def describe_recovery(recovery: Recovery) -> list[str]:
+    """What a recovery did to one run, for the command, the upload page and the worker's log."""
+    run = recovery.run
+    params = {
+        "file": run.file_name or _("(no name)"),
+        "run": run.pk,
+        "started": timezone.localtime(run.started_at).strftime("%Y-%m-%d %H:%M:%S"),
+        "host": run.host,
+        "pid": run.pid,
+    }
+    if recovery.error:
+        return [
+            _(
+                "The unfinished import of %(file)s (import run %(run)d, started %(started)s) "
+                "could not be undone: %(error)s. The next recovery tries again."
+            )
+            % {**params, "error": recovery.error}
+        ]
+    lines = [
+        _(
+            "Undid the unfinished import of %(file)s (import run %(run)d, started %(started)s "
+            "by process %(pid)d on %(host)s): practices deleted: %(deleted)d; put back as they "
+            "were: %(restored)d."
+        )
+        % {**params, "deleted": recovery.deleted, "restored": len(recovery.restored)}
+    ]
+    if recovery.changed_since:
+        lines.append(
+            _(
+                "%(file)s: these practices had been changed after the import, and are undone "
+                "with it: %(pks)s."
+            )
+            % {**params, "pks": ", ".join(map(str, sorted(recovery.changed_since)))}
+        )
+    return lines + recovery.problems
+
+
+def undo_run(run: ImportRun, actor=None, *, only_if_abandoned: bool = False) -> Recovery | None:
+    """Undo what `run` wrote, in one transaction: delete the practices it created, put back
+    those it updated, mark it undone and audit it (`import.undone`). A journal entry that
+    cannot be applied is left out and named in `problems`; the rest is undone. None when the
+    run is no longer running (or, with `only_if_abandoned`, no longer looks abandoned: its
+    process committed a batch since it was read)."""
+    with transaction.atomic(), search_signals.batched():
+        run = ImportRun.objects.select_for_update().filter(pk=run.pk).first()
+        if (
+            run is None
+            or run.state != ImportRunState.RUNNING
+            or (only_if_abandoned and not run.is_abandoned())
+        ):
+            return None
+        recovery = Recovery(run)
+        entries = list(run.entries.all())
+        versions = dict(
+            Practice.objects.filter(pk__in=[e.practice_id for e in entries]).values_list(
+                "pk", "version"
+            )
+        )
+        created = [e for e in entries if e.created]
+        for entry in created:
+            if versions.get(entry.practice_id, entry.version) != entry.version:
+                recovery.changed_since.append(entry.practice_id)
+        _total, deleted = Practice.objects.filter(pk__in=[e.practice_id for e in created]).delete()
+        recovery.deleted = deleted.get(Practice._meta.label, 0)
+        for entry in entries:
+            if entry.created:
+                continue
+            if entry.practice_id not in versions:
+                recovery.problems.append(
+                    _describe_entry(run, entry, _("the practice has been deleted since."))
+                )
+                continue
+            try:
+                with transaction.atomic():  # a savepoint: a bad entry leaves the others
+                    _restore(entry, versions[entry.practice_id])
+            except Exception as exc:  # a bad entry of any kind must not stop the recovery
+                recovery.problems.append(_describe_entry(run, entry, _reason(exc)))
+                continue
+            recovery.restored.append(entry.practice_id)
+            if versions[entry.practice_id] != entry.version:
+                recovery.changed_since.append(entry.practice_id)
+        run.entries.all().delete()
+        run.state, run.finished_at = ImportRunState.UNDONE, timezone.now()
+        run.save(update_fields=["state", "finished_at"])
+        data: dict = {"created": recovery.deleted, "restored": sorted(recovery.restored)}
+        if only_if_abandoned:
+            data |= {"run": run.pk, "host": run.host, "pid": run.pid}
+        if recovery.changed_since:
+            data["changed_after_import"] = sorted(recovery.changed_since)
+        if recovery.problems:
+            data["problems"] = recovery.problems
+        audit(actor, "import.undone", summary=run.file_name, **data)
+    return recovery
+
+
+def _restore(entry: ImportRunEntry, current_version: int) -> None:
+    """Put the practice of `entry` back as it was, with its contacts and links."""
+    before = entry.before
+    if not isinstance(before, dict) or not isinstance(before.get("objects"), list):
+        raise ValueError(_("the journal entry holds no snapshot."))
+    every_field = {f.name for f in Practice._meta.concrete_fields if not f.primary_key}
+    for item in before["objects"]:
+        fields = item.get("fields") if isinstance(item, dict) else None
+        if not isinstance(fields, dict):
+            raise ValueError(_("the snapshot is not a list of records."))
+        # a field left out would be saved with its default, not as it was
+        if item.get("model") == Practice._meta.label_lower and not every_field <= set(fields):
+            raise ValueError(_("the snapshot of the practice is incomplete."))
+    objects = list(serializers.deserialize("python", before["objects"]))
+    practices = [obj for obj in objects if isinstance(obj.object, Practice)]
+    if len(practices) != 1 or practices[0].object.pk != entry.practice_id:
+        raise ValueError(_("the snapshot is not of this practice."))
+    if any(
+        not isinstance(obj.object, Practice | PracticeContact)
+        or (isinstance(obj.object, PracticeContact) and obj.object.practice_id != entry.practice_id)
+        for obj in objects
+    ):
+        raise ValueError(_("the snapshot holds records of another practice."))
+    for obj in objects:
+        _check_references(obj)
+    targets = list(before.get("sdg_targets") or [])
+    _check_pks(SdgTarget, targets)
+    PracticeContact.objects.filter(practice_id=entry.practice_id).delete()
+    practice = practices[0].object
+    if current_version != entry.version:
+        # changed since the import by someone else: a form opened on that change is refused
+        practice.version = max(practice.version, current_version) + 1
+    for obj in objects:
+        obj.save()  # raw: the search index is told below
+    # the serializer lists the SDG targets in their own order; the links keep the record's
+    practice.sdg_targets.clear()
+    for target in targets:
+        practice.sdg_targets.add(target)
+    search_signals.reindex_instance(registry.for_model(Practice), practice)
+
+
+def _check_references(obj) -> None:
+    """The records a snapshot points to still exist (SQLite checks foreign keys only at the
+    commit, which would fail the whole recovery instead of this entry)."""
+    for f in obj.object._meta.concrete_fields:
+        if f.is_relation and f.related_model is not None:
+            value = getattr(obj.object, f.attname)
+            if value is not None:
+                _check_pks(f.related_model, [value])
+    for name, pks in (obj.m2m_data or {}).items():
+        _check_pks(obj.object._meta.get_field(name).related_model, pks)
+
+
+def _check_pks(model, pks) -> None:
+    wanted = set(pks)
+    found = set(model._default_manager.filter(pk__in=wanted).values_list("pk", flat=True))
+    if wanted - found:
+        raise ValueError(
+            _("it refers to %(model)s %(pks)s, which no longer exist.")
+            % {
+                "model": model._meta.verbose_name_plural,
+                "pks": ", ".join(map(str, sorted(wanted - found, key=str))),
+            }
+        )
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, DeserializationError):
+        # the value's own error, not the deserializer's wrapping of it
+        exc = exc.__cause__ or exc.__context__ or exc
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or exc.__class__.__name__
+
+
+def _describe_entry(run: ImportRun, entry: ImportRunEntry, reason: str) -> str:
+    return _(
+        "%(file)s (import run %(run)d): practice %(practice)d was not put back: %(reason)s"
+    ) % {
+        "file": run.file_name or _("(no name)"),
+        "run": run.pk,
+        "practice": entry.practice_id,
+        "reason": reason,
+    }
 
 
 def _title(record: dict) -> str:

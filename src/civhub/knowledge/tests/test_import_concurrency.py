@@ -1,8 +1,10 @@
 """An import never blocks the site: while a file of 1,000 records is imported, other people's
-edits are saved at once (not after the import), on SQLite and PostgreSQL alike."""
+edits are saved at once (not after the import), on SQLite and PostgreSQL alike. And an import
+killed half-way leaves nothing: at once on PostgreSQL, after the recovery on SQLite."""
 
 import os
 import threading
+from io import StringIO
 
 import pytest
 from django.db import connection
@@ -127,7 +129,7 @@ def half_way(sender, instance, created, **kwargs):
 post_save.connect(half_way, sender=Practice, weak=False)
 records = [{"title": f"Killed import {n}", "summary": "S.", "challenge": "C.", "solution": "S.",
             "countries": ["Kazakhstan"], "status": "ongoing"} for n in range(90)]
-import_records(None, records, file_name="killed.json", publish=True)
+import_records(None, records, file_name="killed.json", publish=True, update="--update" in sys.argv)
 """
 
 
@@ -137,7 +139,7 @@ def test_an_import_killed_mid_file_leaves_nothing_on_postgresql():
     through it leaves nothing of the file, as the server rolls its transaction back. (SQLite
     writes batches, so that other writers get in: see import_records.)"""
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite imports in batches of their own; a killed import keeps them")
+        pytest.skip("SQLite imports in batches of their own: see the test after this one")
     import subprocess
     import sys
 
@@ -155,3 +157,87 @@ def test_an_import_killed_mid_file_leaves_nothing_on_postgresql():
         child.wait(60)
     assert not Practice.objects.filter(source_file="killed.json").exists()
     assert not SearchDocument.objects.filter(title__startswith="Killed import").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_killed_mid_file_on_sqlite_is_undone_by_the_recovery(shared_database, kazakhstan):
+    """SQLite commits a batch at a time: a process killed (SIGKILL) in its third batch leaves
+    the first two, and its run "running"; the recovery (here the command's) finds the process
+    gone and undoes them from the journal: the practices created are deleted and the one
+    updated is back as it was. While the process lives, its run is left alone."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL writes a file in one transaction: see the test before this one")
+    import subprocess
+    import sys
+
+    from django.core.management import call_command
+
+    from civhub.core.models import AuditEntry
+    from civhub.directory.models import SdgTarget
+    from civhub.knowledge.models import ImportRun, ImportRunState, PracticeContact
+    from civhub.knowledge.services.imports import recover_abandoned_runs
+    from civhub.knowledge.tests.test_import_recovery import state_of
+
+    earlier = Practice.objects.create(
+        language="en",
+        title_en="Killed import 0",  # the first record: in the first batch, whatever its size
+        summary_en="As it was before the import.",
+        source_file="killed.json",
+        state="published",
+        project_status="completed",
+        countries_text=["Kazakhstan (as written)"],
+    )
+    earlier.countries.add(kazakhstan)
+    for code in ("17.17", "16.a", "16.5"):  # linked out of the targets' own order
+        earlier.sdg_targets.add(SdgTarget.objects.get(code=code))
+    PracticeContact.objects.create(practice=earlier, name="Ms. Before", email="b@example.org")
+    before = state_of(earlier)
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "DJANGO_SETTINGS_MODULE": "civhub.settings",
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_IMPORT, "--update"],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "HALF", "the import did not get half-way"
+        # two batches committed, the third open: its run is running, in a live process
+        run = ImportRun.objects.get(file_name="killed.json")
+        assert (run.state, run.pid) == (ImportRunState.RUNNING, child.pid)
+        # (a batch is 20 records, or fewer if it took half a second)
+        written = Practice.objects.filter(source_file="killed.json").count()
+        assert 1 < written < 45
+        assert Practice.objects.get(pk=earlier.pk).summary_en == "S."
+        assert recover_abandoned_runs() == []  # alive: not undone
+    finally:
+        child.kill()
+        child.wait(60)
+
+    assert ImportRun.objects.get(pk=run.pk).is_abandoned()
+    out = StringIO()
+    call_command("import-practices", "--recover", stdout=out)
+    assert "Undid the unfinished import of killed.json" in out.getvalue()
+    assert f"practices deleted: {written - 1}; put back as they were: 1." in out.getvalue()
+
+    assert list(Practice.objects.filter(source_file="killed.json")) == [earlier]
+    assert state_of(Practice.objects.get(pk=earlier.pk)) == before
+    killed_docs = SearchDocument.objects.filter(title__startswith="Killed import")
+    assert list(killed_docs.values_list("title", flat=True).distinct()) == ["Killed import 0"]
+    assert SearchDocument.objects.filter(object_id=str(earlier.pk), kind="practice").exists()
+    run.refresh_from_db()
+    assert run.state == ImportRunState.UNDONE and not run.entries.exists()
+    undone = AuditEntry.objects.get(action="import.undone")
+    assert (undone.summary, undone.data["created"], undone.data["restored"]) == (
+        "killed.json",
+        written - 1,
+        [earlier.pk],
+    )
+    # the next recovery has nothing left to do
+    out = StringIO()
+    call_command("import-practices", "--recover", stdout=out)
+    assert out.getvalue().strip() == "No unfinished imports to undo."

@@ -2,6 +2,7 @@
 
 from pathlib import PurePath
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -13,7 +14,13 @@ from civhub.knowledge import exporters, importers
 from civhub.knowledge.choices import ProjectStatus
 from civhub.knowledge.forms.imports import ImportForm
 from civhub.knowledge.models import Practice
-from civhub.knowledge.services.imports import can_import, export_records, import_records
+from civhub.knowledge.services.imports import (
+    can_import,
+    describe_recovery,
+    export_records,
+    import_records,
+    recover_abandoned_runs,
+)
 
 EXPORT_FORMATS = {extension: fmt for fmt, extension in exporters.EXTENSIONS.items()}
 
@@ -41,6 +48,11 @@ def _run_import(request, form, context) -> int:
         form.add_error("file", str(exc))
         return 400
     dry_run = form.cleaned_data["dry_run"]
+    if not dry_run:
+        # an import killed half-way (a worker's timeout) is undone before the next one starts
+        for recovery in recover_abandoned_runs(request.user):
+            for line in describe_recovery(recovery):
+                messages.warning(request, line)
     report = import_records(
         request.user,
         parsed.records,

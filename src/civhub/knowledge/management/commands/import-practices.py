@@ -1,10 +1,12 @@
 """`civhub import-practices [--format un-text|json|csv] [--dry-run] [--json] [--publish]
-[--update] [--strict] [--user EMAIL] PATH...`
+[--update] [--strict] [--user EMAIL] PATH...`, or `civhub import-practices --recover`
 
 Each file is read and saved on its own, all or nothing (see services/imports.py). Progress, the
 fields found in each record, warnings and errors go to stderr; the counts end the output, and
 when a file failed, the error names the files that were saved and those that were not. With --json the parsed records are printed to
 stdout as a JSON list (with --dry-run, nothing else is), which --format json reads back.
+Before it imports, and alone with --recover, it undoes the imports killed half-way
+(services.imports.recover_abandoned_runs) and says what it undid.
 """
 
 import json
@@ -16,7 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from civhub.knowledge import importers
-from civhub.knowledge.services.imports import ImportReport, can_import, import_records
+from civhub.knowledge.services.imports import (
+    ImportReport,
+    can_import,
+    describe_recovery,
+    import_records,
+    recover_abandoned_runs,
+)
 
 
 class Command(BaseCommand):
@@ -28,7 +36,7 @@ class Command(BaseCommand):
         )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH", help=_("Files to import."))
+        parser.add_argument("paths", nargs="*", metavar="PATH", help=_("Files to import."))
         parser.add_argument(
             "--format",
             choices=importers.FORMATS,
@@ -58,11 +66,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", metavar="EMAIL", help=_("The editor the import is recorded under.")
         )
+        parser.add_argument(
+            "--recover",
+            action="store_true",
+            help=_(
+                "Undo the imports that were killed half-way, say what was undone, and import "
+                "nothing (unless files are given too)."
+            ),
+        )
 
-    def handle(self, *args, paths, format, dry_run, json, publish, update, strict, user, **options):
+    def handle(
+        self, *args, paths, format, dry_run, json, publish, update, strict, user, recover, **options
+    ):
+        if not paths and not recover:
+            raise CommandError(_("Give the files to import, or --recover."))
         actor = self._actor(user)
         # with --json, stdout holds the JSON list only: everything else goes to stderr
         say = self._err if json else self.stdout.write
+        if recover or not dry_run:  # a dry run writes nothing, not even an undo
+            self._recover(actor, say, report_nothing=recover, fail=recover and not paths)
+        if not paths:
+            return
         total = ImportReport(dry_run=dry_run)
         failed_files: list[str] = []
         saved_files: list[str] = []
@@ -138,6 +162,25 @@ class Command(BaseCommand):
             if saved_files:
                 message += " " + _("Saved: %(saved)s.") % {"saved": ", ".join(saved_files)}
             raise CommandError(message, returncode=1)
+
+    def _recover(self, actor, say, *, report_nothing: bool, fail: bool) -> None:
+        recoveries = recover_abandoned_runs(actor)
+        for recovery in recoveries:
+            for line in describe_recovery(recovery):
+                say(line)
+        if not recoveries and report_nothing:
+            say(_("No unfinished imports to undo."))
+        failed = [r for r in recoveries if r.error]
+        if failed and fail:
+            raise CommandError(
+                ngettext(
+                    "%(count)d unfinished import could not be undone.",
+                    "%(count)d unfinished imports could not be undone.",
+                    len(failed),
+                )
+                % {"count": len(failed)},
+                returncode=1,
+            )
 
     def _report_fields(self, parsed: importers.ParsedFile) -> None:
         """Per record, the fields found and not found; then what was guessed or missing."""
