@@ -1,6 +1,9 @@
 """`python -m benchmarks` (`make bench`): relevance on the demo data, then latency and memory at
 each corpus size on SQLite and on PostgreSQL; writes docs/benchmarks.md and prints a summary.
 
+`python -m benchmarks corpus --n N ...` writes the benchmark's synthetic documents into the
+database of the environment (benchmarks/corpus.py; `--help` lists its options).
+
 Environment:
   BENCH_SIZES=1000,10000   corpus sizes (default 10000,100000); the targets are judged at
                            the largest, growth from the smallest to the largest
@@ -33,7 +36,7 @@ from datetime import datetime
 from pathlib import Path
 
 from benchmarks import latency, load, relevance, report
-from benchmarks.common import CACHE, DOCS, PG_SERVER, VAR, write_json
+from benchmarks.common import CACHE, DOCS, PG_SERVER, VAR, setup_django, write_json
 
 TARGET_SIZE = 100_000
 
@@ -66,6 +69,14 @@ def _databases() -> list[str]:
         else:
             print(f"PostgreSQL is not reachable at {PG_SERVER}: PostgreSQL run skipped.")
     return databases
+
+
+def corpus(argv: list[str]) -> int:
+    setup_django()
+    # Imported once Django is set up: the corpus writes through the models.
+    from benchmarks import corpus
+
+    return corpus.main(argv)
 
 
 def main() -> int:
@@ -108,4 +119,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["corpus"]:
+        sys.exit(corpus(sys.argv[2:]))
     sys.exit(main())

@@ -39,6 +39,18 @@ def base_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
     return env
 
 
+def setup_django() -> None:
+    """Django for a benchmark's own process, on the database of its environment; a process
+    that has it already (the test suite) keeps its own."""
+    from django.apps import apps
+
+    if not apps.ready:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civhub.settings")
+        import django
+
+        django.setup()
+
+
 def percentiles(values: list[float]) -> dict[str, float]:
     """p50 and p95 in milliseconds of timings given in seconds."""
     if not values:

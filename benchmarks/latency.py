@@ -1,7 +1,7 @@
 """Search latency and memory through the real server, for one database and one corpus size.
 
-A fresh database is migrated and filled with `civhub bench-corpus`; gunicorn serves it with one
-worker, as `make run` serves the site; the fixed query set is sent over HTTP, one request at a
+A fresh database is migrated and filled with `python -m benchmarks corpus`; gunicorn serves it
+with one worker, as `make run` serves the site; the fixed query set is sent over HTTP, one request at a
 time, in each mode; the worker's memory is read from /proc. Then the in-process timings
 (benchmarks.inprocess) are taken against the same database.
 """
@@ -224,10 +224,10 @@ def run_case(vendor: str, n: int, rounds: int = 3, seed: int = 1) -> dict:
         "migrate_s": round(_run([civhub, "migrate", "--noinput", "-v0"], env, "migrate"), 1),
         "corpus_s": round(
             _run(
-                [civhub, "bench-corpus", "--n", str(n), "--seed", str(seed)]
-                + ["--cache-dir", str(CACHE)],
+                [str(BIN / "python"), "-m", "benchmarks", "corpus", "--n", str(n)]
+                + ["--seed", str(seed), "--cache-dir", str(CACHE)],
                 env,
-                "bench-corpus",
+                "python -m benchmarks corpus",
             ),
             1,
         ),

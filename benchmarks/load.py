@@ -1,7 +1,7 @@
 """Load: many readers at once, through the real server, on SQLite and PostgreSQL.
 
-For each database a site of its own is built (migrated, the demo data, then `bench-corpus`
-documents beside them) and served by gunicorn as `make run` serves it, on loopback only. Then,
+For each database a site of its own is built (migrated, the demo data, then `python -m
+benchmarks corpus` documents beside them) and served by gunicorn as `make run` serves it, on loopback only. Then,
 for each server shape (workers x threads), clients in threads of this process send requests
 for BENCH_LOAD_SECONDS: first `/healthz` alone (the baseline: what the server answers when a
 request costs next to nothing), then the mix of public pages, search in three languages and
@@ -115,8 +115,9 @@ def prepare(vendor: str, documents: int) -> tuple[Path, dict]:
             raise SystemExit(f"civhub demo failed (exit {demo.returncode}).")
         marker.touch()
     shutil.rmtree(var_dir / "vectors", ignore_errors=True)
-    corpus = [civhub, "bench-corpus", "--replace", "--cache-dir", str(CACHE)]
-    _run(corpus + (["--n", str(documents)] if documents else ["--clear"]), env, "bench-corpus")
+    corpus = [str(BIN / "python"), "-m", "benchmarks", "corpus", "--replace"]
+    corpus += ["--cache-dir", str(CACHE)]
+    _run(corpus + (["--n", str(documents)] if documents else ["--clear"]), env, "corpus")
     if vendor == "postgresql":
         _pg("VACUUM ANALYZE", dbname=url.rsplit("/", 1)[1])
     return var_dir, env
