@@ -1,5 +1,5 @@
-"""What the benchmark scripts share: where things go, the environment of the processes they
-start, and the statistics they report."""
+"""What the benchmark scripts share: where things go, Django in their own processes, and the
+statistics they report (the sites they build and serve: benchmarks.sites)."""
 
 from __future__ import annotations
 
@@ -17,26 +17,6 @@ RESULTS = VAR / "results"
 BIN = Path(sys.executable).parent
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/")
 DOCS = ROOT / "docs" / "benchmarks.md"
-
-
-def base_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
-    """The environment of every process a benchmark starts: production settings on plain
-    HTTP, like `make run`, with its own var directory and database."""
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
-    env |= {
-        "CIVHUB_VAR_DIR": str(var_dir),
-        "CIVHUB_HTTPS": "0",
-        "DEBUG": "0",
-        # Pages and the API need no collected static files to answer.
-        "CIVHUB_STATIC_MANIFEST": "0",
-        "CIVHUB_TASKS_IMMEDIATE": "1",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
-    }
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
 
 
 def setup_django() -> None:
