@@ -40,8 +40,8 @@ run: venv
 	$(RUN_ENV) $(BIN)/gunicorn civhub.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
 lint: dev
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 check: dev
 	$(BIN)/civhub check --fail-level WARNING

@@ -1,6 +1,9 @@
 """`python -m benchmarks` (`make bench`): relevance on the demo data, then latency and memory at
 each corpus size on SQLite and on PostgreSQL; writes docs/benchmarks.md and prints a summary.
 
+`python -m benchmarks corpus --n N ...` writes the benchmark's synthetic documents into the
+database of the environment (benchmarks/corpus.py; `--help` lists its options).
+
 Environment:
   BENCH_SIZES=1000,10000   corpus sizes (default 10000,100000); the targets are judged at
                            the largest, growth from the smallest to the largest
@@ -33,7 +36,8 @@ from datetime import datetime
 from pathlib import Path
 
 from benchmarks import latency, load, relevance, report
-from benchmarks.common import CACHE, DOCS, PG_SERVER, VAR, write_json
+from benchmarks.common import CACHE, DOCS, VAR, setup_django, write_json
+from benchmarks.sites import databases
 
 TARGET_SIZE = 100_000
 
@@ -51,28 +55,19 @@ def _sizes() -> list[int]:
     return sizes
 
 
-def _databases() -> list[str]:
-    wanted = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
-    databases = []
-    if "sqlite" in wanted:
-        databases.append("sqlite")
-    if "postgresql" in wanted:
-        if latency.postgres_available():
-            databases.append("postgresql")
-        elif os.environ.get("CIVHUB_REQUIRE_POSTGRES") == "1":
-            raise SystemExit(
-                f"PostgreSQL is not reachable at {PG_SERVER} and CIVHUB_REQUIRE_POSTGRES=1."
-            )
-        else:
-            print(f"PostgreSQL is not reachable at {PG_SERVER}: PostgreSQL run skipped.")
-    return databases
+def corpus(argv: list[str]) -> int:
+    setup_django()
+    # Imported once Django is set up: the corpus writes through the models.
+    from benchmarks import corpus
+
+    return corpus.main(argv)
 
 
 def main() -> int:
     started = time.perf_counter()
     sizes = _sizes()
     rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
-    databases = _databases()
+    vendors = databases("PostgreSQL run")
     cached = CACHE.exists() and any(CACHE.glob("pool-*.npy"))
     run = {
         "started": datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -80,14 +75,14 @@ def main() -> int:
         "sizes": sizes,
         "rounds": rounds,
         "pool_cached": cached,
-        "machine": report.machine(postgres="postgresql" in databases),
+        "machine": report.machine(postgres="postgresql" in vendors),
     }
     quality = None
     if os.environ.get("BENCH_SKIP_RELEVANCE") != "1":
         quality = relevance.run()
     cases = []
     if os.environ.get("BENCH_SKIP_LATENCY") != "1":
-        cases = [latency.run_case(vendor, n, rounds) for vendor in databases for n in sizes]
+        cases = [latency.run_case(vendor, n, rounds) for vendor in vendors for n in sizes]
     run["seconds"] = round(time.perf_counter() - started, 1)
     run["load_after"] = os.getloadavg()
     write_json(VAR / "results" / "run.json", run)
@@ -108,4 +103,10 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["corpus"]:
+        sys.exit(corpus(sys.argv[2:]))
+    if sys.argv[1:]:
+        # Anything else (--help, a typo) is shown what it takes rather than run for an hour.
+        print(__doc__)
+        sys.exit(0 if sys.argv[1] in ("-h", "--help") else 2)
     sys.exit(main())

@@ -1,5 +1,5 @@
-"""What the benchmark scripts share: where things go, the environment of the processes they
-start, and the statistics they report."""
+"""What the benchmark scripts share: where things go, Django in their own processes, and the
+statistics they report (the sites they build and serve: benchmarks.sites)."""
 
 from __future__ import annotations
 
@@ -19,24 +19,16 @@ PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/"
 DOCS = ROOT / "docs" / "benchmarks.md"
 
 
-def base_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
-    """The environment of every process a benchmark starts: production settings on plain
-    HTTP, like `make run`, with its own var directory and database."""
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
-    env |= {
-        "CIVHUB_VAR_DIR": str(var_dir),
-        "CIVHUB_HTTPS": "0",
-        "DEBUG": "0",
-        # Pages and the API need no collected static files to answer.
-        "CIVHUB_STATIC_MANIFEST": "0",
-        "CIVHUB_TASKS_IMMEDIATE": "1",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
-    }
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
+def setup_django() -> None:
+    """Django for a benchmark's own process, on the database of its environment; a process
+    that has it already (the test suite) keeps its own."""
+    from django.apps import apps
+
+    if not apps.ready:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civhub.settings")
+        import django
+
+        django.setup()
 
 
 def percentiles(values: list[float]) -> dict[str, float]:

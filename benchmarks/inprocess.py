@@ -13,9 +13,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
+
+from benchmarks.common import setup_django
 
 
 def main() -> None:
@@ -25,10 +26,7 @@ def main() -> None:
     parser.add_argument("--substring-rounds", type=int, default=1)
     args = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civhub.settings")
-    import django
-
-    django.setup()
+    setup_django()
     from django.db import connection
     from django.db.models import Q
 

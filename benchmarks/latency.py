@@ -1,155 +1,23 @@
 """Search latency and memory through the real server, for one database and one corpus size.
 
-A fresh database is migrated and filled with `civhub bench-corpus`; gunicorn serves it with one
-worker, as `make run` serves the site; the fixed query set is sent over HTTP, one request at a
-time, in each mode; the worker's memory is read from /proc. Then the in-process timings
-(benchmarks.inprocess) are taken against the same database.
+A fresh database is migrated and filled with `python -m benchmarks corpus` (benchmarks.sites);
+gunicorn serves it with one worker, as `make run` serves the site; the fixed query set is sent
+over HTTP, one request at a time, in each mode; the worker's memory is read from /proc. Then
+the in-process timings (benchmarks.inprocess) are taken against the same database.
 """
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
-import shutil
-import socket
-import subprocess
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
-from benchmarks.common import BIN, CACHE, PG_SERVER, RESULTS, ROOT, VAR, base_env, percentiles
+from benchmarks.common import BIN, RESULTS, ROOT, VAR, percentiles, read_json, write_json
 from benchmarks.queries import QUERIES
+from benchmarks.sites import Server, Site
 
 MODES = ("lexical", "semantic", "hybrid")
-
-
-def postgres_available() -> bool:
-    try:
-        import psycopg
-
-        psycopg.connect(PG_SERVER + "postgres", connect_timeout=3).close()
-    except Exception:
-        return False
-    return True
-
-
-def _pg(sql: str, dbname: str = "postgres") -> None:
-    import psycopg
-
-    with psycopg.connect(PG_SERVER + dbname, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def prepare_database(vendor: str, n: int) -> tuple[Path, str | None]:
-    """A new, empty database of our own, and the var directory beside it."""
-    var_dir = VAR / f"{vendor}-{n}"
-    shutil.rmtree(var_dir, ignore_errors=True)
-    var_dir.mkdir(parents=True)
-    if vendor == "sqlite":
-        return var_dir, None
-    name = f"civhub_bench_{n}"
-    _pg(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    _pg(f"CREATE DATABASE {name}")
-    return var_dir, PG_SERVER + name
-
-
-def _run(args: list[str], env: dict, what: str) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(args, env=env, cwd=ROOT)
-    if done.returncode:
-        raise SystemExit(f"{what} failed (exit {done.returncode}): {' '.join(args)}")
-    return time.perf_counter() - start
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _memory(pid: int) -> dict[str, float]:
-    values = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, rest = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            values[key] = round(int(rest.split()[0]) / 1024, 1)  # kB -> MB
-    return values
-
-
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
-
-
-class Server:
-    """gunicorn with one sync worker on a free port, like `make run`."""
-
-    def __init__(self, env: dict, log: Path):
-        self.port = _free_port()
-        self.log = log.open("w")
-        self.process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "civhub.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "1",
-                "--timeout",
-                "300",
-                "--config",
-                str(ROOT / "benchmarks" / "gunicorn_conf.py"),
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                status, _body = self.get("/healthz")
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise SystemExit(f"The server did not start; see {log}.")
-            time.sleep(0.3)
-        workers = _children(self.process.pid)
-        if len(workers) != 1:
-            self.stop()
-            raise SystemExit(f"Expected one gunicorn worker, found {workers}.")
-        self.worker = workers[0]
-
-    def get(self, path: str) -> tuple[int, bytes]:
-        try:
-            self.connection.request("GET", path)
-            response = self.connection.getresponse()
-            return response.status, response.read()
-        except (http.client.HTTPException, ConnectionError):
-            # gunicorn's sync worker closes each connection: open a new one and ask again.
-            self.connection.close()
-            self.connection.request("GET", path)
-            response = self.connection.getresponse()
-            return response.status, response.read()
-
-    def memory(self) -> dict[str, float]:
-        return _memory(self.worker)
-
-    def stop(self) -> None:
-        self.connection.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
 
 
 def search_path(endpoint: str, q: str, mode: str) -> str:
@@ -177,7 +45,7 @@ def measure_http(server: Server, endpoint: str, rounds: int) -> dict:
             status, _body = server.get(search_path(endpoint, q, mode))
             if status != 200:
                 raise SystemExit(f"{endpoint} answered {status} to {q!r} ({mode}).")
-    memory_warm = server.memory()
+    memory_warm = server.worker_memory()
     samples: dict[str, list[float]] = {mode: [] for mode in MODES}
     totals: dict[str, list[int]] = {mode: [] for mode in MODES}
     by_query: dict[str, dict[str, list[float]]] = {mode: {} for mode in MODES}
@@ -209,7 +77,7 @@ def measure_http(server: Server, endpoint: str, rounds: int) -> dict:
         },
         "slowest": slowest,
         "memory_warm": memory_warm,
-        "memory": server.memory(),
+        "memory": server.worker_memory(),
     }
 
 
@@ -217,30 +85,24 @@ def run_case(vendor: str, n: int, rounds: int = 3, seed: int = 1) -> dict:
     """Build, serve and measure one database at one size; the figures are also saved to
     var/bench/results/<vendor>-<n>.json."""
     print(f"\n== {vendor}, {n:,} documents ==", flush=True)
-    var_dir, url = prepare_database(vendor, n)
-    env = base_env(var_dir, url)
-    civhub = str(BIN / "civhub")
+    site = Site(VAR / f"{vendor}-{n}", f"civhub_bench_{n}" if vendor == "postgresql" else None)
+    site.create()
     build = {
-        "migrate_s": round(_run([civhub, "migrate", "--noinput", "-v0"], env, "migrate"), 1),
-        "corpus_s": round(
-            _run(
-                [civhub, "bench-corpus", "--n", str(n), "--seed", str(seed)]
-                + ["--cache-dir", str(CACHE)],
-                env,
-                "bench-corpus",
-            ),
-            1,
-        ),
+        "migrate_s": round(site.migrate(), 1),
+        "corpus_s": round(site.corpus("--n", str(n), "--seed", str(seed)), 1),
     }
-    if vendor == "postgresql":
-        start = time.perf_counter()
-        _pg("VACUUM ANALYZE", dbname=url.rsplit("/", 1)[1])
-        build["vacuum_analyze_s"] = round(time.perf_counter() - start, 1)
+    analyzed = site.analyze()
+    if analyzed is not None:
+        build["vacuum_analyze_s"] = round(analyzed, 1)
 
     print("serving and measuring over HTTP ...", flush=True)
     load = [os.getloadavg()[0]]
     start = time.perf_counter()
-    server = Server(env, var_dir / "server.log")
+    # The embedder forgets its queries (gunicorn_conf.py): each search embeds its query anew.
+    conf = str(ROOT / "benchmarks" / "gunicorn_conf.py")
+    server = Server(
+        site.env, site.var_dir / "server.log", options=("--timeout", "300", "--config", conf)
+    )
     try:
         endpoint = find_endpoint(server)
         http_results = measure_http(server, endpoint, rounds)
@@ -249,17 +111,17 @@ def run_case(vendor: str, n: int, rounds: int = 3, seed: int = 1) -> dict:
     http_results["seconds"] = round(time.perf_counter() - start, 1)
 
     print("measuring in-process (floor, substring scan, embedding) ...", flush=True)
-    out = var_dir / "inprocess.json"
-    inprocess_s = _run(
+    out = site.var_dir / "inprocess.json"
+    inprocess_s = site.run(
         [str(BIN / "python"), "-m", "benchmarks.inprocess", "--out", str(out)]
         + ["--rounds", str(rounds)],
+        "in-process timings",
         # The server's threads (civhub/wsgi.py): one each for the model and numpy, unless
         # the environment says otherwise for both.
-        {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"} | env,
-        "in-process timings",
+        env={"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"} | site.env,
     )
     load.append(os.getloadavg()[0])
-    inprocess = json.loads(out.read_text(encoding="utf-8"))
+    inprocess = read_json(out)
     inprocess["seconds"] = round(inprocess_s, 1)
     result = {
         "vendor": vendor,
@@ -272,10 +134,7 @@ def run_case(vendor: str, n: int, rounds: int = 3, seed: int = 1) -> dict:
         "http": http_results,
         "inprocess": inprocess,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{vendor}-{n}.json").write_text(
-        json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    write_json(RESULTS / f"{vendor}-{n}.json", result)
     h, f = http_results, inprocess
     print(
         f"hybrid p50/p95 {h['hybrid']['p50']}/{h['hybrid']['p95']} ms, "

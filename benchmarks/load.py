@@ -1,7 +1,8 @@
 """Load: many readers at once, through the real server, on SQLite and PostgreSQL.
 
-For each database a site of its own is built (migrated, the demo data, then `bench-corpus`
-documents beside them) and served by gunicorn as `make run` serves it, on loopback only. Then,
+For each database a site of its own is built (migrated, the demo data, then `python -m
+benchmarks corpus` documents beside them; benchmarks.sites) and served by gunicorn as `make run`
+serves it, on loopback only. Then,
 for each server shape (workers x threads), clients in threads of this process send requests
 for BENCH_LOAD_SECONDS: first `/healthz` alone (the baseline: what the server answers when a
 request costs next to nothing), then the mix of public pages, search in three languages and
@@ -20,7 +21,6 @@ import os
 import random
 import re
 import shutil
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -28,9 +28,9 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from benchmarks.common import BIN, CACHE, PG_SERVER, RESULTS, ROOT, VAR, base_env, write_json
-from benchmarks.latency import _children, _pg, _run
+from benchmarks.common import RESULTS, VAR, write_json
 from benchmarks.queries import QUERIES
+from benchmarks.sites import Server, Site, databases, get
 
 #: server shapes, "workers x threads": the first is `make run`'s and gets the full set of
 #: runs (`/healthz` and the mix at every client count); the others the mix at the most clients
@@ -92,132 +92,22 @@ def settings() -> dict:
     }
 
 
-def prepare(vendor: str, documents: int) -> tuple[Path, dict]:
+def prepare(vendor: str, documents: int) -> Site:
     """A site of the benchmark's own: migrated, the demo data, `documents` more in the index
     (BENCH_LOAD_REUSE=1 keeps the last run's demo data and writes the documents again)."""
-    var_dir = VAR / f"load-{vendor}"
-    url = PG_SERVER + "civhub_bench_load" if vendor == "postgresql" else None
-    env = base_env(var_dir, url)
-    civhub = str(BIN / "civhub")
-    marker = var_dir / "demo-loaded"
+    site = Site(VAR / f"load-{vendor}", "civhub_bench_load" if vendor == "postgresql" else None)
+    marker = site.var_dir / "demo-loaded"
     if os.environ.get("BENCH_LOAD_REUSE") == "1" and marker.exists():
         print("the demo data of the last run kept (BENCH_LOAD_REUSE=1)", flush=True)
     else:
-        shutil.rmtree(var_dir, ignore_errors=True)
-        var_dir.mkdir(parents=True)
-        if vendor == "postgresql":
-            _pg("DROP DATABASE IF EXISTS civhub_bench_load WITH (FORCE)")
-            _pg("CREATE DATABASE civhub_bench_load")
-        _run([civhub, "migrate", "--noinput", "-v0"], env, "migrate")
-        # The demo prints its accounts' passwords: not into the benchmark's output.
-        demo = subprocess.run([civhub, "demo"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-        if demo.returncode:
-            raise SystemExit(f"civhub demo failed (exit {demo.returncode}).")
+        site.create()
+        site.migrate()
+        site.demo()
         marker.touch()
-    shutil.rmtree(var_dir / "vectors", ignore_errors=True)
-    corpus = [civhub, "bench-corpus", "--replace", "--cache-dir", str(CACHE)]
-    _run(corpus + (["--n", str(documents)] if documents else ["--clear"]), env, "bench-corpus")
-    if vendor == "postgresql":
-        _pg("VACUUM ANALYZE", dbname=url.rsplit("/", 1)[1])
-    return var_dir, env
-
-
-# -- the server ---------------------------------------------------------------------------
-
-
-def gunicorn_args(port: int, workers: int, threads: int) -> list[str]:
-    """gunicorn as `make run` starts it, with this shape."""
-    args = [
-        str(BIN / "gunicorn"),
-        "civhub.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        # gunicorn's control socket is one path per user: not shared with other servers.
-        "--no-control-socket",
-    ]
-    if threads > 1:
-        args += ["--threads", str(threads)]
-    return args
-
-
-class Server:
-    def __init__(self, env: dict, log: Path, workers: int, threads: int):
-        self.port = PORT
-        self.log_path = log
-        self.log = log.open("w")
-        self.process = subprocess.Popen(
-            gunicorn_args(self.port, workers, threads),
-            env=env,
-            cwd=ROOT,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if get(self.port, "/healthz")[0] == 200 and len(self.workers()) == workers:
-                    break
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise SystemExit(f"The server did not start; see {log}.")
-            time.sleep(0.5)
-
-    def workers(self) -> list[int]:
-        return _children(self.process.pid)
-
-    def memory(self) -> dict:
-        """RSS and PSS (MB) of the master and each worker, and their sums."""
-        rows = {}
-        for pid in [self.process.pid, *self.workers()]:
-            values = {}
-            try:
-                text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-            except (FileNotFoundError, ProcessLookupError):
-                continue  # a worker replaced since it was listed (gunicorn's timeout)
-            for line in text.splitlines():
-                key, _, rest = line.partition(":")
-                if key in ("Rss", "Pss", "Shared_Clean", "Private_Dirty"):
-                    values[key] = round(int(rest.split()[0]) / 1024, 1)
-            rows[pid] = values
-        workers = [rows[pid] for pid in rows if pid != self.process.pid] or [
-            {"Rss": 0.0, "Pss": 0.0, "Private_Dirty": 0.0}
-        ]
-        return {
-            "rss_sum": round(sum(r["Rss"] for r in rows.values()), 1),
-            "pss_sum": round(sum(r["Pss"] for r in rows.values()), 1),
-            "worker_rss": [r["Rss"] for r in workers],
-            "worker_pss": [r["Pss"] for r in workers],
-            "worker_private_dirty": [r["Private_Dirty"] for r in workers],
-            "master_pss": rows.get(self.process.pid, {}).get("Pss", 0.0),
-        }
-
-    def locked_errors(self) -> int:
-        self.log.flush()
-        return self.log_path.read_text(errors="replace").count("database is locked")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-
-
-def get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
+    shutil.rmtree(site.var_dir / "vectors", ignore_errors=True)
+    site.corpus("--replace", *(["--n", str(documents)] if documents else ["--clear"]))
+    site.analyze()
+    return site
 
 
 # -- what the clients ask -------------------------------------------------------------------
@@ -341,7 +231,7 @@ def summarize(rows: list[tuple[str, float, int]], seconds: float) -> dict:
 def run_database(vendor: str, config: dict) -> dict:
     print(f"\n== load on {vendor}: demo data and {config['documents']:,} documents ==", flush=True)
     started = time.perf_counter()
-    var_dir, env = prepare(vendor, config["documents"])
+    site = prepare(vendor, config["documents"])
     built_s = round(time.perf_counter() - started, 1)
     # The server as `make run`: production settings, one thread each for the model and numpy
     # (civhub/wsgi.py); the embedder keeps its memory of recent queries, as on the site.
@@ -350,7 +240,8 @@ def run_database(vendor: str, config: dict) -> dict:
     for n, (workers, threads) in enumerate(config["shapes"]):
         label = f"{workers}x{threads}"
         print(f"-- {workers} workers x {threads} threads", flush=True)
-        server = Server(env, var_dir / f"server-{label}.log", workers, threads)
+        log = site.var_dir / f"server-{label}.log"
+        server = Server(site.env, log, workers, threads, PORT)
         try:
             if n == 0:  # the same site in every shape: its addresses checked once
                 paths = mix_paths(server.port)
@@ -510,21 +401,6 @@ def write(path: Path, run: dict, cases: list[dict]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def databases() -> list[str]:
-    from benchmarks.latency import postgres_available
-
-    wanted = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
-    chosen = ["sqlite"] if "sqlite" in wanted else []
-    if "postgresql" in wanted:
-        if postgres_available():
-            chosen.append("postgresql")
-        elif os.environ.get("CIVHUB_REQUIRE_POSTGRES") == "1":
-            raise SystemExit(f"PostgreSQL is not reachable at {PG_SERVER}.")
-        else:
-            print(f"PostgreSQL is not reachable at {PG_SERVER}: its load run skipped.")
-    return chosen
-
-
 def run() -> tuple[dict, list[dict]]:
     """Every database's load runs; the page's section is written to docs/benchmarks.md by a
     full run (60 s a measurement), else to var/bench/load.md."""
@@ -540,7 +416,7 @@ def run() -> tuple[dict, list[dict]]:
         "load_seconds": config["seconds"],
     }
     cases = []
-    for vendor in databases():
+    for vendor in databases("its load run"):
         began, load_before = time.perf_counter(), os.getloadavg()
         case = run_database(vendor, config)
         case["run"] = meta | {

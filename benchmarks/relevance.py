@@ -11,13 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import shutil
-import subprocess
 from collections import defaultdict
 from pathlib import Path
 
-from benchmarks.common import BIN, RESULTS, ROOT, VAR, base_env, read_json, write_json
+from benchmarks.common import BIN, RESULTS, VAR, read_json, setup_django, write_json
+from benchmarks.sites import Site
 
 QUERIES = Path(__file__).resolve().parent / "relevance" / "queries.json"
 MODES = ("lexical", "semantic", "hybrid")
@@ -97,10 +95,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civhub.settings")
-    import django
-
-    django.setup()
+    setup_django()
     from django.utils import translation
 
     from civhub.search import indexing, services
@@ -118,21 +113,14 @@ def main() -> None:
 
 def run() -> dict:
     """Load the demo data into a fresh SQLite database of our own and evaluate there."""
-    var_dir = VAR / "relevance"
-    shutil.rmtree(var_dir, ignore_errors=True)
-    var_dir.mkdir(parents=True)
-    env = base_env(var_dir, None)
-    civhub = str(BIN / "civhub")
+    site = Site(VAR / "relevance")
     out = RESULTS / "relevance.json"
     print("\n== relevance on the demo data ==", flush=True)
-    for args in (
-        [civhub, "migrate", "--noinput", "-v0"],
-        [civhub, "demo"],
-        [str(BIN / "python"), "-m", "benchmarks.relevance", "--out", str(out)],
-    ):
-        done = subprocess.run(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-        if done.returncode:
-            raise SystemExit(f"{' '.join(args)} failed (exit {done.returncode}).")
+    site.create()
+    site.migrate()
+    site.demo()
+    evaluate = [str(BIN / "python"), "-m", "benchmarks.relevance", "--out", str(out)]
+    site.run(evaluate, "the relevance run", quiet=True)
     return read_json(out)
 
 

@@ -117,8 +117,8 @@ def describe(log=print) -> None:
 
 def data_not_from_the_demo() -> list[str]:
     """What in this database the demo did not make: accounts other than its own, or records
-    in a database the demo never loaded. `civhub demo` and `civhub bench-corpus` refuse to
-    write into such a database unless told to."""
+    in a database the demo never loaded. `civhub demo` and `python -m benchmarks corpus`
+    refuse to write into such a database unless told to."""
     from civhub.core.models import AuditEntry
     from civhub.directory.models import Membership
 

@@ -1,5 +1,6 @@
 """What every app's API shares: the language of the answer, pagination, the pages' filter
-classes turned into typed query parameters, JSON errors, and CSV export.
+classes turned into typed query parameters, PATCH bodies made from the read schemas, JSON
+errors, and CSV export.
 
 The apps' routers live in their own `api.py`; `civhub/api.py` puts them together.
 """
@@ -23,6 +24,7 @@ from ninja import Field, Schema
 from ninja.errors import AuthenticationError
 from ninja.pagination import LimitOffsetPagination
 from pydantic import create_model
+from pydantic.fields import FieldInfo
 
 from civhub.core.services import Conflict
 
@@ -230,6 +232,59 @@ def filtered(request: HttpRequest, filterset_class, queryset, params: Schema | N
     if not filterset.is_valid():
         raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
     return filterset.qs
+
+
+# --- Writes ---------------------------------------------------------------------------------
+
+
+def patch_schema(
+    name: str,
+    read: type[Schema],
+    fields: str | Iterable[str],
+    *,
+    doc: str | None = None,
+    **declared: Any,
+) -> type[Schema]:
+    """The body of a PATCH (or of a language version's texts): the fields named in `fields`
+    (a space-separated string or names), in that order, every one optional: what is not sent
+    is not changed.
+
+    A field of the read schema `read` is taken from it, its type and description, so that the
+    two say the same of it and what a client reads it can send back. `declared` gives the
+    fields `read` has not, and those a write takes otherwise:
+
+    - a type (`kind=KindValue`): that type or null;
+    - a Field with its default (`url=Field(None, json_schema_extra=...)`): `read`'s type or
+      null, with this Field's constraints, and `read`'s description unless it gives one;
+    - a `(type, default or Field)` pair, as pydantic's `create_model` takes it.
+    """
+    names = fields.split() if isinstance(fields, str) else list(fields)
+    definitions: dict[str, Any] = {}
+    for field_name in names:
+        given = declared.pop(field_name, None)
+        shown = read.model_fields.get(field_name)
+        if isinstance(given, tuple):
+            definitions[field_name] = given
+        elif isinstance(given, FieldInfo) and shown is not None:
+            if given.is_required():
+                raise TypeError(f"{name}.{field_name}: a PATCH's field needs a default.")
+            if given.description is None:
+                given = FieldInfo.merge_field_infos(given, description=shown.description)
+            definitions[field_name] = (shown.annotation | None, given)
+        elif given is not None and not isinstance(given, FieldInfo):
+            definitions[field_name] = (given | None, None)
+        elif shown is not None:
+            copied = Field(
+                None, description=shown.description, json_schema_extra=shown.json_schema_extra
+            )
+            definitions[field_name] = (shown.annotation | None, copied)
+        else:
+            raise TypeError(f"{read.__name__} has no field {field_name!r}: give its type.")
+    if declared:
+        raise TypeError(f"{name}: not in its fields: {', '.join(declared)}.")
+    return create_model(
+        name, __base__=Schema, __doc__=doc, __module__=read.__module__, **definitions
+    )
 
 
 # --- Errors ---------------------------------------------------------------------------------

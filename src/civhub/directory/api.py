@@ -26,6 +26,7 @@ from civhub.core.api import (
     csv_response,
     filter_query,
     filtered,
+    patch_schema,
 )
 from civhub.directory import services
 from civhub.directory.choices import OrganizationKind
@@ -115,7 +116,7 @@ class OrganizationOut(Schema):
     acronym: str
     kind: str
     country: str | None
-    parent: str | None
+    parent: str | None = Field(description="The parent organization's slug.")
     website: str
     is_partner: bool
     html_url: str
@@ -149,10 +150,10 @@ class ExpertOut(Schema):
     slug: str
     name: str
     position: str
-    organization: str | None
-    country: str | None
-    languages: list[str]
-    topics: list[str]
+    organization: str | None = Field(description="The organization's slug.")
+    country: str | None = Field(description="ISO code.")
+    languages: list[str] = Field(description="ISO 639-1 codes.")
+    topics: list[str] = Field(description="Topic slugs.")
     bio: str
     email: str | None
     phone: str | None
@@ -334,61 +335,57 @@ def list_sdg_targets(request, params: Query[LanguageQuery]):
 
 # --- Editing --------------------------------------------------------------------------------
 # A PATCH goes through the record's page form (the same validation) and services.save_record
-# (the same permission, lock, version check and audit): only the fields sent change.
-
-VERSION_IN = "The version you read; a record changed since is refused with 409."
-
-
-class CountryTexts(Schema):
-    summary: str | None = None
+# (the same permission, lock, version check and audit): only the fields sent change. Its
+# body has the read schema's fields (core.api.patch_schema), each optional.
 
 
-class CountryChange(Schema):
-    version: int | None = Field(None, ge=1, description=VERSION_IN)
-    translations: dict[Language, CountryTexts] | None = Field(
-        None, description='The summary by language, e.g. {"ru": {"summary": "..."}}.'
+def _version_in():
+    return Field(
+        None, ge=1, description="The version you read; a record changed since is refused with 409."
     )
 
+
+def _translations(texts: type[Schema], example: str):
+    return (dict[Language, texts] | None, Field(None, description=example))  # type: ignore[valid-type]
+
+
+CountryTexts = patch_schema("CountryTexts", CountryDetailOut, "summary")
+CountryChange = patch_schema(
+    "CountryChange",
+    CountryDetailOut,
+    "version translations",
+    version=_version_in(),
+    translations=_translations(
+        CountryTexts, 'The summary by language, e.g. {"ru": {"summary": "..."}}.'
+    ),
+)
 
 OrganizationKindValue = Literal[tuple(OrganizationKind.values)]  # type: ignore[valid-type]
+OrganizationTexts = patch_schema("OrganizationTexts", OrganizationDetailOut, "name description")
+OrganizationChange = patch_schema(
+    "OrganizationChange",
+    OrganizationDetailOut,
+    "version translations acronym kind country parent website",
+    version=_version_in(),
+    translations=_translations(
+        OrganizationTexts, 'Name and description by language, e.g. {"kk": {"name": "..."}}.'
+    ),
+    kind=OrganizationKindValue,
+    country=Field(None, description="ISO code; empty for international ones."),
+)
 
-
-class OrganizationTexts(Schema):
-    name: str | None = None
-    description: str | None = None
-
-
-class OrganizationChange(Schema):
-    version: int | None = Field(None, ge=1, description=VERSION_IN)
-    translations: dict[Language, OrganizationTexts] | None = Field(
-        None, description='Name and description by language, e.g. {"kk": {"name": "..."}}.'
-    )
-    acronym: str | None = None
-    kind: OrganizationKindValue | None = None
-    country: str | None = Field(None, description="ISO code; empty for international ones.")
-    parent: str | None = Field(None, description="The parent organization's slug.")
-    website: str | None = None
-
-
-class PersonTexts(Schema):
-    position: str | None = None
-    bio: str | None = None
-
-
-class PersonChange(Schema):
-    version: int | None = Field(None, ge=1, description=VERSION_IN)
-    name: str | None = None
-    translations: dict[Language, PersonTexts] | None = Field(
-        None, description='Position and biography by language, e.g. {"ru": {"bio": "..."}}.'
-    )
-    organization: str | None = Field(None, description="The organization's slug.")
-    country: str | None = Field(None, description="ISO code.")
-    languages: list[str] | None = Field(None, description="ISO 639-1 codes.")
-    topics: list[str] | None = Field(None, description="Topic slugs.")
-    on_roster: bool | None = None
-    email: str | None = None
-    phone: str | None = None
-    contact_consent: bool | None = None
+PersonTexts = patch_schema("PersonTexts", PersonOut, "position bio")
+PersonChange = patch_schema(
+    "PersonChange",
+    PersonOut,
+    "version name translations organization country languages topics on_roster email phone "
+    "contact_consent",
+    version=_version_in(),
+    translations=_translations(
+        PersonTexts, 'Position and biography by language, e.g. {"ru": {"bio": "..."}}.'
+    ),
+    contact_consent=bool,
+)
 
 
 # The API names related records by code or slug; the page's forms take primary keys.

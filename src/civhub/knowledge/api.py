@@ -36,6 +36,7 @@ from civhub.core.api import (
     filter_query,
     filtered,
     live_enum,
+    patch_schema,
 )
 from civhub.core.services import Conflict
 from civhub.directory.models import Country, Organization, SdgTarget, Topic
@@ -105,7 +106,7 @@ class PracticeOut(Schema):
     state: str
     countries: list[str] = Field(description="ISO codes of the countries involved.")
     topics: list[str] = Field(description="Topic slugs.")
-    sdg_targets: list[str] = Field(description="SDG target codes.")
+    sdg_targets: list[str] = Field(description="SDG target codes, e.g. 16.6.")
     project_status: str
     period_start: int | None
     period_end: int | None
@@ -251,71 +252,46 @@ def _enum_items(values):
     return live_enum(values, blank=False, items=True)
 
 
-class PracticeTexts(Schema):
-    title: str | None = Field(None, json_schema_extra=TITLE)
-    summary: str | None = None
-    challenge: str | None = None
-    solution: str | None = None
-    results: str | None = None
-    lessons: str | None = None
-
-
-class PracticeChange(Schema):
-    """Every field of a practice, all optional (PATCH changes only the fields sent).
+PracticeTexts = patch_schema(
+    "PracticeTexts", PracticeDetailOut, TEXT_FIELDS, title=Field(None, json_schema_extra=TITLE)
+)
+PracticeChange = patch_schema(
+    "PracticeChange",
+    PracticeDetailOut,
+    "version language title summary challenge solution results lessons translations countries "
+    "countries_text supported_by supported_by_text implementing_entities implementing_text "
+    "topics sdg_targets project_status period_start period_end publication_date url source",
+    doc="""Every field of a practice, all optional (PATCH changes only the fields sent).
 
     The text fields (title ... lessons) are in the record's original `language`; `translations`
     holds the other languages, e.g. {"ru": {"title": "..."}}.
-    """
-
-    version: int | None = Field(
+    """,
+    version=Field(
         None, ge=1, description="The version you read; a practice changed since is a 409."
-    )
-    language: Language | None = None
-    title: str | None = Field(None, json_schema_extra=TITLE)
-    summary: str | None = None
-    challenge: str | None = None
-    solution: str | None = None
-    results: str | None = None
-    lessons: str | None = None
-    translations: dict[Language, PracticeTexts] | None = None
-    countries: list[str] | None = Field(
+    ),
+    language=Language,
+    title=Field(None, json_schema_extra=TITLE),
+    translations=dict[Language, PracticeTexts],  # type: ignore[valid-type]
+    countries=Field(
         None,
-        description="ISO codes.",
         json_schema_extra=_enum_items(
             _codes(Country, "code", Country.objects.with_civil_service())
         ),
-    )
-    countries_text: list[str] | None = None
-    supported_by: list[str] | None = Field(
-        None,
-        description="Organization slugs.",
-        json_schema_extra=_enum_items(_codes(Organization, "slug")),
-    )
-    supported_by_text: list[str] | None = None
-    implementing_entities: list[str] | None = Field(
-        None,
-        description="Organization slugs.",
-        json_schema_extra=_enum_items(_codes(Organization, "slug")),
-    )
-    implementing_text: list[str] | None = None
-    topics: list[str] | None = Field(
-        None, description="Topic slugs.", json_schema_extra=_enum_items(_codes(Topic, "slug"))
-    )
-    sdg_targets: list[str] | None = Field(
-        None,
-        description="SDG target codes, e.g. 16.6.",
-        json_schema_extra=_enum_items(_codes(SdgTarget, "code")),
-    )
-    project_status: ProjectStatusValue | None = None
-    period_start: int | None = Field(None, json_schema_extra=YEAR_RANGE)
-    period_end: int | None = Field(
+    ),
+    supported_by=Field(None, json_schema_extra=_enum_items(_codes(Organization, "slug"))),
+    implementing_entities=Field(None, json_schema_extra=_enum_items(_codes(Organization, "slug"))),
+    topics=Field(None, json_schema_extra=_enum_items(_codes(Topic, "slug"))),
+    sdg_targets=Field(None, json_schema_extra=_enum_items(_codes(SdgTarget, "code"))),
+    project_status=ProjectStatusValue,
+    period_start=Field(None, json_schema_extra=YEAR_RANGE),
+    period_end=Field(
         None,
         description="The same year as `period_start` or later.",
         json_schema_extra=YEAR_RANGE,
-    )
-    publication_date: datetime.date | None = None
-    url: str | None = Field(None, json_schema_extra=URL)
-    source: str | None = Field(None, json_schema_extra={"maxLength": 300})
+    ),
+    url=Field(None, json_schema_extra=URL),
+    source=Field(None, json_schema_extra={"maxLength": 300}),
+)
 
 
 class PracticeIn(PracticeChange):
@@ -697,36 +673,30 @@ LAW_RELATIONS = ("amends", "repeals", "drew_on")
 LAW_PLAIN = ("kind", "number", "adopted_on", "effective_on", "status", "official_url", "state")
 
 
-class LegalActTexts(Schema):
-    title: str | None = None
-    summary: str | None = None
-
-
-class LegalActChange(Schema):
-    """The fields of a law or by-law, all optional: a PATCH changes only the fields sent.
+LegalActTexts = patch_schema("LegalActTexts", LegalActDetailOut, LAW_TEXTS)
+SAME_COUNTRY = "Slugs of acts of the same country."
+LegalActChange = patch_schema(
+    "LegalActChange",
+    LegalActDetailOut,
+    "version country kind language title summary translations number adopted_on "
+    "effective_on status official_url state topics amends repeals drew_on",
+    doc="""The fields of a law or by-law, all optional: a PATCH changes only the fields sent.
 
     `title` and `summary` are in the act's original `language`; `translations` holds the
-    others, e.g. {"ru": {"title": "..."}}."""
-
-    version: int | None = Field(None, ge=1, description=STALE)
-    country: str | None = Field(None, description="ISO code.")
-    kind: LegalActKindValue | None = None
-    language: Language | None = None
-    title: str | None = None
-    summary: str | None = None
-    translations: dict[Language, LegalActTexts] | None = None
-    number: str | None = None
-    adopted_on: datetime.date | None = None
-    effective_on: datetime.date | None = None
-    status: LegalActStatusValue | None = None
-    official_url: str | None = None
-    state: PublicationStateValue | None = Field(
-        None, description="Drafts are seen only by editors and the country's focal points."
-    )
-    topics: list[str] | None = Field(None, description="Topic slugs.")
-    amends: list[str] | None = Field(None, description="Slugs of acts of the same country.")
-    repeals: list[str] | None = Field(None, description="Slugs of acts of the same country.")
-    drew_on: list[str] | None = Field(None, description="Slugs of other countries' acts.")
+    others, e.g. {"ru": {"title": "..."}}.""",
+    version=Field(None, ge=1, description=STALE),
+    kind=LegalActKindValue,
+    language=Language,
+    translations=dict[Language, LegalActTexts],  # type: ignore[valid-type]
+    status=LegalActStatusValue,
+    state=(
+        PublicationStateValue | None,
+        Field(None, description="Drafts are seen only by editors and the country's focal points."),
+    ),
+    amends=(list[str] | None, Field(None, description=SAME_COUNTRY)),
+    repeals=(list[str] | None, Field(None, description=SAME_COUNTRY)),
+    drew_on=(list[str] | None, Field(None, description="Slugs of other countries' acts.")),
+)
 
 
 @router.patch(
@@ -922,38 +892,30 @@ TRANSFER_LINKS: dict[str, tuple[Any, str]] = {
 TRANSFER_PLAIN = ("subject_kind", "kind", "stage", "started_on", "ended_on", "source_note", "state")
 
 
-class TransferTexts(Schema):
-    subject: str | None = None
-    outcome: str | None = None
-
-
-class TransferChange(Schema):
-    """The fields of a knowledge transfer, all optional: a PATCH changes only the fields sent.
+TransferTexts = patch_schema("TransferTexts", TransferDetailOut, TRANSFER_TEXTS)
+TransferChange = patch_schema(
+    "TransferChange",
+    TransferDetailOut,
+    "version language subject outcome translations source_country source_organization "
+    "target_country target_organization subject_kind practice legal_act institution kind "
+    "stage started_on ended_on evidence_urls source_note state",
+    doc="""The fields of a knowledge transfer, all optional: a PATCH changes only the fields sent.
 
     `subject` and `outcome` are in `language` (English unless said); `translations` holds
     the others, e.g. {"ru": {"subject": "..."}}. Links are named by ISO code (countries) or
-    slug; null clears one."""
-
-    version: int | None = Field(None, ge=1, description=STALE)
-    language: Language = "en"
-    subject: str | None = None
-    outcome: str | None = None
-    translations: dict[Language, TransferTexts] | None = None
-    source_country: str | None = Field(None, description="ISO code.")
-    source_organization: str | None = Field(None, description="Organization slug.")
-    target_country: str | None = Field(None, description="ISO code.")
-    target_organization: str | None = Field(None, description="Organization slug.")
-    subject_kind: TransferSubjectValue | None = None
-    practice: str | None = Field(None, description="The practice's slug.")
-    legal_act: str | None = Field(None, description="The act's slug.")
-    institution: str | None = Field(None, description="Organization slug.")
-    kind: TransferKindValue | None = None
-    stage: TransferStageValue | None = None
-    started_on: datetime.date | None = None
-    ended_on: datetime.date | None = None
-    evidence_urls: list[str] | None = None
-    source_note: str | None = None
-    state: PublicationStateValue | None = None
+    slug; null clears one.""",
+    version=Field(None, ge=1, description=STALE),
+    language=(Language, "en"),
+    translations=dict[Language, TransferTexts],  # type: ignore[valid-type]
+    subject_kind=TransferSubjectValue,
+    # The read's "if the caller may see it" is about reading.
+    practice=Field(None, description="The practice's slug."),
+    legal_act=Field(None, description="The act's slug."),
+    kind=TransferKindValue,
+    stage=TransferStageValue,
+    source_note=str,
+    state=PublicationStateValue,
+)
 
 
 @router.patch(

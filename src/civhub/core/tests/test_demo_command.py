@@ -1,4 +1,5 @@
-"""`civhub demo` and `civhub bench-corpus` guard real databases; the demo's staff passwords."""
+"""`civhub demo` guards real databases (as `python -m benchmarks corpus` does:
+tests/benchmarks/test_corpus.py); the demo's staff passwords."""
 
 import stat
 from io import StringIO
@@ -84,12 +85,3 @@ def test_the_demo_refuses_records_it_did_not_load(run):
     Membership.objects.create(country=Country.objects.get(code="KZ"), joined_on="2013-03-01")
     with pytest.raises(CommandError, match="did not load"):
         run("demo")
-
-
-def test_bench_corpus_refuses_a_database_with_real_data(run):
-    make_user("minister@gov.example", "member")
-    with pytest.raises(CommandError, match="other than the demo"):
-        run("bench-corpus", "--n", "5", "--no-vectors")
-    from civhub.search.models import SearchDocument
-
-    assert not SearchDocument.objects.filter(object_id__startswith="bench-").exists()

@@ -1,4 +1,5 @@
-"""`civhub bench-corpus`: the benchmarks' synthetic documents, written straight into the index.
+"""`python -m benchmarks corpus`: the benchmarks' synthetic documents, written straight into
+the index.
 
 Run on SQLite and PostgreSQL like the rest of the suite. No timing is asserted here (the
 benchmarks measure time, in benchmarks/).
@@ -9,9 +10,11 @@ from io import StringIO
 
 import numpy as np
 import pytest
-from django.core.management import CommandError, call_command
 
-from civhub.search import benchcorpus, embeddings, lexical, registry, text
+from benchmarks import corpus
+from benchmarks.corpus import Refused
+from civhub.core.testing import make_user
+from civhub.search import embeddings, lexical, registry, text
 from civhub.search.lexical import Filters
 from civhub.search.models import Audience, SearchDocument
 from civhub.search.tests.factories import practice
@@ -20,8 +23,9 @@ pytestmark = pytest.mark.django_db
 
 
 def bench(*args: str) -> str:
+    """The command's output; what it refuses raises Refused."""
     out = StringIO()
-    call_command("bench-corpus", *args, stdout=out, stderr=StringIO(), verbosity=0)
+    corpus.run(corpus.parser().parse_args(["--quiet", *args]), out)
     return out.getvalue()
 
 
@@ -53,7 +57,7 @@ def fake_embedder(settings):
 
 def test_documents_are_written_spread_and_found_by_lexical_search():
     assert "Wrote 50 benchmark documents" in bench("--n", "50", "--no-vectors")
-    docs = list(benchcorpus.bench_documents())
+    docs = list(corpus.bench_documents())
     assert len(docs) == 50
     assert {d.language for d in docs} <= {"en", "ru", "kk"}
     assert {d.kind for d in docs} <= {t.kind for t in registry.types()}
@@ -72,7 +76,7 @@ def test_lexical_search_shows_a_reader_only_what_they_may_see_by_either_path():
     """On SQLite a search without filters takes the index's best matches first and checks
     their audience after; with a filter it joins the documents. Both find the same."""
     bench("--n", "60", "--no-vectors")
-    docs = list(benchcorpus.bench_documents().order_by("pk"))
+    docs = list(corpus.bench_documents().order_by("pk"))
     hidden = {doc.pk for doc in docs[::2]}
     SearchDocument.objects.filter(pk__in=hidden).update(audience=Audience.EDITORS)
     counts = Counter(term for doc in docs for term in set(doc.body_terms.split()))
@@ -89,9 +93,9 @@ def test_lexical_search_shows_a_reader_only_what_they_may_see_by_either_path():
 
 def test_the_same_seed_writes_the_same_documents():
     bench("--n", "20", "--seed", "7", "--no-vectors")
-    first = sorted(benchcorpus.bench_documents().values_list("object_id", "language", "body"))
+    first = sorted(corpus.bench_documents().values_list("object_id", "language", "body"))
     bench("--n", "20", "--seed", "7", "--no-vectors", "--replace")
-    again = sorted(benchcorpus.bench_documents().values_list("object_id", "language", "body"))
+    again = sorted(corpus.bench_documents().values_list("object_id", "language", "body"))
     assert first == again
 
 
@@ -100,10 +104,10 @@ def test_replace_and_clear_remove_only_benchmark_documents():
     real = set(SearchDocument.objects.values_list("pk", flat=True))
     assert real  # the practice's own document
     bench("--n", "30", "--no-vectors")
-    with pytest.raises(CommandError, match="--replace"):
+    with pytest.raises(Refused, match="--replace"):
         bench("--n", "10", "--no-vectors")
     bench("--n", "10", "--no-vectors", "--replace")
-    assert benchcorpus.count() == 10
+    assert corpus.count() == 10
     assert real <= set(SearchDocument.objects.values_list("pk", flat=True))
     assert "Removed 10 benchmark documents" in bench("--clear")
     assert set(SearchDocument.objects.values_list("pk", flat=True)) == real
@@ -111,25 +115,39 @@ def test_replace_and_clear_remove_only_benchmark_documents():
 
 
 @pytest.mark.parametrize("n", ["0", "-5", "ten", "2000000"])
-def test_a_bad_n_is_a_clear_error(n):
-    with pytest.raises(CommandError, match="--n: must be a whole number from 1 to"):
+def test_a_bad_n_is_a_clear_error(n, capsys):
+    with pytest.raises(SystemExit) as exit:
         bench("--n", n)
-    assert benchcorpus.count() == 0
+    assert exit.value.code == 2
+    assert "--n: must be a whole number from 1 to" in capsys.readouterr().err
+    assert corpus.count() == 0
 
 
 def test_n_is_required_unless_clearing():
-    with pytest.raises(CommandError, match="--n"):
+    with pytest.raises(Refused, match="--n"):
         bench()
-    with pytest.raises(CommandError, match="give no --n"):
+    with pytest.raises(Refused, match="give no --n"):
         bench("--clear", "--n", "5")
+
+
+def test_it_refuses_a_database_with_real_data(capsys):
+    make_user("minister@gov.example", "member")
+    with pytest.raises(Refused, match="other than the demo"):
+        bench("--n", "5", "--no-vectors")
+    assert not corpus.bench_documents().exists()
+    # As a command: exit status 1, the reason on stderr.
+    assert corpus.main(["--n", "5", "--no-vectors", "--quiet"]) == 1
+    assert "other than the demo" in capsys.readouterr().err
+    assert not corpus.bench_documents().exists()
+    assert "Wrote 5 benchmark documents" in bench("--n", "5", "--no-vectors", "--allow-real-data")
 
 
 def test_vectors_come_from_the_sentence_pool_and_its_cache(fake_embedder, tmp_path):
     bench("--n", "50", "--cache-dir", str(tmp_path))
-    pool_size = len(benchcorpus.build_pool().texts)
+    pool_size = len(corpus.build_pool().texts)
     assert fake_embedder.embedded == pool_size
     assert len(list(tmp_path.glob("pool-*.npy"))) == 1
-    for doc in benchcorpus.bench_documents():
+    for doc in corpus.bench_documents():
         assert doc.vector_model == fake_embedder.name
         assert doc.vector_hash == doc.text_hash == embeddings.text_hash(doc.title, doc.body)
         vector = np.frombuffer(doc.vector, dtype=np.float32)
