@@ -94,6 +94,16 @@ class User(VersionedModel, AbstractUser):
         return self.is_site_admin or self.has_role(Role.EDITOR)
 
     @property
+    def is_evaluator(self) -> bool:
+        """Advisory Board members and reviewers: they score the award scheme's submissions."""
+        return self.has_role(Role.EVALUATOR)
+
+    @property
+    def is_steering(self) -> bool:
+        """Steering committee members take the award scheme's final decisions."""
+        return self.has_role(Role.STEERING)
+
+    @property
     def is_member(self) -> bool:
         return self.is_editor or bool(self._roles)
 

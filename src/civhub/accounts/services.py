@@ -9,6 +9,7 @@ import secrets
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,16 @@ def editors_group() -> Group:
     if group.permissions.count() != wanted.count():
         group.permissions.set(wanted)
     return group
+
+
+def users_with_role(*roles: str) -> QuerySet[User]:
+    """The active users who hold any of `roles`: who to ask or to tell, by role."""
+    return User.objects.filter(is_active=True, role_assignments__role__in=roles).distinct()
+
+
+def editors() -> QuerySet[User]:
+    """The secretariat's editors and the administrators (who are editors too)."""
+    return users_with_role(Role.EDITOR, Role.ADMIN)
 
 
 def _sync_staff_flags(user: User) -> None:

@@ -1,12 +1,15 @@
 """The scheme in the Django admin. Workflow fields are read-only: states change through the
-services (awards/services/), which check permissions, audit and notify."""
+services (awards/services/), which check permissions, audit and notify; a call's state
+through the list's actions, which call services.calls."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from civhub.awards.choices import CALL_TRANSITIONS, CallState
 from civhub.awards.models import (
     Assignment,
     Call,
@@ -21,6 +24,7 @@ from civhub.awards.models import (
     StageNote,
     Submission,
 )
+from civhub.awards.services import calls
 from civhub.awards.services.records import save_record
 from civhub.core.services import Conflict, stale_edit_message
 
@@ -86,6 +90,29 @@ class PrizeInline(TranslationTabularInline):
     extra = 0
 
 
+def _call_step(step: str):
+    """An admin action that takes the call step `step` through services.calls.change_state
+    (permission, lock, audit) for each selected call, saying what became of each."""
+
+    def action(modeladmin, request, queryset):
+        for call in queryset.order_by("pk"):
+            try:
+                call = calls.change_state(request.user, call, step)
+            except (ValidationError, PermissionDenied) as exc:
+                for message in exc.messages if isinstance(exc, ValidationError) else [exc]:
+                    modeladmin.message_user(request, str(message), messages.ERROR)
+            else:
+                modeladmin.message_user(
+                    request,
+                    _("“%(call)s” is now “%(state)s”.")
+                    % {"call": call, "state": CallState(call.state).label},
+                    messages.SUCCESS,
+                )
+
+    action.__name__ = step
+    return admin.action(description=CALL_TRANSITIONS[step].label, permissions=["change"])(action)
+
+
 @admin.register(Call)
 class CallAdmin(VersionedAdmin, TranslationAdmin):
     list_display = ["title", "year", "state", "opens_at", "closes_at", "is_demo"]
@@ -93,6 +120,9 @@ class CallAdmin(VersionedAdmin, TranslationAdmin):
     search_fields = ["title", "slug"]
     date_hierarchy = "closes_at"
     inlines = [CategoryInline, CriterionInline, PrizeInline]
+    # The state changes through its service only (audited): the list's actions call it.
+    readonly_fields = ["state"]
+    actions = [_call_step(step) for step in CALL_TRANSITIONS]
 
 
 @admin.register(Category)

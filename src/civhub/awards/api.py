@@ -3,30 +3,25 @@ everyone; submissions, assignments, scores and the consolidation by role.
 
 Every answer asks the models and services the pages ask (`Call.objects.visible_to`,
 `Submission.objects.visible_to`, `can_view`, `state_shown_to`, `identity_visible_to`,
-`notes_for`, `scoring.visible_scores`, `scoring.can_consolidate`), so the API shows exactly
-what the pages show. The workflow's steps (applying, screening, scoring, deciding) are taken
+`notes_for`, `scoring.visible_scores`, `scoring.can_consolidate`) and filters with the
+pages' filter classes (awards.filters), so the API shows exactly what the pages show. The workflow's steps (applying, screening, scoring, deciding) are taken
 on the pages; the API does not write.
 """
 
 import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from civhub.accounts.api import PUBLIC, token_auth
-from civhub.awards.choices import (
-    OUTCOME_STATES,
-    PUBLIC_STATES,
-    AssignmentStatus,
-    SubmissionState,
-)
+from civhub.awards.choices import PUBLIC_STATES, AssignmentStatus, SubmissionState
+from civhub.awards.filters import AssignmentFilter, SubmissionFilter
 from civhub.awards.models import Assignment, Call, Submission
 from civhub.awards.services import scoring
 from civhub.awards.services.transparency import transparency
@@ -36,8 +31,11 @@ from civhub.core.api import (
     ERRORS_WRITE,
     LanguageQuery,
     Pagination,
+    filtered,
     live_enum,
+    related_code,
 )
+from civhub.core.permissions import visible_or_404
 from civhub.knowledge.choices import PracticeState
 
 router = Router(tags=["awards"])
@@ -162,37 +160,17 @@ class WinnerOut(Schema):
         description="Where anyone can verify its certificate, once issued."
     )
 
-    @staticmethod
-    def resolve_country(obj):
-        return obj.country.code if obj.country_id else None
-
-    @staticmethod
-    def resolve_country_name(obj):
-        return obj.country.name if obj.country_id else None
-
-    @staticmethod
-    def resolve_organization(obj):
-        return obj.organization.slug if obj.organization_id else None
+    resolve_country = related_code("country")
+    resolve_country_name = related_code("country", "name")
+    resolve_organization = related_code("organization", "slug")
 
     @staticmethod
     def resolve_organization_name(obj):
         return obj.organization.name if obj.organization_id else obj.organization_name
 
-    @staticmethod
-    def resolve_category(obj):
-        return obj.category.slug if obj.category_id else None
-
-    @staticmethod
-    def resolve_outcome(obj):
-        decision = getattr(obj, "decision", None)
-        return decision.outcome if decision is not None else None
-
-    @staticmethod
-    def resolve_prize(obj):
-        decision = getattr(obj, "decision", None)
-        if decision is None or decision.prize is None:
-            return None
-        return decision.prize.title
+    resolve_category = related_code("category", "slug")
+    resolve_outcome = related_code("decision", "outcome")
+    resolve_prize = related_code("decision.prize", "title")
 
     @staticmethod
     def resolve_html_url(obj, context):
@@ -242,10 +220,7 @@ class CallDetailOut(CallOut):
         "are published."
     )
 
-    @staticmethod
-    def resolve_tie_break_criterion(obj):
-        criterion = obj.tie_break_criterion
-        return criterion.slug if criterion is not None else None
+    resolve_tie_break_criterion = related_code("tie_break_criterion", "slug")
 
     @staticmethod
     def resolve_categories(obj):
@@ -298,14 +273,6 @@ def _counts(pairs) -> list[dict]:
 # --- Calls: reading -------------------------------------------------------------------------
 
 
-def call_for(request, slug: str, queryset=None) -> Call:
-    """The call, if the caller may see it (Call.can_view, as on the page); else 404."""
-    call = get_object_or_404(queryset if queryset is not None else Call.objects, slug=slug)
-    if not call.can_view(request.user):
-        raise Http404
-    return call
-
-
 def winners(call: Call):
     """The call's published winners and mentions, in the order of the call's page."""
     return (
@@ -338,12 +305,12 @@ def list_calls(request, params: Query[LanguageQuery]):
 def get_call(request, slug: str, params: Query[LanguageQuery]):
     """One call: who may apply, its timeline, categories, criteria and prizes; once its
     results are out, its figures and its winners."""
-    return call_for(
-        request,
-        slug,
+    return visible_or_404(
         Call.objects.select_related("tie_break_criterion").prefetch_related(
             "categories", "criteria", "prizes"
         ),
+        request.user,
+        slug=slug,
     )
 
 
@@ -356,7 +323,7 @@ def get_call(request, slug: str, params: Query[LanguageQuery]):
 def list_results(request, slug: str, params: Query[LanguageQuery]):
     """The call's published winners and honourable mentions; 404 until the results are
     published."""
-    call = call_for(request, slug)
+    call = visible_or_404(Call, request.user, slug=slug)
     if not call.results_out():
         raise Http404
     return winners(call)
@@ -383,9 +350,7 @@ class SubmissionOut(Schema):
         "page of the call, or the public page of a published winner; null otherwise."
     )
 
-    @staticmethod
-    def resolve_call(obj):
-        return obj.call.slug
+    resolve_call = related_code("call", "slug")
 
     @staticmethod
     def resolve_state(obj, context):
@@ -395,9 +360,7 @@ class SubmissionOut(Schema):
     def resolve_state_label(obj, context):
         return str(S(obj.state_shown_to(_user(context))).label)
 
-    @staticmethod
-    def resolve_category(obj):
-        return obj.category.slug if obj.category_id else None
+    resolve_category = related_code("category", "slug")
 
     @staticmethod
     def resolve_is_mine(obj, context):
@@ -432,9 +395,15 @@ class DecisionOut(Schema):
     outcome: str
     prize: str | None = Field(description="The prize's title.")
 
-    @staticmethod
-    def resolve_prize(obj):
-        return obj.prize.title if obj.prize_id else None
+    resolve_prize = related_code("prize", "title")
+
+
+def _identity(obj: Submission, context) -> bool:
+    """Submission.identity_visible_to, asked once (get_submission) for the whole answer."""
+    shown = getattr(obj, "identity_shown", None)
+    if shown is None:
+        shown = obj.identity_shown = obj.identity_visible_to(_user(context))
+    return shown
 
 
 class SubmissionDetailOut(SubmissionOut):
@@ -473,11 +442,7 @@ class SubmissionDetailOut(SubmissionOut):
     def resolve_applicant_kind(obj, context):
         return obj.applicant_kind if _identity(obj, context) else None
 
-    @staticmethod
-    def resolve_organization(obj, context):
-        if not (_identity(obj, context) and obj.organization_id):
-            return None
-        return obj.organization.slug
+    resolve_organization = related_code("organization", "slug", shown=_identity)
 
     @staticmethod
     def resolve_organization_name(obj, context):
@@ -485,11 +450,7 @@ class SubmissionDetailOut(SubmissionOut):
             return None
         return obj.organization.name if obj.organization_id else obj.organization_name
 
-    @staticmethod
-    def resolve_country(obj, context):
-        if not (_identity(obj, context) and obj.country_id):
-            return None
-        return obj.country.code
+    resolve_country = related_code("country", shown=_identity)
 
     @staticmethod
     def resolve_partners(obj, context):
@@ -514,14 +475,6 @@ class SubmissionDetailOut(SubmissionOut):
         if decision is None or obj.state_shown_to(_user(context)) != obj.state:
             return None
         return decision
-
-
-def _identity(obj: Submission, context) -> bool:
-    """Submission.identity_visible_to, asked once (submission_for) for the whole answer."""
-    shown = getattr(obj, "identity_shown", None)
-    if shown is None:
-        shown = obj.identity_shown = obj.identity_visible_to(_user(context))
-    return shown
 
 
 STATE_VALUES = ", ".join(SubmissionState.values)
@@ -550,48 +503,15 @@ class AssignmentQuery(LanguageQuery):
     )
 
 
-def _unknown(name: str, value: str) -> ValidationError:
-    return ValidationError({name: [_("Unknown: %(values)s.") % {"values": value}]})
-
-
-def _in_call(request, queryset, slug: str | None, field: str):
-    """Only the records of the call `slug`, if the caller may see that call; 400 otherwise."""
-    if slug is None:
-        return queryset
-    call = Call.objects.visible_to(request.user).filter(slug=slug).first()
-    if call is None:
-        raise _unknown("call", slug)
-    return queryset.filter(**{field: call})
-
-
 def submissions_for(request, params: SubmissionQuery):
     """What Submission.objects.visible_to allows the caller, filtered by call and by the
-    state the caller is told (state_shown_to)."""
-    user = request.user
+    state the caller is told (awards.filters.SubmissionFilter)."""
     rows = (
-        Submission.objects.visible_to(user)
+        Submission.objects.visible_to(request.user)
         .select_related("call", "category")
         .order_by("-call__year", "call__slug", "pk")
     )
-    rows = _in_call(request, rows, params.call, "call")
-    state = params.state
-    if state is None:
-        return rows
-    if state not in SubmissionState.values:
-        raise _unknown("state", state)
-    # An outcome held back from the caller is shown as "awaiting the decision": look at the
-    # states that may be shown as the one asked for, then ask each submission.
-    candidates = (state, *OUTCOME_STATES, *PUBLIC_STATES) if state == S.DECISION else (state,)
-    return [s for s in rows.filter(state__in=candidates) if s.state_shown_to(user) == state]
-
-
-def submission_for(request, id: int, queryset=None) -> Submission:
-    """The submission, if the caller may see it (Submission.can_view); else 404."""
-    queryset = queryset if queryset is not None else Submission.objects.select_related("call")
-    submission = get_object_or_404(queryset, pk=id)
-    if not submission.can_view(request.user):
-        raise Http404
-    return submission
+    return filtered(request, SubmissionFilter, rows, params)
 
 
 @router.get(
@@ -615,12 +535,12 @@ def list_submissions(request, params: Query[SubmissionQuery]):
 def get_submission(request, id: int, params: Query[LanguageQuery]):
     """One submission (needs a token), with the notes the caller may read. Evaluators of a
     call scored blind do not see who applied."""
-    submission = submission_for(
-        request,
-        id,
+    submission = visible_or_404(
         Submission.objects.select_related(
             "call", "category", "country", "organization", "decision__prize"
         ).prefetch_related("topics", "sdg_targets"),
+        request.user,
+        pk=id,
     )
     submission.identity_shown = submission.identity_visible_to(request.user)
     return submission
@@ -642,13 +562,8 @@ class ScoreOut(Schema):
     submitted: bool = Field(description="False while the evaluator has only saved it.")
     updated_at: datetime.datetime
 
-    @staticmethod
-    def resolve_criterion(obj):
-        return obj.criterion.slug
-
-    @staticmethod
-    def resolve_criterion_title(obj):
-        return obj.criterion.title
+    resolve_criterion = related_code("criterion", "slug")
+    resolve_criterion_title = related_code("criterion", "title")
 
     @staticmethod
     def resolve_evaluator(obj):
@@ -678,7 +593,7 @@ def list_scores(request, id: int, params: Query[LanguageQuery]):
     pages: an evaluator sees its own, and the others' once its own are submitted; the
     applicant none until the results are published; the steering committee from
     consolidation on; editors all. Empty when there are none the caller may read."""
-    submission = submission_for(request, id)
+    submission = visible_or_404(Submission.objects.select_related("call"), request.user, pk=id)
     scores = scoring.visible_scores(submission, request.user)
     return scores.select_related("criterion", "assignment__evaluator").order_by(
         "assignment", "criterion__order", "criterion__slug"
@@ -709,17 +624,9 @@ class AssignmentOut(Schema):
     def resolve_submission(obj):
         return obj.submission_id
 
-    @staticmethod
-    def resolve_title(obj):
-        return obj.submission.title
-
-    @staticmethod
-    def resolve_call(obj):
-        return obj.submission.call.slug
-
-    @staticmethod
-    def resolve_due(obj):
-        return obj.submission.call.scoring_ends_at
+    resolve_title = related_code("submission", "title")
+    resolve_call = related_code("submission.call", "slug")
+    resolve_due = related_code("submission.call", "scoring_ends_at")
 
     @staticmethod
     def resolve_assigned_at(obj):
@@ -751,9 +658,9 @@ def list_assignments(request, params: Query[AssignmentQuery]):
     )
     if not user.is_editor:
         rows = rows.filter(evaluator=user)
-        if "evaluator" not in user.role_names and not rows.exists():
+        if not user.is_evaluator and not rows.exists():
             raise PermissionDenied(_("Only evaluators have assignments."))
-    return _in_call(request, rows, params.call, "submission__call")
+    return filtered(request, AssignmentFilter, rows, params)
 
 
 # --- Consolidation --------------------------------------------------------------------------
@@ -801,7 +708,7 @@ def get_consolidation(request, slug: str, params: Query[LanguageQuery]):
     """The call's consolidated scores (needs a token; the secretariat and the steering
     committee, as on the page “Consolidated scores”): both means and ranks, the agreement
     between evaluators and the submissions on which they disagree."""
-    call = call_for(request, slug)
+    call = visible_or_404(Call, request.user, slug=slug)
     if not scoring.can_consolidate(request.user):
         raise PermissionDenied(_("Only the secretariat and the steering committee see this."))
     result = scoring.consolidate(call, request.user)

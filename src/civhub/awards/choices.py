@@ -1,5 +1,5 @@
-"""States, kinds and roles of the Innovative Solutions Scheme, and the submission workflow's
-transitions, written once (SUBMISSION_TRANSITIONS)."""
+"""States, kinds and roles of the Innovative Solutions Scheme, and the transitions of the
+submission workflow and of a call, written once (SUBMISSION_TRANSITIONS, CALL_TRANSITIONS)."""
 
 from dataclasses import dataclass
 
@@ -206,6 +206,24 @@ OUTCOME_TRANSITIONS = {
     S.AWARDED: "award",
     S.HONOURABLE_MENTION: "honourable_mention",
     S.NOT_SELECTED: "not_select",
+}
+
+# A call's states: a draft is seen by the secretariat's editors only, an announced call by
+# everyone. Only services.calls.change_state takes these steps (the admin's actions call it).
+CALL_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        Transition(
+            "announce", (CallState.DRAFT,), CallState.ANNOUNCED, Actor.EDITOR, _("Announce")
+        ),
+        Transition(
+            "back_to_draft",
+            (CallState.ANNOUNCED,),
+            CallState.DRAFT,
+            Actor.EDITOR,
+            _("Back to draft"),
+        ),
+    ]
 }
 
 

@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from civhub.accounts.choices import Role
 from civhub.accounts.models import RoleAssignment, User
 from civhub.awards.choices import (
     CLOSED_STATES,
@@ -588,7 +589,9 @@ def _user(email: str, name: str, *roles: str) -> User:
 def _evaluators(countries) -> list[User]:
     users = []
     for i, (code, languages) in enumerate(EVALUATORS, start=1):
-        user = _user(f"evaluator.{i}@{DEMO_DOMAIN}", f"Demo evaluator {i}", "member", "evaluator")
+        user = _user(
+            f"evaluator.{i}@{DEMO_DOMAIN}", f"Demo evaluator {i}", Role.MEMBER, Role.EVALUATOR
+        )
         Person.objects.update_or_create(
             user=user,
             defaults={
@@ -650,7 +653,7 @@ def load(log=print) -> None:
             applicant = member
         else:
             applicant = _user(
-                f"applicant.{code.lower()}@{DEMO_DOMAIN}", f"Demo applicant ({code})", "member"
+                f"applicant.{code.lower()}@{DEMO_DOMAIN}", f"Demo applicant ({code})", Role.MEMBER
             )
         submitted = None if state == S.DRAFT else call.opens_at + datetime.timedelta(days=10 + made)
         local_title = LOCAL_TITLES.get(title, title) if language != "en" else title

@@ -104,6 +104,35 @@ class Pagination(LimitOffsetPagination):
         return super().paginate_queryset(stable_order(queryset), pagination, request, **params)
 
 
+# --- Fields ---------------------------------------------------------------------------------
+
+
+def related_code(path: str, key: str = "code", *, shown=None) -> Any:
+    """The resolver of a field that names a related record by its `key` (code, slug, title):
+    `resolve_country = related_code("country")` answers `obj.country.code`, or null when no
+    country is set. `path` may cross several relations (`"decision.prize"`), and a missing
+    one-to-one record is null too. With `shown(obj, context)`, the value is null where that
+    says the caller may not see it (a blind call's applicant)."""
+    parts = path.split(".")
+
+    def value(obj):
+        for part in parts:
+            # A null foreign key is None without a query; a missing reverse one-to-one
+            # raises an AttributeError (RelatedObjectDoesNotExist): None too.
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return None
+        return getattr(obj, key)
+
+    if shown is None:
+        return staticmethod(value)
+
+    def resolve(obj, context):  # django-ninja passes the context to a resolver that asks
+        return value(obj) if shown(obj, context) else None
+
+    return staticmethod(resolve)
+
+
 # --- Filters --------------------------------------------------------------------------------
 
 
@@ -228,7 +257,8 @@ def filtered(request: HttpRequest, filterset_class, queryset, params: Schema | N
                     data.pop(field_name, None)
                 else:
                     data[field_name] = "true" if value else "false"
-    filterset = filterset_class(data, queryset=queryset)
+    # The request too, for filters whose choices depend on the caller (the calls it may see).
+    filterset = filterset_class(data, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
     return filterset.qs

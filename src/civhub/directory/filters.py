@@ -1,16 +1,15 @@
 """One filter class per listable model, shared by the HTML lists and the API."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from civhub.core.filters import AnyYesNoWidget
+from civhub.core.filters import AnyLanguageFilter, AnyYesNoWidget
 from civhub.directory.choices import CountryStatus, OrganizationKind
 from civhub.directory.models import Country, Organization, Person, Region, Topic
 
 
 class CountryFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Name"), method="filter_name")
+    q = AnyLanguageFilter(label=_("Name"), also=["code__iexact"])
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
         queryset=Region.objects.all(),
@@ -25,17 +24,9 @@ class CountryFilter(django_filters.FilterSet):
         model = Country
         fields = ["q", "region", "status"]
 
-    def filter_name(self, queryset, name, value):
-        return queryset.filter(
-            Q(name_en__folded=value)
-            | Q(name_ru__folded=value)
-            | Q(name_kk__folded=value)
-            | Q(code__iexact=value)
-        )
-
 
 class OrganizationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Name"), method="filter_name")
+    q = AnyLanguageFilter(label=_("Name"), also=["acronym__folded"])
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=OrganizationKind.choices, empty_label=_("All kinds")
     )
@@ -54,14 +45,6 @@ class OrganizationFilter(django_filters.FilterSet):
     class Meta:
         model = Organization
         fields = ["q", "kind", "country", "is_partner"]
-
-    def filter_name(self, queryset, name, value):
-        return queryset.filter(
-            Q(name_en__folded=value)
-            | Q(name_ru__folded=value)
-            | Q(name_kk__folded=value)
-            | Q(acronym__folded=value)
-        )
 
     def filter_partner(self, queryset, name, value):
         return queryset.filter(is_partner=True) if value else queryset

@@ -26,6 +26,12 @@ from civhub.knowledge.choices import ContentLanguage
 S = SubmissionState
 
 
+def oversees_scheme(user) -> bool:
+    """The secretariat's editors and the steering committee: they read every submitted
+    submission with its notes and its true state, and the consolidated scores."""
+    return user.is_authenticated and (user.is_editor or user.is_steering)
+
+
 class SubmissionQuerySet(models.QuerySet):
     def public(self, today=None):
         """Published winners of calls whose results are out."""
@@ -50,9 +56,23 @@ class SubmissionQuerySet(models.QuerySet):
             state__in=[S.DRAFT, S.WITHDRAWN]
         )
         rules = public | mine | assigned
-        if user.has_role("steering"):
+        if user.is_steering:
             rules |= ~Q(state__in=[S.DRAFT, S.WITHDRAWN])
         return self.filter(rules).distinct()
+
+    def shown_in_state(self, user, state: str, today=None):
+        """The submissions `user` is told are in `state`: Submission.state_shown_to, asked
+        in the database (an outcome held back from the user is "awaiting the decision")."""
+        if oversees_scheme(user):
+            return self.filter(state=state)
+        today = today or timezone.localdate()
+        results_out = Q(
+            call__results_published_on__isnull=False, call__results_published_on__lte=today
+        )
+        held_back = Q(state__in=[*OUTCOME_STATES, *PUBLIC_STATES]) & ~results_out
+        if state == S.DECISION:
+            return self.filter(Q(state=S.DECISION) | held_back)
+        return self.filter(Q(state=state) & ~held_back)
 
     def in_call(self, call):
         return self.filter(call=call)
@@ -216,7 +236,7 @@ class Submission(VersionedModel, DemoMarkedModel, TimeStampedModel):
         if step.actor == Actor.APPLICANT:
             return self.applicant_id == user.pk
         if step.actor == Actor.STEERING:
-            return user.is_editor or user.has_role("steering")
+            return oversees_scheme(user)
         return user.is_editor
 
     def allowed_transitions(self, user) -> list[Transition]:
@@ -234,7 +254,7 @@ class Submission(VersionedModel, DemoMarkedModel, TimeStampedModel):
         submission does."""
         if not user.is_authenticated:
             return self.state in PUBLIC_STATES
-        if user.is_editor or self.applicant_id == user.pk or user.has_role("steering"):
+        if self.applicant_id == user.pk or oversees_scheme(user):
             return True
         if self.call.blind_identity and self.assignments.filter(evaluator=user).exists():
             return False
@@ -242,18 +262,19 @@ class Submission(VersionedModel, DemoMarkedModel, TimeStampedModel):
 
     def state_shown_to(self, user) -> str:
         """The state the user is told: the applicant learns an outcome only when the call's
-        results are published, until then the submission is "awaiting the decision"."""
+        results are published, until then the submission is "awaiting the decision".
+        The same rule for a list: SubmissionQuerySet.shown_in_state."""
         if (
             self.state in (*OUTCOME_STATES, *PUBLIC_STATES)
             and not self.call.results_out()
-            and not (user.is_authenticated and (user.is_editor or user.has_role("steering")))
+            and not oversees_scheme(user)
         ):
             return S.DECISION
         return self.state
 
     def notes_for(self, user):
         """The notes the user may read: the applicant those addressed to it."""
-        if user.is_authenticated and (user.is_editor or user.has_role("steering")):
+        if oversees_scheme(user):
             return self.notes.all()
         if user.is_authenticated and self.applicant_id == user.pk:
             return self.notes.filter(visible_to_applicant=True)

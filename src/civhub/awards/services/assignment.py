@@ -23,7 +23,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from civhub.accounts.choices import Role
 from civhub.accounts.models import User
+from civhub.accounts.services import users_with_role
 from civhub.awards import matching
 from civhub.awards.choices import ACTIVE_ASSIGNMENT, AssignmentStatus, SubmissionState
 from civhub.awards.models import Assignment, Call, ConflictDeclaration, Submission
@@ -45,7 +47,7 @@ class EvaluatorInfo:
 
 def evaluator_pool():
     """Every active user who holds the evaluator role, by id."""
-    return User.objects.filter(is_active=True, role_assignments__role="evaluator").distinct()
+    return users_with_role(Role.EVALUATOR)
 
 
 def evaluator_info(users) -> dict[int, EvaluatorInfo]:
@@ -151,7 +153,7 @@ def assign_evaluators(actor, call: Call, *, evaluators=None) -> dict[int, list[i
         .order_by("pk")
     )
     pool = list(evaluators) if evaluators is not None else list(evaluator_pool().order_by("pk"))
-    pool = [u for u in pool if u.has_role("evaluator")]
+    pool = [u for u in pool if u.is_evaluator]
     infos = evaluator_info(pool)
     rules = Rules(submissions, infos)
     active = {s.pk: 0 for s in submissions}
@@ -357,7 +359,7 @@ def override_assignment(
     created = None
     if add is not None:
         add.forget_roles()
-        if not add.has_role("evaluator"):
+        if not add.is_evaluator:
             raise ValidationError({"evaluator": _("This user is not an evaluator.")})
         info = evaluator_info([add])[add.pk]
         rules = Rules([submission], {add.pk: info})

@@ -70,9 +70,7 @@ def render_and_send(user_id: int, template: str, language: str | None, context: 
 
 def notify_editors(template: str, **context) -> None:
     """Queue an e-mail to every secretariat editor."""
-    from civhub.accounts.models import User
+    from civhub.accounts.services import editors
 
-    for user in User.objects.filter(
-        is_active=True, role_assignments__role__in=["editor", "admin"]
-    ).distinct():
+    for user in editors():
         notify(user, template, **context)

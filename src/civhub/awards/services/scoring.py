@@ -18,6 +18,7 @@ from civhub.awards.choices import (
     TieBreak,
 )
 from civhub.awards.models import Assignment, Call, Criterion, Score, Submission
+from civhub.awards.models.submissions import oversees_scheme
 from civhub.awards.services import submissions as submission_services
 from civhub.core.services import Conflict, audit, stale_edit_message
 
@@ -164,7 +165,7 @@ def visible_scores(submission: Submission, user):
         if mine.status == AssignmentStatus.COMPLETED:
             return done
         return Score.objects.filter(assignment=mine).select_related("criterion", "assignment")
-    if user.has_role("steering") and submission.state in STEERING_READS:
+    if user.is_steering and submission.state in STEERING_READS:
         return done
     if submission.applicant_id == user.pk:
         if submission.call.results_out() and submission.state not in IN_PROGRESS_STATES:
@@ -174,7 +175,7 @@ def visible_scores(submission: Submission, user):
 
 
 def can_consolidate(user) -> bool:
-    return user.is_authenticated and (user.is_editor or user.has_role("steering"))
+    return oversees_scheme(user)
 
 
 def consolidate(call: Call, actor=None) -> aggregation.Consolidation:

@@ -27,3 +27,39 @@ def test_changelist_search_and_add_pages_load(admin, demo_data, model):
         assert (
             admin.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200
         )
+
+
+def test_a_calls_state_cannot_be_changed_through_the_admin_form(admin, call):
+    """The state is read-only there: a state posted with the form is ignored."""
+    from civhub.awards.choices import CallState
+    from civhub.awards.tests.test_concurrent_edits import _admin_payload
+
+    url = reverse("admin:awards_call_change", args=[call.pk])
+    assert "state" not in admin.get(url).context["adminform"].form.fields
+    data = _admin_payload(admin, url)
+    data["state"] = CallState.DRAFT
+    data["title_en"] = "Renamed in the admin"
+    assert admin.post(url, data).status_code == 302
+    call.refresh_from_db()
+    assert call.title_en == "Renamed in the admin" and call.state == CallState.ANNOUNCED
+
+
+def test_the_admin_changes_a_calls_state_through_the_service(admin, call):
+    from civhub.awards.choices import CallState
+    from civhub.core.models import AuditEntry
+
+    changelist = reverse("admin:awards_call_changelist")
+    step = {"action": "back_to_draft", "_selected_action": [call.pk]}
+    response = admin.post(changelist, step, follow=True)
+    call.refresh_from_db()
+    assert call.state == CallState.DRAFT and call.version == 2
+    assert "is now “Draft”" in response.content.decode()
+    assert AuditEntry.objects.filter(action="call.back_to_draft", object_id=str(call.pk)).count()
+    # Taken again, the step is refused, saying why; nothing is written.
+    response = admin.post(changelist, step, follow=True)
+    assert "is already “Draft”" in response.content.decode()
+    call.refresh_from_db()
+    assert call.version == 2
+    admin.post(changelist, {"action": "announce", "_selected_action": [call.pk]})
+    call.refresh_from_db()
+    assert call.state == CallState.ANNOUNCED and call.version == 3

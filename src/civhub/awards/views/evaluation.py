@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civhub.awards.choices import AssignmentStatus
+from civhub.awards.filters import AssignmentFilter
 from civhub.awards.forms.evaluation import ReasonForm, ScoreForm
 from civhub.awards.models import Assignment
 from civhub.awards.services import assignment as assignment_services
@@ -34,8 +35,10 @@ def assignments(request):
         .select_related("submission__call")
         .order_by("-submission__call__year", "submission__title")
     )
-    if not rows and "evaluator" not in request.user.role_names:
+    if not request.user.is_evaluator and not rows.exists():
         raise PermissionDenied
+    # The API's filter of the same list (?call=<slug>), so the page filters as it does.
+    rows = AssignmentFilter(request.GET, queryset=rows, request=request).qs
     return render(request, "awards/assignments.html", {"assignments": rows})
 
 

@@ -1,6 +1,5 @@
 """Public pages: the calls, a call with its results and transparency figures, a winner."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
@@ -12,13 +11,12 @@ from civhub.awards.services import submissions as submission_services
 from civhub.awards.services.decisions import PRACTICE_FILES
 from civhub.awards.services.transparency import transparency
 from civhub.core import attachments
+from civhub.core.permissions import visible_or_404
 
 
 def call_for(request, slug) -> Call:
-    call = get_object_or_404(Call, slug=slug)
-    if not call.can_view(request.user):
-        raise Http404
-    return call
+    """The call, if the caller may see it; else 404 (the pages of every call ask this)."""
+    return visible_or_404(Call, request.user, slug=slug)
 
 
 def call_list(request):

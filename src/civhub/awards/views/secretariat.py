@@ -11,12 +11,8 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import CharField, Q
-from django.db.models.functions import Cast
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.formats import date_format
@@ -40,12 +36,12 @@ from civhub.awards.forms.secretariat import (
     ReplicationForm,
 )
 from civhub.awards.forms.submissions import TransitionForm
-from civhub.awards.models import Assignment, Call, Decision, Submission
+from civhub.awards.models import Assignment, Call, Submission
 from civhub.awards.services import assignment as assignment_services
-from civhub.awards.services import decisions, scoring
+from civhub.awards.services import auditlog, decisions, scoring
 from civhub.awards.services import submissions as services
 from civhub.awards.views.public import call_for
-from civhub.core.models import AuditEntry
+from civhub.core.permissions import visible_or_404
 from civhub.core.services import Conflict
 
 S = SubmissionState
@@ -159,9 +155,7 @@ def submission_transition(request, pk, action):
     """Any step of the workflow, by whoever may take it (services.submissions.transition
     decides); back to the page the form was on. A decision is recorded on its own page,
     with its prize (`decide`)."""
-    submission = get_object_or_404(Submission.objects.select_related("call"), pk=pk)
-    if not submission.can_view(request.user):
-        raise Http404
+    submission = visible_or_404(Submission.objects.select_related("call"), request.user, pk=pk)
     if action in STEP_OUTCOMES:
         messages.info(request, _("Record the decision here, with its minutes and its prize."))
         return redirect("awards:decide", pk=submission.pk)
@@ -452,37 +446,12 @@ def evaluators(request, pk):
     )
 
 
-def call_log(call: Call):
-    """The audit entries of the call and of its submissions, assignments and decisions,
-    newest first (one query, whatever their number)."""
-    types = ContentType.objects.get_for_models(Call, Submission, Assignment, Decision)
-
-    def keys(queryset):
-        # AuditEntry.object_id is text: compare it with the ids as text, in the database.
-        return queryset.annotate(key=Cast("pk", CharField())).values("key")
-
-    targets = (
-        Q(content_type=types[Call], object_id=str(call.pk))
-        | Q(
-            content_type=types[Submission],
-            object_id__in=keys(Submission.objects.filter(call=call)),
-        )
-        | Q(
-            content_type=types[Assignment],
-            object_id__in=keys(Assignment.objects.filter(submission__call=call)),
-        )
-        | Q(
-            content_type=types[Decision],
-            object_id__in=keys(Decision.objects.filter(submission__call=call)),
-        )
-    )
-    return AuditEntry.objects.filter(targets).select_related("actor").order_by("-at", "-id")
-
-
 @login_required
 def audit_log(request, slug):
     call = _editor_call(request, slug)
-    page = Paginator(call_log(call), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(auditlog.call_log(request.user, call), LOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "awards/audit_log.html", {"call": call, "page_obj": page})
 
 

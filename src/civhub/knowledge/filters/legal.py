@@ -1,17 +1,16 @@
 """The filter of the laws-and-by-laws list, shared by the HTML list and the API."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from civhub.core.filters import YearFilter
+from civhub.core.filters import AnyLanguageFilter, YearFilter
 from civhub.directory.models import Country, Topic
 from civhub.knowledge.choices import LegalActKind, LegalActStatus
 from civhub.knowledge.models import LegalAct
 
 
 class LegalActFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Words in the title"), method="filter_title")
+    q = AnyLanguageFilter(label=_("Words in the title"), fields=["title"])
     country = django_filters.ModelChoiceFilter(
         label=_("Country"),
         queryset=Country.objects.all(),
@@ -36,9 +35,3 @@ class LegalActFilter(django_filters.FilterSet):
     class Meta:
         model = LegalAct
         fields = ["q", "country", "kind", "status", "topic", "year"]
-
-    def filter_title(self, queryset, name, value):
-        condition = Q()
-        for lang in ("en", "ru", "kk"):
-            condition |= Q(**{f"title_{lang}__folded": value})
-        return queryset.filter(condition)

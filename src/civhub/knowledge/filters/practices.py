@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from civhub.core.filters import YearFilter
+from civhub.core.filters import AnyLanguageFilter, YearFilter
 from civhub.directory.models import Country, Region, SdgTarget, Topic
 from civhub.knowledge.choices import ContentLanguage, ProjectStatus
 from civhub.knowledge.models import Practice
@@ -16,7 +16,7 @@ SORTS = {
 
 
 class PracticeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Words in the title or summary"), method="filter_words")
+    q = AnyLanguageFilter(label=_("Words in the title or summary"), fields=["title", "summary"])
     country = django_filters.ModelChoiceFilter(
         label=_("Country"),
         field_name="countries",
@@ -82,13 +82,6 @@ class PracticeFilter(django_filters.FilterSet):
             "year_to",
             "sort",
         ]
-
-    def filter_words(self, queryset, name, value):
-        condition = Q()
-        for field in ("title", "summary"):
-            for lang in ("en", "ru", "kk"):
-                condition |= Q(**{f"{field}_{lang}__folded": value})
-        return queryset.filter(condition)
 
     def filter_year_from(self, queryset, name, value):
         return queryset.filter(

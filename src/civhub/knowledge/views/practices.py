@@ -38,7 +38,8 @@ class PracticeListView(ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        base = Practice.objects.published().prefetch_related(*LIST_RELATED)
+        # What the reader may see, as the API lists it (knowledge.api.practices_for).
+        base = Practice.objects.visible_to(self.request.user).prefetch_related(*LIST_RELATED)
         self.filterset = PracticeFilter(self.request.GET or None, queryset=base)
         return (
             self.filterset.qs
