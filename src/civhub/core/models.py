@@ -183,3 +183,11 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.filename
+
+    def can_view(self, user) -> bool:
+        """Whoever may see the record it is attached to (a record without a `can_view` rule
+        is public); a file whose record is gone, no one."""
+        target = self.target
+        can_view = getattr(target, "can_view", None)
+        return target is not None and (can_view is None or can_view(user))
+
