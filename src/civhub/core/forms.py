@@ -49,6 +49,14 @@ class VersionedEditMixin:
 
     invalid_status = 200
     saved_message = gettext_lazy("Saved.")
+    #: the form is given `user=` (its choices depend on who edits: a focal point's country)
+    form_takes_user = False
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.form_takes_user:
+            kwargs["user"] = self.request.user
+        return kwargs
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form_version", read_version(self.request))

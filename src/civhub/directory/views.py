@@ -142,10 +142,7 @@ class OrganizationDetailView(DetailView):
 
 
 class _CountryScopedFormMixin(_RecordFormMixin):
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
+    form_takes_user = True
 
 
 class _CanCreateMixin:

@@ -89,12 +89,7 @@ class _LegalActFormMixin(VersionedEditMixin):
     model = LegalAct
     form_class = LegalActForm
     template_name = "knowledge/legal_form.html"
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
-
+    form_takes_user = True
     invalid_status = 400
 
     def save_record(self, form):

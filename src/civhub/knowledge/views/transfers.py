@@ -93,12 +93,7 @@ class _TransferFormMixin(VersionedEditMixin):
     model = KnowledgeTransfer
     form_class = TransferForm
     template_name = "knowledge/transfer_form.html"
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
-
+    form_takes_user = True
     invalid_status = 400
 
     def save_record(self, form):
