@@ -1,37 +1,26 @@
-"""The scheme's documents, as bytes or text: a winner's certificate (PDF, with its verification
-URL and QR code), the results report for the steering committee (PDF), and every score of a
+"""The scheme's documents, as bytes or text: a winner's certificate (what it states; core's
+certificate service draws the PDF, with its verification URL and QR code, and serves its
+public page), the results report for the steering committee (PDF), and every score of a
 call (CSV).
 
 Who may have them is decided by the views that serve them (awards/views/documents.py); this
-module only produces them, in the language it is given, with the fonts it embeds (the upright faces
-of Source Sans Pro, which cover Latin, Cyrillic and the Kazakh letters).
+module only produces them, in the language it is given, with the fonts of core/pdf.py.
 """
 
 import csv
 import io
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
-from xml.sax.saxutils import escape
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.text import Truncator, capfirst
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from django.utils.translation import gettext_lazy, ngettext
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
     KeepTogether,
@@ -45,66 +34,13 @@ from reportlab.platypus import (
 from civhub.awards.choices import SubmissionState
 from civhub.awards.models import Call, Certificate, Decision, Score, Submission
 from civhub.core.api import _cell as csv_cell  # neutralises = + - @ at a cell's start
+from civhub.core.certificates import CertificateKind, Detail, Statement
+from civhub.core.pdf import AUTHOR, FONT, INK, MUTED, RULE, fonts
+from civhub.core.pdf import day as _day
+from civhub.core.pdf import markup as _text
+from civhub.core.pdf import paragraph_style as _style
 
 S = SubmissionState
-AUTHOR = "civhub"
-INK = colors.HexColor("#1f3a5f")
-MUTED = colors.HexColor("#5a6270")
-RULE = colors.HexColor("#c9ced6")
-
-# --- Fonts ----------------------------------------------------------------------------------
-
-FONT = "CivhubSans"
-FONT_SEMIBOLD = "CivhubSans-Semibold"
-FONT_BOLD = "CivhubSans-Bold"
-WEIGHTS = {"regular": FONT, "semibold": FONT_SEMIBOLD, "bold": FONT_BOLD}
-
-
-@cache
-def fonts() -> str:
-    """Register Source Sans Pro with reportlab, once per process; the regular face's name.
-
-    The TTF files ship with the `font-source-sans-pro` package: nothing is fetched. Only the
-    upright faces cover Cyrillic and Kazakh (the package's italics have Latin letters only),
-    so the documents use no italics: the family's italic is the upright face."""
-    import font_source_sans_pro
-
-    folder = os.path.join(os.path.dirname(font_source_sans_pro.__file__), "files")
-    faces = {
-        FONT: "SourceSansPro-Regular.ttf",
-        FONT_SEMIBOLD: "SourceSansPro-Semibold.ttf",
-        FONT_BOLD: "SourceSansPro-Bold.ttf",
-    }
-    for name, filename in faces.items():
-        pdfmetrics.registerFont(TTFont(name, os.path.join(folder, filename)))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
-    )
-    return FONT
-
-
-def _style(name: str, size: float, weight: str = "regular", **kwargs) -> ParagraphStyle:
-    return ParagraphStyle(
-        name,
-        fontName=WEIGHTS[weight],
-        fontSize=size,
-        leading=kwargs.pop("leading", size * 1.25),
-        **kwargs,
-    )
-
-
-def _text(value) -> str:
-    """Plain text made safe for reportlab's paragraph markup, line breaks kept."""
-    return escape(str(value or "")).replace("\r\n", "\n").replace("\n", "<br/>")
-
-
-def _day(value: date | datetime | None) -> str:
-    """A date in the active language, e.g. "12 May 2026", "12 мая 2026"."""
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date()
-    return formats.date_format(value, "j E Y")
 
 
 def _moment(value: datetime) -> str:
@@ -180,10 +116,57 @@ def certificate_facts(certificate: Certificate) -> CertificateFacts:
     )
 
 
-def _absolute(request_or_base_url: HttpRequest | str, path: str) -> str:
-    if isinstance(request_or_base_url, str):
-        return request_or_base_url.rstrip("/") + path
-    return request_or_base_url.build_absolute_uri(path)
+def _statement(certificate: Certificate) -> Statement:
+    """What the certificate states (core's page and PDF), from the facts of the award."""
+    facts = certificate_facts(certificate)
+    submission = facts.submission
+    details = [
+        Detail(_("Awarded to"), facts.holder, lang=None) if facts.holder else None,
+        Detail(_("Country"), facts.country) if facts.country else None,
+        Detail(_("Submission"), submission.title, lang=submission.language),
+        Detail(_("Call"), facts.call_label, url=facts.call.get_absolute_url()),
+        Detail(_("Outcome"), facts.outcome) if facts.outcome else None,
+        Detail(_("Results published"), _day(facts.date)) if facts.date else None,
+    ]
+    public = Submission.objects.public().filter(pk=submission.pk).exists()
+    return Statement(
+        certificate=certificate,
+        title=submission.title,
+        holder=", ".join(part for part in (facts.holder, facts.country) if part),
+        context=facts.call_label,
+        distinction=facts.outcome,
+        date=facts.date,
+        details=[d for d in details if d is not None],
+        links=[(submission.get_absolute_url(), _("Read about the winning solution"))]
+        if public
+        else [],
+    )
+
+
+def _filename(certificate: Certificate, language: str) -> str:
+    submission = certificate.submission
+    return (
+        f"certificate-{submission.call.year}-{submission.call.slug}-{submission.pk}-{language}.pdf"
+    )
+
+
+def _find(code: str) -> Certificate | None:
+    from civhub.awards.services.decisions import verify_certificate
+
+    return verify_certificate(code)
+
+
+#: the scheme's certificates, for core's verification page and PDF (awards:certificate_*)
+CERTIFICATES = CertificateKind(
+    model=Certificate,
+    namespace="awards",
+    scheme=gettext_lazy("Innovative Solutions Scheme"),
+    home_url_name="awards:calls",
+    home_link_text=gettext_lazy("See the calls and their winners"),
+    statement=_statement,
+    filename=_filename,
+    find=_find,
+)
 
 
 def verification_url(
@@ -191,111 +174,16 @@ def verification_url(
 ) -> str:
     """The absolute address of the certificate's public verification page, in `language`
     (the base URL, e.g. "https://hub.example.org", when there is no request)."""
-    with translation.override(language):
-        path = reverse("awards:certificate_verify", kwargs={"code": certificate.code})
-    return _absolute(request_or_base_url, path)
+    return CERTIFICATES.verification_url(certificate, request_or_base_url, language)
 
 
 def certificate_pdf(
     certificate: Certificate, request_or_base_url: HttpRequest | str, language: str
 ) -> bytes:
-    """The certificate as an A4 landscape PDF in `language`: the hub, the call, the outcome,
-    the submission and who holds it, the date of the results, and the verification URL in
-    full and as a QR code, with the certificate's code."""
-    fonts()
-    url = verification_url(certificate, request_or_base_url, language)
-    with translation.override(language):
-        facts = certificate_facts(certificate)
-        buffer = io.BytesIO()
-        width, height = landscape(A4)
-        canvas = pdf_canvas.Canvas(
-            buffer, pagesize=(width, height), lang=language, initialFontName=FONT
-        )
-        title = _("Certificate: %(title)s") % {"title": facts.submission.title}
-        canvas.setTitle(title)
-        canvas.setAuthor(AUTHOR)
-        canvas.setCreator(AUTHOR)
-        canvas.setSubject(str(_("Innovative Solutions Scheme")))
-        canvas.setKeywords([certificate.code])
-        _draw_certificate(canvas, facts, url, width, height)
-        canvas.showPage()
-        canvas.save()
-    return buffer.getvalue()
-
-
-#: the certificate's lines, top to bottom: (name, size, weight, colour, space below)
-CERTIFICATE_LINES = [
-    ("hub", 15, "bold", INK, 4),
-    ("scheme", 12, "regular", MUTED, 14),
-    ("heading", 38, "bold", INK, 6),
-    ("call", 13, "regular", colors.black, 16),
-    ("outcome", 22, "bold", INK, 10),
-    ("title", 20, "semibold", colors.black, 8),
-    ("holder", 14, "regular", colors.black, 8),
-    ("date", 12, "regular", MUTED, 0),
-]
-
-
-def _draw_certificate(canvas, facts: CertificateFacts, url: str, width: float, height: float):
-    margin = 18 * mm
-    inner = margin + 10  # inside the double frame
-    canvas.setStrokeColor(INK)
-    canvas.setLineWidth(2.5)
-    canvas.rect(margin / 2, margin / 2, width - margin, height - margin)
-    canvas.setLineWidth(0.6)
-    canvas.rect(margin / 2 + 5, margin / 2 + 5, width - margin - 10, height - margin - 10)
-
-    # The verification block, at the foot: the QR code on the right, the URL and the code
-    # on its left.
-    qr_size = 30 * mm
-    qr_x, qr_y = width - inner - qr_size, margin + 4
-    widget = QrCodeWidget(url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(
-        qr_size, qr_size, transform=[qr_size / (x1 - x0), 0, 0, qr_size / (y1 - y0), 0, 0]
-    )
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, qr_x, qr_y)
-    code_label = capfirst(Certificate._meta.get_field("code").verbose_name)
-    y = qr_y + qr_size
-    for markup, style in (
-        (_text(_("Anyone can check this certificate at:")), _style("v1", 10, textColor=MUTED)),
-        (_text(url), _style("v2", 10, "bold", textColor=INK, splitLongWords=True)),
-        (_text(f"{code_label}: {facts.certificate.code}"), _style("v3", 10, textColor=MUTED)),
-    ):
-        paragraph = Paragraph(markup, style)
-        _w, h = paragraph.wrap(qr_x - inner - 10, height)
-        paragraph.drawOn(canvas, inner, y - h)
-        y -= h + 2
-
-    # The statement, centred, made smaller until it fits above the verification block.
-    texts = {
-        "hub": _("Regional Hub of Civil Service"),
-        "scheme": _("Innovative Solutions Scheme"),
-        "heading": capfirst(Certificate._meta.verbose_name),
-        "call": facts.call_label,
-        "outcome": facts.outcome,
-        "title": facts.submission.title,
-        "holder": ", ".join(part for part in (facts.holder, facts.country) if part),
-        "date": f"{_('Date')}: {_day(facts.date)}",
-    }
-    top, bottom = height - inner, qr_y + qr_size + 12
-    text_width = width - 2 * inner
-    for scale in (1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4):
-        placed = []
-        for name, size, weight, colour, gap in CERTIFICATE_LINES:
-            if not texts[name]:
-                continue
-            style = _style(name, size * scale, weight, textColor=colour, alignment=TA_CENTER)
-            paragraph = Paragraph(_text(texts[name]), style)
-            _w, h = paragraph.wrap(text_width, height)
-            placed.append((paragraph, h, gap * scale))
-        if sum(h + gap for _p, h, gap in placed) <= top - bottom:
-            break
-    y = top
-    for paragraph, h, gap in placed:
-        paragraph.drawOn(canvas, inner, y - h)
-        y -= h + gap
+    """The certificate as an A4 landscape PDF in `language` (core/certificates.py draws it):
+    the hub, the call, the outcome, the submission and who holds it, the date of the results,
+    and the verification URL in full and as a QR code, with the certificate's code."""
+    return CERTIFICATES.pdf(certificate, request_or_base_url, language)
 
 
 # --- The results report ---------------------------------------------------------------------

@@ -1,5 +1,10 @@
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy
+
+from civhub.core.services import Conflict
 
 
 def add_errors(form: Form, error: ValidationError) -> None:
@@ -8,18 +13,18 @@ def add_errors(form: Form, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
-    for field, messages in error.message_dict.items():
+    for field, errors in error.message_dict.items():
         if field in form.fields:
-            form.add_error(field, messages)
+            form.add_error(field, errors)
         elif field == "__all__":
-            form.add_error(None, messages)
+            form.add_error(None, errors)
         else:
             label = (
                 form.instance._meta.get_field(field).verbose_name
                 if hasattr(form, "instance")
                 else field
             )
-            form.add_error(None, [f"{label}: {message}" for message in messages])
+            form.add_error(None, [f"{label}: {message}" for message in errors])
 
 
 def read_version(request) -> int | None:
@@ -36,7 +41,22 @@ class VersionedEditMixin:
     `includes/version_input.html`): the service's Conflict becomes the page again, status
     409, with the message above the form and what was typed kept. A form posted back keeps
     the version it was opened on, so that a stale edit stays refused until its author
-    reopens the record."""
+    reopens the record.
+
+    `form_valid` saves through the app's service (`save_record`): its ValidationError shows
+    on the form (status `invalid_status`), its Conflict as above, else `saved_message` and
+    on to `get_success_url()` (the record's page)."""
+
+    invalid_status = 200
+    saved_message = gettext_lazy("Saved.")
+    #: the form is given `user=` (its choices depend on who edits: a focal point's country)
+    form_takes_user = False
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.form_takes_user:
+            kwargs["user"] = self.request.user
+        return kwargs
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form_version", read_version(self.request))
@@ -45,3 +65,22 @@ class VersionedEditMixin:
     def edit_conflict(self, form, exc):
         form.add_error(None, exc.message)
         return self.render_to_response(self.get_context_data(form=form), status=409)
+
+    def save_record(self, form):
+        """The saved record: the app's service given `form.save(commit=False)` (the unsaved
+        record) and the version the form was opened on (`read_version`)."""
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.object = self.save_record(form)
+        except Conflict as exc:
+            # What was typed stays in the form; nothing of it was saved.
+            return self.edit_conflict(form, exc)
+        except ValidationError as exc:
+            add_errors(form, exc)
+            response = self.form_invalid(form)
+            response.status_code = self.invalid_status
+            return response
+        messages.success(self.request, self.saved_message)
+        return HttpResponseRedirect(self.get_success_url())

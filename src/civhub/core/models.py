@@ -1,5 +1,7 @@
 """What every app shares: timestamps, demo marking, versions (of edits and of translated
-text), and the audit log."""
+text), the audit log, attachments, and what every certificate has."""
+
+import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -183,3 +185,41 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.filename
+
+    def can_view(self, user) -> bool:
+        """Whoever may see the record it is attached to (a record without a `can_view` rule
+        is public); a file whose record is gone, no one."""
+        target = self.target
+        can_view = getattr(target, "can_view", None)
+        return target is not None and (can_view is None or can_view(user))
+
+
+def new_verification_code() -> str:
+    """An unguessable code: 128 bits from the operating system's random source."""
+    return secrets.token_urlsafe(16)
+
+
+class CertificateBase(models.Model):
+    """What every certificate has, whatever it certifies (see core/certificates.py): a code
+    anyone can verify it by, who issued it and when. An app's certificate adds the record it
+    is for (an award's submission, an event's participant)."""
+
+    code = models.CharField(
+        _("verification code"),
+        max_length=43,
+        unique=True,
+        default=new_verification_code,
+        editable=False,
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-issued_at"]

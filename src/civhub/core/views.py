@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from civhub.core.models import Attachment
+from civhub.core.permissions import visible_or_404
 from civhub.core.services import cache_health, database_health, worker_health
 from civhub.directory.models import Country, Membership, Organization, Person, member_count_on
 from civhub.insights.models import Contribution
@@ -132,16 +134,7 @@ def server_error(request):
 
 def download_attachment(request, pk):
     """Files are always served as downloads, with a safe name and their sniffed type."""
-    from django.http import FileResponse, Http404
-    from django.shortcuts import get_object_or_404
-
-    from civhub.core.models import Attachment
-
-    attachment = get_object_or_404(Attachment, pk=pk)
-    target = attachment.target
-    can_view = getattr(target, "can_view", None)
-    if target is None or (can_view is not None and not can_view(request.user)):
-        raise Http404
+    attachment = visible_or_404(Attachment, request.user, pk=pk)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

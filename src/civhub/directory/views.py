@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from django.views.generic import CreateView, DetailView, UpdateView
 
-from civhub.core.forms import add_errors, read_version
+from civhub.core.forms import VersionedEditMixin, add_errors, read_version
+from civhub.core.lists import FilteredListView
 from civhub.core.permissions import CanEditObjectMixin
-from civhub.core.services import Conflict
 from civhub.directory import services
 from civhub.directory.filters import CountryFilter, ExpertFilter, OrganizationFilter
 from civhub.directory.forms import CountryForm, MembershipForm, OrganizationForm, PersonForm
@@ -27,39 +27,17 @@ def reading_context(record) -> dict:
     return {"text": text, "reading_language_name": dict(settings.LANGUAGES)[text["language"]]}
 
 
-class FilteredListView(ListView):
-    """A list narrowed by the model's filter class; the filter form shows above the table."""
-
-    filterset_class: type
-    paginate_by = 50
-
-    def get_queryset(self):
-        self.filterset = self.filterset_class(
-            self.request.GET or None, queryset=super().get_queryset()
-        )
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
-        return context
-
-
 class CountryListView(FilteredListView):
     template_name = "directory/country_list.html"
     filterset_class = CountryFilter
 
-    def get_queryset(self):
-        self.queryset = (
+    def get_base_queryset(self):
+        return (
             Country.objects.in_hub()
             .with_status()
             .select_related("region")
             .annotate(agency_count=Count("organizations", distinct=True))
         )
-        return super().get_queryset()
 
 
 class CountryDetailView(DetailView):
@@ -100,17 +78,14 @@ class CountryDetailView(DetailView):
         return context
 
 
-class _RecordFormMixin:
-    """An edit form carries the version of the record it was opened on (a hidden input); a
-    form posted back keeps that version, so that a stale edit stays refused until its author
-    reopens the record."""
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("form_version", read_version(self.request))
-        return super().get_context_data(**kwargs)
-
-    def form_valid(self, form):
-        return _save_through_service(self, form)
+class _RecordFormMixin(VersionedEditMixin):
+    def save_record(self, form):
+        return services.save_record(
+            self.request.user,
+            form.save(commit=False),
+            m2m_form=form,
+            version=read_version(self.request),
+        )
 
 
 class CountryUpdateView(CanEditObjectMixin, _RecordFormMixin, UpdateView):
@@ -122,26 +97,6 @@ class CountryUpdateView(CanEditObjectMixin, _RecordFormMixin, UpdateView):
         if not country.can_edit(self.request.user):
             raise PermissionDenied
         return country
-
-
-def _save_through_service(view, form):
-    try:
-        # commit=False gives the unsaved record; the service saves what the form changed.
-        obj = services.save_record(
-            view.request.user,
-            form.save(commit=False),
-            m2m_form=form,
-            version=read_version(view.request),
-        )
-    except ValidationError as exc:
-        add_errors(form, exc)
-        return view.form_invalid(form)
-    except Conflict as exc:
-        # What was typed stays in the form; nothing of it was saved.
-        form.add_error(None, exc.message)
-        return view.render_to_response(view.get_context_data(form=form), status=409)
-    messages.success(view.request, _("Saved."))
-    return HttpResponseRedirect(obj.get_absolute_url())
 
 
 @login_required
@@ -187,10 +142,7 @@ class OrganizationDetailView(DetailView):
 
 
 class _CountryScopedFormMixin(_RecordFormMixin):
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
+    form_takes_user = True
 
 
 class _CanCreateMixin:

@@ -14,7 +14,6 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -38,6 +37,7 @@ from civhub.core.api import (
     live_enum,
     patch_schema,
 )
+from civhub.core.permissions import visible_or_404
 from civhub.core.services import Conflict
 from civhub.directory.models import Country, Organization, SdgTarget, Topic
 from civhub.knowledge.choices import (
@@ -328,10 +328,9 @@ def practices_for(user):
 
 def practice_for(request, slug: str) -> Practice:
     """The practice, if the caller may see it; else 404 (as on the page)."""
-    practice = get_object_or_404(Practice.objects.prefetch_related(*DETAIL_RELATED), slug=slug)
-    if not practice.can_view(request.user):
-        raise Http404
-    return practice
+    return visible_or_404(
+        Practice.objects.prefetch_related(*DETAIL_RELATED), request.user, slug=slug
+    )
 
 
 def _reloaded(practice: Practice) -> Practice:
@@ -601,6 +600,12 @@ def legal_acts_for(user):
     )
 
 
+def legal_act_for(request, slug: str) -> LegalAct:
+    """The act, if the caller may see it; else 404 (as on the page)."""
+    acts = LegalAct.objects.select_related("country").prefetch_related("topics")
+    return visible_or_404(acts, request.user, slug=slug)
+
+
 def _filtered_acts(request, params):
     return filtered(request, LegalActFilter, legal_acts_for(request.user), params).distinct()
 
@@ -621,7 +626,7 @@ def export_legal_acts(request, params: Query[LegalActQuery]):
 @router.get("/laws/{slug}", response={200: LegalActDetailOut, **ERRORS_READ}, openapi_extra=PUBLIC)
 def get_legal_act(request, slug: str, params: Query[LanguageQuery]):
     """One law or by-law, with the acts it amends, repeals or drew on, and the reverse."""
-    return get_object_or_404(legal_acts_for(request.user), slug=slug)
+    return legal_act_for(request, slug)
 
 
 # --- Writing laws and transfers: the page's form, filled with the record and the change ------
@@ -709,7 +714,7 @@ def update_legal_act(request, slug: str, payload: LegalActChange, params: Query[
     """Change the fields sent (`can_edit`: editors, and the focal points of the act's
     country); the others stay as they are, whatever else changes them meanwhile. Send the
     `version` you read to be refused (409) when someone changed the act since."""
-    act = get_object_or_404(legal_acts_for(request.user), slug=slug)
+    act = legal_act_for(request, slug)
     if not act.can_edit(request.user):
         raise PermissionDenied(_("You may not edit this act."))
     change = payload.model_dump(exclude_unset=True)

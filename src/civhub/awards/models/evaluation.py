@@ -1,7 +1,5 @@
 """Who evaluates what, conflicts of interest, scores, decisions and certificates."""
 
-import secrets
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,7 +12,12 @@ from civhub.awards.choices import (
     ReminderKind,
     SubmissionState,
 )
-from civhub.core.models import DemoMarkedModel, VersionedModel
+from civhub.core.models import (
+    CertificateBase,
+    DemoMarkedModel,
+    VersionedModel,
+    new_verification_code,  # noqa: F401 (migration 0001 names the code's default here)
+)
 
 
 class Assignment(VersionedModel, DemoMarkedModel):
@@ -220,12 +223,7 @@ class Decision(models.Model):
         return f"{self.submission}: {self.get_outcome_display()}"
 
 
-def new_verification_code() -> str:
-    """An unguessable code: 128 bits from the operating system's random source."""
-    return secrets.token_urlsafe(16)
-
-
-class Certificate(models.Model):
+class Certificate(CertificateBase):
     """The certificate of an awarded submission; anyone can verify it by its code."""
 
     submission = models.OneToOneField(
@@ -234,26 +232,10 @@ class Certificate(models.Model):
         on_delete=models.PROTECT,
         related_name="certificate",
     )
-    code = models.CharField(
-        _("verification code"),
-        max_length=43,
-        unique=True,
-        default=new_verification_code,
-        editable=False,
-    )
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
 
-    class Meta:
+    class Meta(CertificateBase.Meta):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
-        ordering = ["-issued_at"]
 
     def __str__(self) -> str:
         return f"{self.submission} ({self.code[:6]}…)"

@@ -14,6 +14,7 @@ from civhub.awards.choices import (
 )
 from civhub.awards.models import Call, Certificate, Submission
 from civhub.awards.services import submissions as submission_services
+from civhub.core import certificates
 from civhub.core.models import AttachmentKind
 from civhub.core.services import audit
 
@@ -87,19 +88,15 @@ def issue_certificate(actor, submission: Submission) -> Certificate:
         raise ValidationError({"state": _("Only published winners get a certificate.")})
     if Certificate.objects.filter(submission=submission).exists():
         raise ValidationError({"certificate": _("A certificate was already issued.")})
-    certificate = Certificate.objects.create(submission=submission, issued_by=actor)
+    certificate = certificates.issue(Certificate, actor, submission=submission)
     audit(actor, "submission.certificate_issued", submission, summary=submission.title)
     return certificate
 
 
 def verify_certificate(code: str) -> Certificate | None:
     """The certificate with this code, for anyone to check; None when there is none."""
-    if not code or len(code) > 43:
-        return None
-    return (
-        Certificate.objects.select_related("submission__call", "submission__country")
-        .filter(code=code)
-        .first()
+    return certificates.verify(
+        Certificate.objects.select_related("submission__call", "submission__country"), code
     )
 
 

@@ -20,6 +20,7 @@ from civhub.awards import documents
 from civhub.awards.choices import AssignmentStatus, SubmissionState
 from civhub.awards.models import Certificate, Decision, Score, Submission
 from civhub.awards.tests.conftest import assign, make_call, make_evaluators, make_submission
+from civhub.core import certificates
 from civhub.core.models import AuditEntry
 from civhub.core.testing import make_user
 
@@ -252,13 +253,13 @@ def test_the_qr_code_and_the_printed_url_are_the_absolute_verification_url(
 ):
     settings.ALLOWED_HOSTS = ["hub.example.org"]
     encoded = []
-    real = documents.QrCodeWidget
+    real = certificates.QrCodeWidget
 
     def spy(value, **kwargs):
         encoded.append(value)
         return real(value, **kwargs)
 
-    monkeypatch.setattr(documents, "QrCodeWidget", spy)
+    monkeypatch.setattr(certificates, "QrCodeWidget", spy)
     request = rf.get("/", HTTP_HOST="hub.example.org", secure=True)
     pdf = documents.certificate_pdf(certificate, request, "ru")
     with translation.override("ru"):
@@ -300,12 +301,12 @@ def test_a_long_title_is_made_smaller_not_run_into_the_verification(
 ):
     drawn = []
 
-    class Spy(documents.Paragraph):
+    class Spy(certificates.Paragraph):
         def drawOn(self, canvas, x, y, *args, **kwargs):  # noqa: N802 (reportlab's name)
             drawn.append((y, self.height, self.style.name))
             return super().drawOn(canvas, x, y, *args, **kwargs)
 
-    monkeypatch.setattr(documents, "Paragraph", Spy)
+    monkeypatch.setattr(certificates, "Paragraph", Spy)
     title = "ЖЖЖЖЖ " * 50  # the widest letters, at the longest title allowed
     certificate = certified(
         results_out, applicant, title=title.strip(), organization_name="WWWWW " * 50

@@ -1,72 +1,25 @@
 """The scheme's documents: the public verification page of a certificate and its PDF (for
-anyone with the code), and the secretariat's exports of a call: every score as CSV (editors)
-and the results report as PDF (editors and the steering committee). Each export is audited."""
+anyone with the code; core/certificates.py serves them), and the secretariat's exports of a
+call: every score as CSV (editors) and the results report as PDF (editors and the steering
+committee). Each export is audited."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
 from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from civhub.awards import documents
-from civhub.awards.models import Submission
 from civhub.awards.services import scoring
-from civhub.awards.services.decisions import verify_certificate
 from civhub.awards.views.public import call_for
+from civhub.core.certificates import PDF
 from civhub.core.services import audit
-
-PDF = "application/pdf"
 
 
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     response.headers["Content-Disposition"] = content_disposition_header(True, filename)
     return response
-
-
-def certificate_verify(request, code):
-    """Anyone may check a certificate by its code: who holds it and for what, or a plain
-    "no certificate has this code" (404)."""
-    certificate = verify_certificate(code)
-    if certificate is None:
-        response = render(
-            request, "awards/certificate_verify.html", {"certificate": None, "code": code}
-        )
-        response.status_code = 404
-        return response
-    facts = documents.certificate_facts(certificate)
-    winner_page = (
-        facts.submission.get_absolute_url()
-        if Submission.objects.public().filter(pk=facts.submission.pk).exists()
-        else None
-    )
-    return render(
-        request,
-        "awards/certificate_verify.html",
-        {
-            "certificate": certificate,
-            "facts": facts,
-            "winner_page": winner_page,
-            "verification_url": documents.verification_url(
-                certificate, request, request.LANGUAGE_CODE
-            ),
-        },
-    )
-
-
-def certificate_pdf(request, code):
-    """The certificate as PDF, in the page's language, for anyone with its code."""
-    certificate = verify_certificate(code)
-    if certificate is None:
-        return certificate_verify(request, code)
-    pdf = documents.certificate_pdf(certificate, request, request.LANGUAGE_CODE)
-    submission = certificate.submission
-    filename = (
-        f"certificate-{submission.call.year}-{submission.call.slug}-{submission.pk}"
-        f"-{request.LANGUAGE_CODE}.pdf"
-    )
-    return _attachment(HttpResponse(pdf, content_type=PDF), filename)
 
 
 @never_cache
@@ -113,8 +66,8 @@ def results_report(request, slug):
 
 
 urlpatterns = [
-    path("certificates/<str:code>/", certificate_verify, name="certificate_verify"),
-    path("certificates/<str:code>/pdf/", certificate_pdf, name="certificate_pdf"),
+    # The public verification page and PDF are core's, for the scheme's certificates.
+    *documents.CERTIFICATES.urls(),
     path("<slug:slug>/manage/scores.csv", scores_csv, name="scores_csv"),
     path("<slug:slug>/manage/report.pdf", results_report, name="results_report"),
 ]

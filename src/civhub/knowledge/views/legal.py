@@ -1,18 +1,17 @@
 """Laws and by-laws: the list with its filters, an act's page, and adding and editing acts
 (focal points of the act's country, and editors)."""
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from django.views.generic import CreateView, DetailView, UpdateView
 
-from civhub.core.forms import VersionedEditMixin, add_errors, read_version
-from civhub.core.services import Conflict
+from civhub.core.forms import VersionedEditMixin, read_version
+from civhub.core.lists import FilteredListView
+from civhub.core.permissions import visible_or_404
 from civhub.knowledge.choices import ContentLanguage
 from civhub.knowledge.filters.legal import LegalActFilter
 from civhub.knowledge.forms.legal import LegalActForm
@@ -21,37 +20,27 @@ from civhub.knowledge.services import legal as services
 from civhub.knowledge.services.transfers import visible_transfers
 
 
-class LegalActListView(ListView):
+class LegalActListView(FilteredListView):
     template_name = "knowledge/legal_list.html"
+    filterset_class = LegalActFilter
     paginate_by = 20
+    distinct = True  # the topic filter follows a many-to-many relation
 
-    def get_queryset(self):
-        base = (
+    def get_base_queryset(self):
+        return (
             LegalAct.objects.visible_to(self.request.user)
             .select_related("country")
             .order_by("country__name", "-adopted_on", "pk")
         )
-        self.filterset = LegalActFilter(self.request.GET or None, queryset=base)
-        return self.filterset.qs.distinct() if self.filterset.is_bound else base
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(
-            filter=self.filterset,
-            query_string=query.urlencode(),
-            can_add=services.can_add_legal_acts(self.request.user),
-        )
+        context["can_add"] = services.can_add_legal_acts(self.request.user)
         return context
 
 
 def _act_for(request, slug) -> LegalAct:
-    visible = LegalAct.objects.visible_to(request.user).select_related("country")
-    try:
-        return visible.get(slug=slug)
-    except LegalAct.DoesNotExist:
-        raise Http404 from None
+    return visible_or_404(LegalAct.objects.select_related("country"), request.user, slug=slug)
 
 
 class LegalActDetailView(DetailView):
@@ -100,30 +89,17 @@ class _LegalActFormMixin(VersionedEditMixin):
     model = LegalAct
     form_class = LegalActForm
     template_name = "knowledge/legal_form.html"
+    form_takes_user = True
+    invalid_status = 400
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
-
-    def form_valid(self, form):
-        try:
-            act = services.save_legal_act(
-                self.request.user,
-                form.save(commit=False),
-                **form.relations(),
-                changed=form.changed_data,
-                version=read_version(self.request),
-            )
-        except Conflict as exc:
-            return self.edit_conflict(form, exc)
-        except ValidationError as exc:
-            add_errors(form, exc)
-            response = self.form_invalid(form)
-            response.status_code = 400
-            return response
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(act.get_absolute_url())
+    def save_record(self, form):
+        return services.save_legal_act(
+            self.request.user,
+            form.save(commit=False),
+            **form.relations(),
+            changed=form.changed_data,
+            version=read_version(self.request),
+        )
 
 
 class LegalActCreateView(_LegalActFormMixin, CreateView):

@@ -6,18 +6,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from django.views.generic import CreateView, DetailView, UpdateView
 
 from civhub.core import attachments
-from civhub.core.forms import add_errors, read_version
-from civhub.core.services import Conflict
+from civhub.core.forms import VersionedEditMixin, read_version
+from civhub.core.lists import FilteredListView
+from civhub.core.permissions import visible_or_404
 from civhub.directory.models import Country
 from civhub.knowledge.choices import ContentLanguage
 from civhub.knowledge.filters.practices import PracticeFilter
@@ -33,33 +33,19 @@ from civhub.knowledge.services import practices as services
 LIST_RELATED = ("countries", "topics")
 
 
-class PracticeListView(ListView):
+class PracticeListView(FilteredListView):
     template_name = "knowledge/practice_list.html"
+    filterset_class = PracticeFilter
     paginate_by = 20
+    unfiltered_ordering = ("-publication_date", "-created_at")
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         # What the reader may see, as the API lists it (knowledge.api.practices_for).
-        base = Practice.objects.visible_to(self.request.user).prefetch_related(*LIST_RELATED)
-        self.filterset = PracticeFilter(self.request.GET or None, queryset=base)
-        return (
-            self.filterset.qs
-            if self.filterset.is_bound
-            else base.order_by("-publication_date", "-created_at")
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filter=self.filterset, query_string=query.urlencode())
-        return context
+        return Practice.objects.visible_to(self.request.user).prefetch_related(*LIST_RELATED)
 
 
 def _practice_for(request, slug) -> Practice:
-    practice = get_object_or_404(Practice.objects.select_related("created_by"), slug=slug)
-    if not practice.can_view(request.user):
-        raise Http404
-    return practice
+    return visible_or_404(Practice.objects.select_related("created_by"), request.user, slug=slug)
 
 
 class PracticeDetailView(DetailView):
@@ -140,36 +126,19 @@ def _json_ld(request, practice: Practice) -> dict:
     return data
 
 
-class _PracticeFormMixin:
+class _PracticeFormMixin(VersionedEditMixin):
     model = Practice
     form_class = PracticeForm
     template_name = "knowledge/practice_form.html"
+    saved_message = gettext_lazy("Saved as a draft. You can come back and finish it later.")
 
-    def get_context_data(self, **kwargs):
-        # A form posted back keeps the version it was opened on, so that a stale edit stays
-        # refused until its author reopens the record.
-        kwargs.setdefault("form_version", read_version(self.request))
-        return super().get_context_data(**kwargs)
-
-    def form_valid(self, form):
-        try:
-            practice = services.save_practice(
-                self.request.user,
-                form.save(commit=False),
-                m2m_form=form,
-                version=read_version(self.request),
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-            return self.form_invalid(form)
-        except Conflict as exc:
-            # What was typed stays in the form; nothing of it was saved.
-            form.add_error(None, exc.message)
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        messages.success(
-            self.request, _("Saved as a draft. You can come back and finish it later.")
+    def save_record(self, form):
+        return services.save_practice(
+            self.request.user,
+            form.save(commit=False),
+            m2m_form=form,
+            version=read_version(self.request),
         )
-        return HttpResponseRedirect(practice.get_absolute_url())
 
 
 class PracticeCreateView(_PracticeFormMixin, CreateView):

@@ -1,11 +1,9 @@
 """Knowledge transfers: the network page (a drawing and a table that says the same), a
 transfer's page with its evidence, and recording and editing transfers."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
@@ -15,8 +13,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 
 from civhub.core import attachments
-from civhub.core.forms import VersionedEditMixin, add_errors, read_version
-from civhub.core.services import Conflict
+from civhub.core.forms import VersionedEditMixin, read_version
+from civhub.core.permissions import visible_or_404
 from civhub.knowledge.filters.transfers import TransferFilter
 from civhub.knowledge.forms.transfers import EvidenceFileForm, TransferForm
 from civhub.knowledge.models import KnowledgeTransfer
@@ -62,10 +60,8 @@ def network_page(request):
 
 
 def _transfer_for(request, pk) -> KnowledgeTransfer:
-    try:
-        return services.visible_transfers(request.user).get(pk=pk)
-    except KnowledgeTransfer.DoesNotExist:
-        raise Http404 from None
+    related = KnowledgeTransfer.objects.select_related(*services.RELATED)
+    return visible_or_404(related, request.user, pk=pk)
 
 
 class TransferDetailView(DetailView):
@@ -97,29 +93,19 @@ class _TransferFormMixin(VersionedEditMixin):
     model = KnowledgeTransfer
     form_class = TransferForm
     template_name = "knowledge/transfer_form.html"
+    form_takes_user = True
+    invalid_status = 400
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
+    def save_record(self, form):
+        return services.save_transfer(
+            self.request.user,
+            form.save(commit=False),
+            changed=form.changed_data,
+            version=read_version(self.request),
+        )
 
-    def form_valid(self, form):
-        try:
-            record = services.save_transfer(
-                self.request.user,
-                form.save(commit=False),
-                changed=form.changed_data,
-                version=read_version(self.request),
-            )
-        except Conflict as exc:
-            return self.edit_conflict(form, exc)
-        except ValidationError as exc:
-            add_errors(form, exc)
-            response = self.form_invalid(form)
-            response.status_code = 400
-            return response
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(reverse("knowledge:transfer", kwargs={"pk": record.pk}))
+    def get_success_url(self):
+        return reverse("knowledge:transfer", kwargs={"pk": self.object.pk})
 
 
 class TransferCreateView(_TransferFormMixin, CreateView):
