@@ -186,7 +186,9 @@ class Country(LanguageNeutralName, DirectoryText, VersionedModel, TimeStampedMod
         help_text=_("A short introduction to the country's civil service."),
     )
 
-    objects = CountryQuerySet.as_manager()
+    # modeltranslation swaps the manager class at run time; the explicit from_queryset call
+    # (what as_manager() does) is one the django-stubs plugin can read.
+    objects = models.Manager.from_queryset(CountryQuerySet)()
 
     class Meta:
         verbose_name = _("country")
@@ -380,7 +382,9 @@ class Organization(DirectoryText, VersionedModel, DemoMarkedModel, TimeStampedMo
         _("partner of the hub"), default=False, help_text=_("A partner organization of the hub.")
     )
 
-    objects = OrganizationQuerySet.as_manager()
+    # modeltranslation swaps the manager class at run time; the explicit from_queryset call
+    # (what as_manager() does) is one the django-stubs plugin can read.
+    objects = models.Manager.from_queryset(OrganizationQuerySet)()
 
     class Meta:
         verbose_name = _("organization")
@@ -506,7 +510,9 @@ class Person(LanguageNeutralName, DirectoryText, VersionedModel, DemoMarkedModel
         related_name="person",
     )
 
-    objects = PersonQuerySet.as_manager()
+    # modeltranslation swaps the manager class at run time; the explicit from_queryset call
+    # (what as_manager() does) is one the django-stubs plugin can read.
+    objects = models.Manager.from_queryset(PersonQuerySet)()
 
     class Meta:
         verbose_name = _("person")

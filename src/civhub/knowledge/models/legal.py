@@ -80,7 +80,9 @@ class LegalAct(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStamp
         related_name="+",
     )
 
-    objects = LegalActQuerySet.as_manager()
+    # modeltranslation swaps the manager class at run time; the explicit from_queryset call
+    # (what as_manager() does) is one the django-stubs plugin can read.
+    objects = models.Manager.from_queryset(LegalActQuerySet)()
 
     class Meta:
         verbose_name = _("law or by-law")

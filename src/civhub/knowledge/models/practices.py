@@ -124,7 +124,9 @@ class Practice(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStamp
         _("changes asked for"), blank=True, help_text=_("The editors' message to the author.")
     )
 
-    objects = PracticeQuerySet.as_manager()
+    # modeltranslation swaps the manager class at run time; the explicit from_queryset call
+    # (what as_manager() does) is one the django-stubs plugin can read.
+    objects = models.Manager.from_queryset(PracticeQuerySet)()
 
     class Meta:
         verbose_name = _("good practice")

@@ -116,7 +116,9 @@ class KnowledgeTransfer(VersionedTextMixin, DemoMarkedModel, VersionedModel, Tim
         related_name="+",
     )
 
-    objects = KnowledgeTransferQuerySet.as_manager()
+    # modeltranslation swaps the manager class at run time; the explicit from_queryset call
+    # (what as_manager() does) is one the django-stubs plugin can read.
+    objects = models.Manager.from_queryset(KnowledgeTransferQuerySet)()
 
     class Meta:
         verbose_name = _("knowledge transfer")
