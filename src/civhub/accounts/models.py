@@ -1,3 +1,6 @@
+import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
@@ -13,12 +16,16 @@ from civhub.accounts.choices import (
     TokenScope,
 )
 from civhub.core.models import VersionedModel
+from civhub.core.types import StrOrPromise, Viewer
+
+if TYPE_CHECKING:
+    from civhub.directory.models import Country
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra):
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
             raise ValueError("An e-mail address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -26,12 +33,12 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email, password=None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(self, email, password=None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.update(is_staff=True, is_superuser=True)
         user = self._create_user(email, password, **extra)
         RoleAssignment.objects.get_or_create(user=user, role=Role.ADMIN, country=None)
@@ -44,7 +51,7 @@ class User(VersionedModel, AbstractUser):
     `version` grows with every change of the profile (services.update_profile), so that a
     profile form opened before another change of it is refused rather than undoing it."""
 
-    username = None
+    username = None  # type: ignore[assignment]  # the e-mail address is the login
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     language = models.CharField(
@@ -56,8 +63,8 @@ class User(VersionedModel, AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = UserManager()
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+    objects = UserManager()  # type: ignore[misc, assignment]  # ours has no username
 
     class Meta:
         verbose_name = _("user")
@@ -73,7 +80,7 @@ class User(VersionedModel, AbstractUser):
             return set()
         return set(self.role_assignments.values_list("role", "country_id"))
 
-    def has_role(self, role: str, country=None) -> bool:
+    def has_role(self, role: str, country: "Country | int | None" = None) -> bool:
         """Whether the user holds `role`; with `country`, for that country (focal points)."""
         if country is None:
             return any(r == role for r, _c in self._roles)
@@ -111,7 +118,7 @@ class User(VersionedModel, AbstractUser):
     def focal_country_ids(self) -> set[int]:
         return {c for r, c in self._roles if r == Role.FOCAL_POINT and c is not None}
 
-    def is_focal_point_for(self, country) -> bool:
+    def is_focal_point_for(self, country: "Country | int | None") -> bool:
         return self.has_role(Role.FOCAL_POINT, country)
 
     @property
@@ -195,8 +202,8 @@ class RoleAssignment(models.Model):
         return f"{self.user} — {self.get_role_display()}"
 
 
-class ApiTokenQuerySet(models.QuerySet):
-    def active(self, now=None):
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self, now: datetime.datetime | None = None) -> Self:
         """Tokens that still open the API: not revoked and not expired."""
         now = now or timezone.now()
         return self.filter(revoked_at__isnull=True).filter(
@@ -262,7 +269,7 @@ class ApiToken(models.Model):
     def can_write(self) -> bool:
         return self.scope == TokenScope.READ_WRITE
 
-    def refusal(self) -> str | None:
+    def refusal(self) -> StrOrPromise | None:
         """Why this (active) token opens nothing now, or None: its owner's roles changed since
         it was made, or a staff role's owner has no second factor (as the pages demand)."""
         user = self.user
@@ -275,18 +282,18 @@ class ApiToken(models.Model):
             )
         return None
 
-    def can_revoke(self, user) -> bool:
+    def can_revoke(self, user: Viewer) -> bool:
         """The owner revokes their tokens; site administrators may revoke anyone's."""
         if not user.is_authenticated:
             return False
         return self.user_id == user.pk or user.is_site_admin
 
 
-class MembershipRequestQuerySet(models.QuerySet):
-    def pending(self):
+class MembershipRequestQuerySet(models.QuerySet["MembershipRequest"]):
+    def pending(self) -> Self:
         return self.filter(state=MembershipRequestState.PENDING)
 
-    def decidable_by(self, user):
+    def decidable_by(self, user: Viewer) -> Self:
         """The requests `user` may decide: every one for editors, their country's for focal
         points, none for anyone else."""
         if not user.is_authenticated:
@@ -362,7 +369,7 @@ class MembershipRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.country_id})"
 
-    def can_decide(self, user) -> bool:
+    def can_decide(self, user: Viewer) -> bool:
         """The secretariat, or a focal point of the country asked for; never one's own."""
         if not user.is_authenticated or user.pk == self.user_id:
             return False

@@ -1,11 +1,15 @@
 """Granting and revoking roles, and personal API tokens: the only way they change, always
 audited."""
 
+from __future__ import annotations
+
 import datetime
 import hashlib
 import logging
 import secrets
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,6 +22,9 @@ from civhub.accounts.choices import MembershipRequestState, Role, TokenScope
 from civhub.accounts.models import ApiToken, MembershipRequest, RoleAssignment, User
 from civhub.core.mail import mail_user, site_name
 from civhub.core.services import audit, save_changes
+
+if TYPE_CHECKING:
+    from civhub.directory.models import Country
 
 EDITORS_GROUP = "Secretariat editors"
 # Editors work in the Django admin on these apps' records.
@@ -59,7 +66,9 @@ def _sync_staff_flags(user: User) -> None:
 
 
 @transaction.atomic
-def grant_role(actor: User | None, user: User, role: str, country=None) -> RoleAssignment:
+def grant_role(
+    actor: User | None, user: User, role: str, country: Country | None = None
+) -> RoleAssignment:
     """Give `user` the `role` (for `country` when the role is focal point)."""
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
@@ -130,7 +139,9 @@ def _end_tokens_after_role_change(actor: User | None, user: User) -> None:
 
 
 @transaction.atomic
-def update_profile(actor: User, user: User, form, version: int | None = None) -> list[str]:
+def update_profile(
+    actor: User, user: User, form: forms.ModelForm, version: int | None = None
+) -> list[str]:
     """Save the fields of the profile form that the user changed (`form.changed_data`), on
     the user's row read again under a lock, and only those: a role granted meanwhile (which
     sets `is_staff`), a login (`last_login`) or a password change is never undone by a profile
@@ -230,7 +241,7 @@ def authenticate_token(secret: str) -> ApiToken | None:
 
 
 @transaction.atomic
-def remove_authenticator(actor: User, authenticator) -> None:
+def remove_authenticator(actor: User, authenticator: Any) -> None:
     """Remove a user's authenticator (an administrator's step when a phone is lost). The
     secret is never shown; removing the TOTP authenticator removes its recovery codes too,
     and a staff owner is then made to set up a new one at the next page."""
@@ -264,7 +275,7 @@ def remove_authenticator(actor: User, authenticator) -> None:
 logger = logging.getLogger(__name__)
 
 
-def send_to(user: User, template: str, context: dict) -> None:
+def send_to(user: User, template: str, context: dict[str, Any]) -> None:
     """After the commit, e-mail `user` templates/accounts/email/<template>.txt (first line:
     the subject) in the user's language, named for the hub. A mail server's failure is
     logged, not raised: the change it reports is already committed."""
@@ -276,7 +287,7 @@ def send_to(user: User, template: str, context: dict) -> None:
         subject, _sep, body = text.partition("\n")
         return subject.strip(), body.strip()
 
-    def send():
+    def send() -> None:
         try:
             mail_user(user, build, fail_silently=False)
         except Exception:
@@ -285,7 +296,7 @@ def send_to(user: User, template: str, context: dict) -> None:
     transaction.on_commit(send)
 
 
-def deciders_of(country) -> list[User]:
+def deciders_of(country: Country) -> list[User]:
     """Who decides a request for `country`: its focal points, else the secretariat."""
     focal = list(
         User.objects.filter(
@@ -305,7 +316,7 @@ def deciders_of(country) -> list[User]:
 
 @transaction.atomic
 def request_membership(
-    user: User, country, organization: str, position: str = "", note: str = ""
+    user: User, country: Country, organization: str, position: str = "", note: str = ""
 ) -> MembershipRequest:
     """A registered user asks to be confirmed as a member; the deciders are e-mailed."""
     if not (user.is_authenticated and user.is_active):

@@ -3,6 +3,8 @@ text), the audit log, attachments, and what every certificate has."""
 
 import secrets
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -67,7 +69,9 @@ class VersionedTextMixin:
         from modeltranslation.translator import translator
 
         language = self.reading_language()
-        fields = translator.get_options_for_model(type(self)).fields
+        # A mixin of translated models only; the options' `fields` are set at registration.
+        options: Any = translator.get_options_for_model(type(self))  # type: ignore[arg-type]
+        fields = options.fields
         return {"language": language, **{f: self.text_in(f, language) for f in fields}}
 
     def is_translated_into(self, language: str | None = None) -> bool:

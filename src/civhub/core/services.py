@@ -1,15 +1,17 @@
 """Shared services: the audit log and the health of the database, cache and worker."""
 
 import time
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 
-from civhub.core.models import AuditEntry
+from civhub.core.models import AuditEntry, VersionedModel
+from civhub.core.types import Viewer
 
 
 class Conflict(Exception):
@@ -32,8 +34,13 @@ def stale_edit_message() -> str:
 
 
 def save_changes(
-    locked: Model, edited: Model, fields, *, version: int | None = None, links=None
-) -> list:
+    locked: VersionedModel,
+    edited: Model,
+    fields: Iterable[str],
+    *,
+    version: int | None = None,
+    links: Mapping[str, Iterable[Any]] | None = None,
+) -> list[str]:
     """Copy the `fields` that `edited` changes onto `locked` (the same record, read again
     with select_for_update) and save only those, with the version one higher. With
     `version` (what the editor read), a record that moved on meanwhile raises Conflict.
@@ -42,19 +49,19 @@ def save_changes(
     higher). Returns the names of the fields and links changed (none: nothing is written)."""
     if version is not None and locked.version != version:
         raise Conflict(stale_edit_message())
-    names = []
+    names: list[str] = []
     for name in fields:
         try:
             field = locked._meta.get_field(name)
         except FieldDoesNotExist:
             continue  # a form's own field, not the record's
-        if field.many_to_many or not field.concrete:
+        if not isinstance(field, Field) or field.many_to_many or not field.concrete:
             continue
         value = getattr(edited, field.attname)
         if getattr(locked, field.attname) != value:
             setattr(locked, field.attname, value)
             names.append(field.name)
-    linked = []
+    linked: list[str] = []
     for name, chosen in (links or {}).items():
         wanted = {getattr(item, "pk", item) for item in chosen}
         manager = getattr(locked, name)
@@ -72,14 +79,14 @@ def save_changes(
     return [*names, *linked]
 
 
-def editable_fields(model) -> list[str]:
+def editable_fields(model: type[Model] | Model) -> list[str]:
     """Every column of `model` an editor may change: what `save_changes` compares for an
     update that does not say which fields it changes."""
     return [f.name for f in model._meta.concrete_fields if f.editable and not f.primary_key]
 
 
 def audit(
-    actor, action: str, target: Model | None = None, summary: str = "", **data: Any
+    actor: Viewer | None, action: str, target: Model | None = None, summary: str = "", **data: Any
 ) -> AuditEntry:
     """Record one change. Call inside the transaction that makes the change."""
     entry = AuditEntry(
@@ -144,11 +151,13 @@ HEARTBEAT_EVERY = settings.CIVHUB_WORKER_HEARTBEAT
 WORKER_STALE_AFTER = 4 * HEARTBEAT_EVERY
 
 
-def worker_health(huey=None, now: float | None = None) -> dict[str, Any]:
+def worker_health(huey: Any = None, now: float | None = None) -> dict[str, Any]:
     """When the worker last beat, and how many tasks wait (vectors to make after saves,
     e-mails): a queue that is not empty means indexing is under way, not a fault."""
     if huey is None:
-        from huey.contrib.djhuey import HUEY as huey
+        from huey.contrib.djhuey import HUEY
+
+        huey = HUEY
     if huey.immediate:
         # CIVHUB_TASKS_IMMEDIATE: tasks run in the process that asks for them; no worker.
         return {"ok": True, "mode": "immediate"}

@@ -16,6 +16,7 @@ and directory/services.py saves only what an edit changes, on the locked row.
 import datetime
 import gettext as gettext_module
 from functools import cache
+from typing import Any, Self
 
 import pycountry
 from django.conf import settings
@@ -36,6 +37,7 @@ from civhub.core.models import (
     VersionedModel,
     VersionedTextMixin,
 )
+from civhub.core.types import Viewer
 from civhub.directory.choices import (
     BodyKind,
     CountryStatus,
@@ -54,7 +56,7 @@ def validate_country_code(value: str) -> None:
         )
 
 
-def validate_language_codes(value) -> None:
+def validate_language_codes(value: object) -> None:
     if not isinstance(value, list):
         raise ValidationError(_("Languages must be a list of ISO 639-1 codes."))
     unknown = [code for code in value if pycountry.languages.get(alpha_2=str(code)) is None]
@@ -64,7 +66,7 @@ def validate_language_codes(value) -> None:
         )
 
 
-def _user_can_edit_country_records(user, country_id) -> bool:
+def _user_can_edit_country_records(user: Viewer, country_id: int | None) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_editor or (country_id is not None and country_id in user.focal_country_ids)
@@ -93,8 +95,8 @@ class Region(models.Model):
 NO_CIVIL_SERVICE = frozenset({"AQ", "BV", "HM", "GS", "TF", "UM"})
 
 
-class CountryQuerySet(models.QuerySet):
-    def with_status(self, on: datetime.date | None = None):
+class CountryQuerySet(models.QuerySet["Country"]):
+    def with_status(self, on: datetime.date | None = None) -> Self:
         """Annotate `status` (participating, observer, former, or "") on the date `on`."""
         on = on or timezone.localdate()
         current = (
@@ -113,23 +115,23 @@ class CountryQuerySet(models.QuerySet):
             )
         )
 
-    def in_hub(self):
+    def in_hub(self) -> Self:
         """Countries that have ever had a membership period."""
         return self.filter(Exists(Membership.objects.filter(country=OuterRef("pk"))))
 
-    def hub_first(self):
+    def hub_first(self) -> Self:
         """Countries that have ever been in the hub first (annotated `in_hub`), then the rest;
         by name within each."""
         return self.annotate(
             in_hub=Exists(Membership.objects.filter(country=OuterRef("pk")))
         ).order_by("-in_hub", "name")
 
-    def with_civil_service(self):
+    def with_civil_service(self) -> Self:
         """Without the ISO 3166-1 entries that have no permanent population, hence no civil
         service to report on (Antarctica and the like)."""
         return self.exclude(code__in=NO_CIVIL_SERVICE)
 
-    def members_on(self, on: datetime.date):
+    def members_on(self, on: datetime.date) -> Self:
         return self.filter(
             Exists(
                 Membership.objects.active_on(on).filter(
@@ -149,10 +151,12 @@ class DirectoryText(VersionedTextMixin):
         return "en"
 
 
-class LanguageNeutralName:
+class LanguageNeutralName(VersionedTextMixin):
     """A name that is the same record in every language (a person's name; a country's name,
     given in the reader's language wherever the hub names the country): always there, so a
     version is the record's body (`body_fields`) in one language."""
+
+    name: str  # the model's field
 
     def text_in(self, field: str, language: str) -> str:
         if field == "name":
@@ -186,7 +190,9 @@ class Country(LanguageNeutralName, DirectoryText, VersionedModel, TimeStampedMod
         help_text=_("A short introduction to the country's civil service."),
     )
 
-    objects = CountryQuerySet.as_manager()
+    # modeltranslation swaps the manager class at run time; the explicit from_queryset call
+    # (what as_manager() does) is one the django-stubs plugin can read.
+    objects = models.Manager.from_queryset(CountryQuerySet)()
 
     class Meta:
         verbose_name = _("country")
@@ -196,10 +202,10 @@ class Country(LanguageNeutralName, DirectoryText, VersionedModel, TimeStampedMod
     def __str__(self) -> str:
         return self.name
 
-    def clean(self):
+    def clean(self) -> None:
         self.code = (self.code or "").upper()
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.code = self.code.upper()
         if not self.alpha3:
             known = pycountry.countries.get(alpha_2=self.code)
@@ -215,15 +221,16 @@ class Country(LanguageNeutralName, DirectoryText, VersionedModel, TimeStampedMod
         return getattr(known, "flag", "") if known else ""
 
     def status_on(self, on: datetime.date | None = None) -> str:
-        return Country.objects.with_status(on).get(pk=self.pk).status
+        status: str = Country.objects.with_status(on).get(pk=self.pk).status  # type: ignore[attr-defined]
+        return status
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: Viewer) -> bool:
         """Editors edit every country; a focal point only its own."""
         return _user_can_edit_country_records(user, self.pk)
 
 
-class MembershipQuerySet(models.QuerySet):
-    def active_on(self, on: datetime.date):
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active_on(self, on: datetime.date) -> Self:
         return self.filter(joined_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
 
 
@@ -264,7 +271,7 @@ class Membership(DemoMarkedModel, TimeStampedModel):
         end = self.left_on.isoformat() if self.left_on else "…"
         return f"{self.country} {self.get_status_display()} {self.joined_on.isoformat()}–{end}"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.left_on and self.joined_on and self.left_on < self.joined_on:
             raise ValidationError({"left_on": _("A membership cannot end before it starts.")})
@@ -280,7 +287,7 @@ class Membership(DemoMarkedModel, TimeStampedModel):
                     {"joined_on": _("This period overlaps another membership of the same country.")}
                 )
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: Viewer) -> bool:
         return user.is_authenticated and user.is_editor
 
 
@@ -339,8 +346,8 @@ class SdgTarget(models.Model):
         return self.code
 
 
-class OrganizationQuerySet(models.QuerySet):
-    def partners(self):
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def partners(self) -> Self:
         return self.filter(is_partner=True)
 
 
@@ -380,7 +387,9 @@ class Organization(DirectoryText, VersionedModel, DemoMarkedModel, TimeStampedMo
         _("partner of the hub"), default=False, help_text=_("A partner organization of the hub.")
     )
 
-    objects = OrganizationQuerySet.as_manager()
+    # modeltranslation swaps the manager class at run time; the explicit from_queryset call
+    # (what as_manager() does) is one the django-stubs plugin can read.
+    objects = models.Manager.from_queryset(OrganizationQuerySet)()
 
     class Meta:
         verbose_name = _("organization")
@@ -395,7 +404,7 @@ class Organization(DirectoryText, VersionedModel, DemoMarkedModel, TimeStampedMo
         name = self.shown_text("name")
         return f"{name} ({self.acronym})" if self.acronym else name
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         ancestor, seen = self.parent, set()
         while ancestor is not None:
@@ -404,7 +413,7 @@ class Organization(DirectoryText, VersionedModel, DemoMarkedModel, TimeStampedMo
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             self.slug = unique_slug(Organization, self.acronym or self.name)
         super().save(*args, **kwargs)
@@ -412,21 +421,21 @@ class Organization(DirectoryText, VersionedModel, DemoMarkedModel, TimeStampedMo
     def get_absolute_url(self) -> str:
         return reverse("directory:organization", kwargs={"slug": self.slug})
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: Viewer) -> bool:
         return _user_can_edit_country_records(user, self.country_id)
 
 
-def unique_slug(model, text: str, max_length: int = 100) -> str:
-    base = slugify(text, allow_unicode=False)[:max_length] or model._meta.model_name
+def unique_slug(model: type[models.Model], text: str, max_length: int = 100) -> str:
+    base = slugify(text, allow_unicode=False)[:max_length] or str(model._meta.model_name)
     slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
+    while model._default_manager.filter(slug=slug).exists():
         slug = f"{base[: max_length - 4]}-{n}"
         n += 1
     return slug
 
 
-class PersonQuerySet(models.QuerySet):
-    def experts(self):
+class PersonQuerySet(models.QuerySet["Person"]):
+    def experts(self) -> Self:
         return self.filter(on_roster=True)
 
 
@@ -444,7 +453,7 @@ def language_name(code: str) -> str:
 
 
 @cache
-def _iso639_catalog(language: str):
+def _iso639_catalog(language: str) -> gettext_module.NullTranslations:
     return gettext_module.translation(
         "iso639-3", pycountry.LOCALES_DIR, languages=[language], fallback=True
     )
@@ -506,7 +515,9 @@ class Person(LanguageNeutralName, DirectoryText, VersionedModel, DemoMarkedModel
         related_name="person",
     )
 
-    objects = PersonQuerySet.as_manager()
+    # modeltranslation swaps the manager class at run time; the explicit from_queryset call
+    # (what as_manager() does) is one the django-stubs plugin can read.
+    objects = models.Manager.from_queryset(PersonQuerySet)()
 
     class Meta:
         verbose_name = _("person")
@@ -516,7 +527,7 @@ class Person(LanguageNeutralName, DirectoryText, VersionedModel, DemoMarkedModel
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             self.slug = unique_slug(Person, self.name)
         super().save(*args, **kwargs)
@@ -529,12 +540,12 @@ class Person(LanguageNeutralName, DirectoryText, VersionedModel, DemoMarkedModel
         """The languages the person speaks, named in the reader's language."""
         return [language_name(code) for code in self.languages or []]
 
-    def contact_visible_to(self, user) -> bool:
+    def contact_visible_to(self, user: Viewer) -> bool:
         """Contact details are shown only with the person's consent, and only to confirmed
         members (a registered account is not one until its membership is approved)."""
         return self.contact_consent and user.is_authenticated and user.is_member
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: Viewer) -> bool:
         if user.is_authenticated and self.user_id == user.pk:
             return True
         return _user_can_edit_country_records(user, self.country_id)
@@ -558,8 +569,8 @@ class GoverningBody(DirectoryText, models.Model):
         return self.shown_text("name")
 
 
-class SeatQuerySet(models.QuerySet):
-    def current(self, on: datetime.date | None = None):
+class SeatQuerySet(models.QuerySet["Seat"]):
+    def current(self, on: datetime.date | None = None) -> Self:
         on = on or timezone.localdate()
         return self.filter(started_on__lte=on).filter(
             Q(ended_on__isnull=True) | Q(ended_on__gte=on)
@@ -609,7 +620,7 @@ class Seat(DemoMarkedModel, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.person} — {self.get_role_display()}, {self.body}"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("A seat cannot end before it starts.")})

@@ -5,17 +5,31 @@ editor changed (core.services.save_changes, with update_fields) and, given the v
 editor read, refuses an edit of a record that changed since (core.services.Conflict: 409 in the
 API; on pages the message, with what was typed kept)."""
 
+import datetime
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from civhub.core.services import Conflict, audit, save_changes
-from civhub.directory.models import Membership, Seat
+from civhub.core.types import Viewer
+from civhub.directory.models import Country, Membership, Organization, Person, Seat
+
+# The records edited through save_record; it returns the one it was given, as saved.
+EditableRecord = TypeVar("EditableRecord", Country, Organization, Person)
 
 
 @transaction.atomic
-def save_record(actor, record: Model, *, m2m_form=None, version: int | None = None) -> Model:
+def save_record(
+    actor: Viewer,
+    record: EditableRecord,
+    *,
+    m2m_form: forms.ModelForm | None = None,
+    version: int | None = None,
+) -> EditableRecord:
     """Create, or update, a directory record the actor may edit; audit what changed.
 
     Creating a record is checked against the record as it would be saved (a focal point may
@@ -44,7 +58,7 @@ def save_record(actor, record: Model, *, m2m_form=None, version: int | None = No
     else:
         changed = [f.name for f in model._meta.concrete_fields if f.editable and not f.primary_key]
     many = {field.name for field in model._meta.many_to_many}
-    links = {}
+    links: dict[str, Any] = {}
     if m2m_form is not None:
         links = {name: m2m_form.cleaned_data[name] for name in changed if name in many}
     saved = save_changes(locked, record, changed, version=version, links=links)
@@ -60,7 +74,7 @@ def save_record(actor, record: Model, *, m2m_form=None, version: int | None = No
 
 
 @transaction.atomic
-def add_membership(actor, membership: Membership) -> Membership:
+def add_membership(actor: Viewer, membership: Membership) -> Membership:
     if not membership.can_edit(actor):
         raise PermissionDenied(_("Only the secretariat manages membership."))
     membership.full_clean()
@@ -70,7 +84,9 @@ def add_membership(actor, membership: Membership) -> Membership:
 
 
 @transaction.atomic
-def end_membership(actor, membership: Membership, left_on) -> Membership:
+def end_membership(
+    actor: Viewer, membership: Membership, left_on: datetime.date | None
+) -> Membership:
     if not membership.can_edit(actor):
         raise PermissionDenied(_("Only the secretariat manages membership."))
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -88,7 +104,7 @@ def end_membership(actor, membership: Membership, left_on) -> Membership:
 
 
 @transaction.atomic
-def add_seat(actor, seat: Seat) -> Seat:
+def add_seat(actor: Viewer, seat: Seat) -> Seat:
     if not (actor.is_authenticated and actor.is_editor):
         raise PermissionDenied(_("Only the secretariat manages governance bodies."))
     seat.full_clean()
@@ -97,10 +113,8 @@ def add_seat(actor, seat: Seat) -> Seat:
     return seat
 
 
-def membership_growth(years=None) -> list[dict]:
+def membership_growth(years: Iterable[int] | None = None) -> list[dict[str, Any]]:
     """Participating member count at the end of each year the hub has existed."""
-    import datetime
-
     from django.utils import timezone
 
     from civhub.directory.models import member_count_on

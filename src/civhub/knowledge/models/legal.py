@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any, Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -6,16 +8,20 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from civhub.core.models import DemoMarkedModel, TimeStampedModel, VersionedModel
+from civhub.core.types import Viewer
 from civhub.directory.models import unique_slug
 from civhub.knowledge.choices import LegalActKind, LegalActStatus, PublicationState
 from civhub.knowledge.models.base import OriginalLanguageModel
 
+if TYPE_CHECKING:
+    from civhub.directory.models import Topic
 
-class LegalActQuerySet(models.QuerySet):
-    def published(self):
+
+class LegalActQuerySet(models.QuerySet["LegalAct"]):
+    def published(self) -> Self:
         return self.filter(state=PublicationState.PUBLISHED)
 
-    def visible_to(self, user):
+    def visible_to(self, user: Viewer) -> Self:
         if user.is_authenticated and user.is_editor:
             return self
         if user.is_authenticated and user.focal_country_ids:
@@ -49,10 +55,10 @@ class LegalAct(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStamp
     amends = models.ManyToManyField(
         "self", verbose_name=_("amends"), symmetrical=False, blank=True, related_name="amended_by"
     )
-    repeals = models.ManyToManyField(
+    repeals: "models.ManyToManyField[LegalAct, Any]" = models.ManyToManyField(
         "self", verbose_name=_("repeals"), symmetrical=False, blank=True, related_name="repealed_by"
     )
-    drew_on = models.ManyToManyField(
+    drew_on: "models.ManyToManyField[LegalAct, Any]" = models.ManyToManyField(
         "self",
         verbose_name=_("drew on"),
         symmetrical=False,
@@ -60,7 +66,7 @@ class LegalAct(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStamp
         related_name="inspired",
         help_text=_("Other countries' acts this one learned from."),
     )
-    topics = models.ManyToManyField(
+    topics: "models.ManyToManyField[Topic, Any]" = models.ManyToManyField(
         "directory.Topic", verbose_name=_("topics"), blank=True, related_name="legal_acts"
     )
     official_url = models.URLField(_("official text"), max_length=500, blank=True)
@@ -80,7 +86,9 @@ class LegalAct(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStamp
         related_name="+",
     )
 
-    objects = LegalActQuerySet.as_manager()
+    # modeltranslation swaps the manager class at run time; the explicit from_queryset call
+    # (what as_manager() does) is one the django-stubs plugin can read.
+    objects = models.Manager.from_queryset(LegalActQuerySet)()
 
     class Meta:
         verbose_name = _("law or by-law")
@@ -100,14 +108,14 @@ class LegalAct(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStamp
         title = self.shown_text("title")
         return f"{title} ({self.number})" if self.number else title
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.adopted_on and self.effective_on and self.effective_on < self.adopted_on:
             raise ValidationError(
                 {"effective_on": _("An act cannot take effect before it is adopted.")}
             )
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             self.slug = unique_slug(LegalAct, f"{self.country.code}-{self.title}")
         super().save(*args, **kwargs)
@@ -115,9 +123,9 @@ class LegalAct(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStamp
     def get_absolute_url(self) -> str:
         return reverse("knowledge:legal_act", kwargs={"slug": self.slug})
 
-    def can_view(self, user) -> bool:
+    def can_view(self, user: Viewer) -> bool:
         """Drafts (and their attached files) only for who may see them on the page."""
         return LegalAct.objects.visible_to(user).filter(pk=self.pk).exists()
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: Viewer) -> bool:
         return self.country.can_edit(user)

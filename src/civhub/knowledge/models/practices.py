@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any, Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -7,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from civhub.core.models import DemoMarkedModel, TimeStampedModel, VersionedModel
+from civhub.core.types import Viewer
 from civhub.directory.models import unique_slug
 from civhub.knowledge.choices import (
     PRACTICE_TRANSITIONS,
@@ -17,14 +20,17 @@ from civhub.knowledge.choices import (
 )
 from civhub.knowledge.models.base import OriginalLanguageModel
 
+if TYPE_CHECKING:
+    from civhub.directory.models import Organization, SdgTarget, Topic
+
 YEAR = [MinValueValidator(1900), MaxValueValidator(2100)]
 
 
-class PracticeQuerySet(models.QuerySet):
-    def published(self):
+class PracticeQuerySet(models.QuerySet["Practice"]):
+    def published(self) -> Self:
         return self.filter(state=PracticeState.PUBLISHED)
 
-    def visible_to(self, user):
+    def visible_to(self, user: Viewer) -> Self:
         """Published records for everyone; the rest to its author, editors, and the focal
         points of the countries involved (who endorse)."""
         if not user.is_authenticated:
@@ -35,7 +41,7 @@ class PracticeQuerySet(models.QuerySet):
         focal = Q(countries__in=user.focal_country_ids) & ~Q(state=PracticeState.DRAFT)
         return self.filter(Q(state=PracticeState.PUBLISHED) | mine | focal).distinct()
 
-    def for_review(self):
+    def for_review(self) -> Self:
         return self.filter(state__in=[PracticeState.SUBMITTED, PracticeState.IN_REVIEW])
 
 
@@ -66,14 +72,14 @@ class Practice(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStamp
         blank=True,
         help_text=_("The countries or territories involved as the source names them."),
     )
-    supported_by = models.ManyToManyField(
+    supported_by: "models.ManyToManyField[Organization, Any]" = models.ManyToManyField(
         "directory.Organization",
         verbose_name=_("supported by"),
         blank=True,
         related_name="supported_practices",
     )
     supported_by_text = models.JSONField(_("supported by, as written"), default=list, blank=True)
-    implementing_entities = models.ManyToManyField(
+    implementing_entities: "models.ManyToManyField[Organization, Any]" = models.ManyToManyField(
         "directory.Organization",
         verbose_name=_("implementing entities"),
         blank=True,
@@ -82,10 +88,10 @@ class Practice(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStamp
     implementing_text = models.JSONField(
         _("implementing entities, as written"), default=list, blank=True
     )
-    sdg_targets = models.ManyToManyField(
+    sdg_targets: "models.ManyToManyField[SdgTarget, Any]" = models.ManyToManyField(
         "directory.SdgTarget", verbose_name=_("SDG targets"), blank=True, related_name="practices"
     )
-    topics = models.ManyToManyField(
+    topics: "models.ManyToManyField[Topic, Any]" = models.ManyToManyField(
         "directory.Topic", verbose_name=_("topics"), blank=True, related_name="practices"
     )
 
@@ -124,7 +130,9 @@ class Practice(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStamp
         _("changes asked for"), blank=True, help_text=_("The editors' message to the author.")
     )
 
-    objects = PracticeQuerySet.as_manager()
+    # modeltranslation swaps the manager class at run time; the explicit from_queryset call
+    # (what as_manager() does) is one the django-stubs plugin can read.
+    objects = models.Manager.from_queryset(PracticeQuerySet)()
 
     class Meta:
         verbose_name = _("good practice")
@@ -144,12 +152,12 @@ class Practice(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStamp
     def __str__(self) -> str:
         return self.shown_text("title")
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": _("The period cannot end before it starts.")})
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             self.slug = unique_slug(Practice, self.title)
         super().save(*args, **kwargs)
@@ -158,20 +166,20 @@ class Practice(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStamp
         return reverse("knowledge:practice", kwargs={"slug": self.slug})
 
     # Permission questions, used by pages and the API alike.
-    def can_view(self, user) -> bool:
+    def can_view(self, user: Viewer) -> bool:
         return Practice.objects.visible_to(user).filter(pk=self.pk).exists()
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: Viewer) -> bool:
         if not user.is_authenticated:
             return False
         if user.is_editor:
             return True
         return self.created_by_id == user.pk and self.state == PracticeState.DRAFT
 
-    def allowed_transitions(self, user) -> list[Transition]:
+    def allowed_transitions(self, user: Viewer) -> list[Transition]:
         return [t for t in PRACTICE_TRANSITIONS.values() if self.can_transition(user, t.name)]
 
-    def can_transition(self, user, name: str) -> bool:
+    def can_transition(self, user: Viewer, name: str) -> bool:
         transition = PRACTICE_TRANSITIONS.get(name)
         if transition is None or not user.is_authenticated or self.state not in transition.sources:
             return False
@@ -179,18 +187,18 @@ class Practice(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStamp
             return user.is_editor
         return self.created_by_id == user.pk or user.is_editor
 
-    def can_endorse(self, user) -> bool:
+    def can_endorse(self, user: Viewer) -> bool:
         """A focal point of a country involved may endorse, once the record is submitted."""
         if not user.is_authenticated or self.state == PracticeState.DRAFT:
             return False
         return bool(user.focal_country_ids & set(self.countries.values_list("pk", flat=True)))
 
-    def contacts_visible_to(self, user) -> bool:
+    def contacts_visible_to(self, user: Viewer) -> bool:
         """Whether `user` may read the contacts' e-mail addresses (names are public): confirmed
         members only, as for experts' contacts."""
         return user is not None and user.is_authenticated and user.is_member
 
-    def contacts_for(self, user) -> list[dict]:
+    def contacts_for(self, user: Viewer) -> list[dict]:
         """The contacts as `user` may read them: name and position for everyone, the e-mail
         address only for those `contacts_visible_to` allows. The page, the API and every
         export read this, so none of them shows more than another."""

@@ -2,6 +2,7 @@
 country's answers over time, each with a source and an "as of" date."""
 
 from decimal import Decimal
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from civhub.core.models import DemoMarkedModel, VersionedModel
+from civhub.core.types import Viewer
 from civhub.knowledge.choices import AnswerType, ReviewStatus
 
 
@@ -59,7 +61,7 @@ class ProfileQuestion(models.Model):
     def __str__(self) -> str:
         return self.text
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.answer_type == AnswerType.CHOICE and (
             not self.choices
@@ -76,11 +78,11 @@ class ProfileQuestion(models.Model):
         return value
 
 
-class ProfileAnswerQuerySet(models.QuerySet):
-    def approved(self):
+class ProfileAnswerQuerySet(models.QuerySet["ProfileAnswer"]):
+    def approved(self) -> Self:
         return self.filter(status=ReviewStatus.APPROVED)
 
-    def current(self):
+    def current(self) -> Self:
         """The latest approved answer of each country to each question (newest "as of" first)."""
         return self.approved().order_by("country_id", "question_id", "-as_of", "-pk")
 
@@ -151,6 +153,11 @@ class ProfileAnswer(DemoMarkedModel, VersionedModel):
 
     objects = ProfileAnswerQuerySet.as_manager()
 
+    # Set by knowledge.services.profiles on the answers it reads, for the pages: the value as
+    # the reader sees it, and (awaiting review) the approved answer it would replace.
+    text: str
+    current: "ProfileAnswer | None"
+
     class Meta:
         verbose_name = _("profile answer")
         verbose_name_plural = _("profile answers")
@@ -171,7 +178,7 @@ class ProfileAnswer(DemoMarkedModel, VersionedModel):
     def __str__(self) -> str:
         return f"{self.country} · {self.question} · {self.as_of}"
 
-    VALUE_FIELD = {
+    VALUE_FIELD: dict[str, str] = {
         AnswerType.YES_NO: "value_bool",
         AnswerType.NUMBER: "value_number",
         AnswerType.CHOICE: "value_choice",
@@ -182,10 +189,10 @@ class ProfileAnswer(DemoMarkedModel, VersionedModel):
     }
 
     @property
-    def value(self):
+    def value(self) -> Any:
         return getattr(self, self.VALUE_FIELD[self.question.answer_type])
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if not self.question_id:
             return
@@ -199,13 +206,10 @@ class ProfileAnswer(DemoMarkedModel, VersionedModel):
                 raise ValidationError({"value_choice": _("Pick one of the question's choices.")})
         if (
             self.question.answer_type == AnswerType.LEGAL_ACT
-            and self.legal_act.country_id != self.country_id
+            and value.country_id != self.country_id
         ):
             raise ValidationError({"legal_act": _("The law must be one of this country's.")})
-        if (
-            self.question.answer_type == AnswerType.LEGAL_ACT
-            and self.legal_act.state != "published"
-        ):
+        if self.question.answer_type == AnswerType.LEGAL_ACT and value.state != "published":
             # Profiles are public: a draft law's title must not show through them.
             raise ValidationError({"legal_act": _("Link a published law.")})
 
@@ -224,5 +228,5 @@ class ProfileAnswer(DemoMarkedModel, VersionedModel):
             return formats.date_format(value, "j E Y" if language in ("ru", "kk") else "j F Y")
         return str(value)
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: Viewer) -> bool:
         return self.country.can_edit(user)

@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -5,15 +7,16 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from civhub.core.models import DemoMarkedModel, TimeStampedModel, VersionedModel
+from civhub.core.types import Viewer
 from civhub.knowledge.choices import PublicationState, TransferKind, TransferStage, TransferSubject
 from civhub.knowledge.models.base import VersionedTextMixin
 
 
-class KnowledgeTransferQuerySet(models.QuerySet):
-    def published(self):
+class KnowledgeTransferQuerySet(models.QuerySet["KnowledgeTransfer"]):
+    def published(self) -> Self:
         return self.filter(state=PublicationState.PUBLISHED)
 
-    def visible_to(self, user):
+    def visible_to(self, user: Viewer) -> Self:
         if user.is_authenticated and user.is_editor:
             return self
         if user.is_authenticated and user.focal_country_ids:
@@ -116,7 +119,9 @@ class KnowledgeTransfer(VersionedTextMixin, DemoMarkedModel, VersionedModel, Tim
         related_name="+",
     )
 
-    objects = KnowledgeTransferQuerySet.as_manager()
+    # modeltranslation swaps the manager class at run time; the explicit from_queryset call
+    # (what as_manager() does) is one the django-stubs plugin can read.
+    objects = models.Manager.from_queryset(KnowledgeTransferQuerySet)()
 
     class Meta:
         verbose_name = _("knowledge transfer")
@@ -148,7 +153,7 @@ class KnowledgeTransfer(VersionedTextMixin, DemoMarkedModel, VersionedModel, Tim
         source = self.source_country or self.source_organization
         return f"{source} → {self.target_country}: {self.shown_text('subject')}"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if not (self.source_country_id or self.source_organization_id):
             raise ValidationError(
@@ -164,11 +169,12 @@ class KnowledgeTransfer(VersionedTextMixin, DemoMarkedModel, VersionedModel, Tim
             )
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("A transfer cannot end before it starts.")})
-        linked = {
+        by_kind: dict[str, tuple[str, int | None]] = {
             TransferSubject.PRACTICE: ("practice", self.practice_id),
             TransferSubject.LEGAL_ACT: ("legal_act", self.legal_act_id),
             TransferSubject.INSTITUTION: ("institution", self.institution_id),
-        }.get(self.subject_kind)
+        }
+        linked = by_kind.get(self.subject_kind)
         if linked and not linked[1]:
             raise ValidationError({linked[0]: _("Link the record that was transferred.")})
 
@@ -176,11 +182,11 @@ class KnowledgeTransfer(VersionedTextMixin, DemoMarkedModel, VersionedModel, Tim
     def source_label(self) -> str:
         return str(self.source_country or self.source_organization)
 
-    def can_view(self, user) -> bool:
+    def can_view(self, user: Viewer) -> bool:
         """Drafts (and their attached files) only for who may see them on the page."""
         return KnowledgeTransfer.objects.visible_to(user).filter(pk=self.pk).exists()
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: Viewer) -> bool:
         if not user.is_authenticated:
             return False
         return user.is_editor or bool(

@@ -3,6 +3,8 @@ counts that match the filtered lists they link to (the same base querysets)."""
 
 from dataclasses import dataclass
 
+from civhub.core.types import Viewer
+from civhub.directory.models import Country
 from civhub.knowledge.choices import ReviewStatus
 from civhub.knowledge.models import LegalAct, Practice, ProfileAnswer, ProfileQuestion
 
@@ -15,7 +17,7 @@ class CountryKnowledge:
     questions: int
 
 
-def country_knowledge(country, user) -> CountryKnowledge:
+def country_knowledge(country: Country, user: Viewer) -> CountryKnowledge:
     """Published practices naming the country, laws `user` may see, and answered questions of
     its profile: four counting queries."""
     return CountryKnowledge(

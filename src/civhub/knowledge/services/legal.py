@@ -6,17 +6,24 @@ to its own, nor file an act under another country), validates the record and its
 other acts, saves in one transaction and writes the audit log.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civhub.core.services import audit, editable_fields, save_changes
+from civhub.core.types import Viewer
 from civhub.knowledge.models import LegalAct
 
+if TYPE_CHECKING:
+    from civhub.directory.models import Topic
 
-def can_add_legal_acts(user) -> bool:
+
+def can_add_legal_acts(user: Viewer) -> bool:
     """Editors add acts of any country; focal points of their own."""
     return bool(user.is_authenticated and (user.is_editor or user.focal_country_ids))
 
@@ -52,10 +59,10 @@ RELATIONS = ("topics", "amends", "repeals", "drew_on")
 
 @transaction.atomic
 def save_legal_act(
-    actor,
+    actor: Viewer,
     act: LegalAct,
     *,
-    topics: Iterable | None = None,
+    topics: Iterable[Topic | int] | None = None,
     amends: Iterable[LegalAct] | None = None,
     repeals: Iterable[LegalAct] | None = None,
     drew_on: Iterable[LegalAct] | None = None,
@@ -77,7 +84,10 @@ def save_legal_act(
         "repeals": None if repeals is None else list(repeals),
         "drew_on": None if drew_on is None else list(drew_on),
     }
-    relations_given = {"topics": None if topics is None else list(topics), **links}
+    relations_given: dict[str, list[Any] | None] = {
+        "topics": None if topics is None else list(topics),
+        **links,
+    }
     if not creating:
         locked = (
             LegalAct.objects.select_for_update(of=("self",))
@@ -133,7 +143,7 @@ def save_legal_act(
     return act
 
 
-def relations(act: LegalAct, user) -> dict[str, list[LegalAct]]:
+def relations(act: LegalAct, user: Viewer) -> dict[str, list[LegalAct]]:
     """The acts linked to `act` in both directions, as far as `user` may see them."""
     visible = LegalAct.objects.visible_to(user).select_related("country")
     return {

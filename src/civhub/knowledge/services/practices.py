@@ -1,19 +1,31 @@
 """Changes to knowledge records. Each change is one function: permission-checked, atomic,
 audited, and notifying after the commit."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, cast
+
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from civhub.core.mail import mail_user
 from civhub.core.services import Conflict, audit, save_changes
+from civhub.core.types import Viewer
 from civhub.knowledge.choices import PRACTICE_TRANSITIONS, PracticeState
 from civhub.knowledge.models import Endorsement, Practice
 
+if TYPE_CHECKING:
+    from civhub.core.models import Attachment, AuditEntry
+    from civhub.directory.models import Country, Organization, SdgTarget, Topic
 
-def _notify_author(practice: Practice, build) -> None:
+
+def _notify_author(practice: Practice, build: Callable[[], tuple[str, str]]) -> None:
     """`build` returns (subject, body); it runs after the commit in the author's language."""
     author = practice.created_by
     if author and author.email:
@@ -22,7 +34,11 @@ def _notify_author(practice: Practice, build) -> None:
 
 @transaction.atomic
 def save_practice(
-    actor, practice: Practice, *, m2m_form=None, version: int | None = None
+    actor: Viewer,
+    practice: Practice,
+    *,
+    m2m_form: forms.ModelForm | None = None,
+    version: int | None = None,
 ) -> Practice:
     """Create or update a practice. Members create drafts; authors edit their drafts.
 
@@ -77,14 +93,14 @@ def _all_fields(practice: Practice) -> list[str]:
 
 @transaction.atomic
 def create_published_practice(
-    actor,
-    fields: dict,
+    actor: Viewer,
+    fields: dict[str, Any],
     *,
-    countries=(),
-    implementing_entities=(),
-    topics=(),
-    sdg_targets=(),
-    attachments=(),
+    countries: Iterable[Country] = (),
+    implementing_entities: Iterable[Organization] = (),
+    topics: Iterable[Topic] = (),
+    sdg_targets: Iterable[SdgTarget] = (),
+    attachments: Iterable[Attachment] = (),
 ) -> Practice:
     """A practice published at once by the secretariat, from a record of another app (an
     awarded solution): its fields, links, and copies of its files (each with a stored file of
@@ -111,7 +127,7 @@ def create_published_practice(
 
 
 @transaction.atomic
-def transition(actor, practice: Practice, name: str, message: str = "") -> Practice:
+def transition(actor: Viewer, practice: Practice, name: str, message: str = "") -> Practice:
     """Move a practice along its workflow (see PRACTICE_TRANSITIONS)."""
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
     step = PRACTICE_TRANSITIONS.get(name)
@@ -169,21 +185,24 @@ def transition(actor, practice: Practice, name: str, message: str = "") -> Pract
     return practice
 
 
+def _label(name: str) -> str:
+    field = cast("Field[Any, Any]", Practice._meta.get_field(name))  # a column or a link
+    return str(field.verbose_name)
+
+
 def missing_for_submission(practice: Practice) -> list[str]:
     """What a practice needs before editors can review it, by field label."""
     required = ["title", "summary", "challenge", "solution"]
-    missing = [
-        str(Practice._meta.get_field(f).verbose_name) for f in required if not getattr(practice, f)
-    ]
+    missing = [_label(f) for f in required if not getattr(practice, f)]
     if not practice.countries.exists() and not practice.countries_text:
-        missing.append(str(Practice._meta.get_field("countries").verbose_name))
+        missing.append(_label("countries"))
     if not practice.topics.exists():
         missing.append(str(Practice._meta.get_field("topics").verbose_name))
     return missing
 
 
 @transaction.atomic
-def endorse(actor, practice: Practice, country, comment: str = "") -> Endorsement:
+def endorse(actor: Viewer, practice: Practice, country: Country, comment: str = "") -> Endorsement:
     if not practice.can_endorse(actor) or country.pk not in actor.focal_country_ids:
         raise PermissionDenied(_("Only a focal point of a country involved may endorse."))
     if not practice.countries.filter(pk=country.pk).exists():
@@ -211,7 +230,7 @@ HISTORY_LABELS = {
 }
 
 
-def history(practice: Practice) -> list:
+def history(practice: Practice) -> list[AuditEntry]:
     """Every audited change of the practice, newest first, with readable labels, for editors."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -224,7 +243,8 @@ def history(practice: Practice) -> list:
         ).select_related("actor")
     )
     for entry in entries:
-        entry.label = HISTORY_LABELS.get(entry.action, entry.action)
-        entry.previous_label = states.get(entry.data.get("previous"), "")
-        entry.state_label = states.get(entry.data.get("state"), "")
+        # Read by the history template only: set on the entries, not fields of the model.
+        entry.label = HISTORY_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
+        entry.previous_label = states.get(entry.data.get("previous"), "")  # type: ignore[attr-defined]
+        entry.state_label = states.get(entry.data.get("state"), "")  # type: ignore[attr-defined]
     return entries

@@ -8,12 +8,14 @@ take a fixed, small number of queries however many countries and questions there
 import csv
 import datetime
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max, Q, Window
+from django.db.models import Count, F, Max, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import get_language
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from civhub.core.mail import mail_user
 from civhub.core.services import Conflict, audit, stale_edit_message
+from civhub.core.types import Viewer
 from civhub.directory.choices import OrganizationKind
 from civhub.directory.models import Country
 from civhub.knowledge.choices import AnswerType, ReviewStatus
@@ -40,7 +43,7 @@ _EMPTY = {
 }
 
 
-def can_answer(user, country: Country) -> bool:
+def can_answer(user: Viewer, country: Country) -> bool:
     """Editors answer for every country; a focal point only for its own."""
     return country.can_edit(user)
 
@@ -54,7 +57,7 @@ def _language(language: str | None) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _set_value(answer: ProfileAnswer, question: ProfileQuestion, value) -> None:
+def _set_value(answer: ProfileAnswer, question: ProfileQuestion, value: Any) -> None:
     for name, empty in _EMPTY.items():
         setattr(answer, name, empty)
     name = ProfileAnswer.VALUE_FIELD[question.answer_type]
@@ -62,7 +65,7 @@ def _set_value(answer: ProfileAnswer, question: ProfileQuestion, value) -> None:
         return
     if name in ("legal_act", "organization"):
         if not hasattr(value, "pk"):
-            model = ProfileAnswer._meta.get_field(name).related_model
+            model: Any = ProfileAnswer._meta.get_field(name).related_model
             value = model.objects.filter(pk=value).first() if str(value).isdigit() else None
             if value is None:
                 raise ValidationError({"value": _("Pick one of the listed choices.")})
@@ -75,7 +78,7 @@ def _validate(answer: ProfileAnswer) -> None:
     """full_clean, with the errors named as `submit_answer`'s arguments name them: the
     answer's own column is `value`, and a second answer on the same date is about `as_of`."""
     value_field = ProfileAnswer.VALUE_FIELD[answer.question.answer_type]
-    errors: dict[str, list] = {}
+    errors: dict[str, list[ValidationError]] = {}
     try:
         answer.full_clean()
     except ValidationError as exc:
@@ -87,16 +90,18 @@ def _validate(answer: ProfileAnswer) -> None:
             elif name in _EMPTY:
                 continue  # another type's column: not the caller's concern
             errors.setdefault(name, []).extend(messages)
-    if answer.organization_id and "value" not in errors:
-        organization = answer.organization
-        if organization.country_id not in (None, answer.country_id) and (
-            organization.kind != OrganizationKind.INTERNATIONAL
-        ):
-            errors["value"] = [
-                ValidationError(
-                    _("The organization must be one of this country's or an international one.")
-                )
-            ]
+    organization = answer.organization if answer.organization_id else None
+    if (
+        organization is not None
+        and "value" not in errors
+        and organization.country_id not in (None, answer.country_id)
+        and organization.kind != OrganizationKind.INTERNATIONAL
+    ):
+        errors["value"] = [
+            ValidationError(
+                _("The organization must be one of this country's or an international one.")
+            )
+        ]
     if isinstance(answer.as_of, datetime.date) and answer.as_of > timezone.localdate():
         errors.setdefault("as_of", []).append(
             ValidationError(_("The “as of” date cannot be in the future."))
@@ -109,7 +114,7 @@ def _validate(answer: ProfileAnswer) -> None:
 ANY = object()
 
 
-def latest_answer(country: Country, question: ProfileQuestion):
+def latest_answer(country: Country, question: ProfileQuestion) -> ProfileAnswer | None:
     """The answer the answer page shows (the newest one not rejected), or None."""
     return (
         ProfileAnswer.objects.filter(country=country, question=question)
@@ -127,15 +132,15 @@ def opened_on(answer: ProfileAnswer | None) -> tuple[int, int] | None:
 
 @transaction.atomic
 def submit_answer(
-    actor,
+    actor: Viewer,
     country: Country,
     question: ProfileQuestion,
     *,
-    value,
-    as_of,
-    source,
-    source_url="",
-    opened=ANY,
+    value: Any,
+    as_of: datetime.date | str | None,
+    source: str,
+    source_url: str = "",
+    opened: Any = ANY,
 ) -> ProfileAnswer:
     """Record a country's answer to a question as of a date, with its source.
 
@@ -183,7 +188,8 @@ def submit_answer(
         )
     answer = pending or ProfileAnswer(country=country, question=question)
     revising = pending is not None
-    answer.country, answer.question, answer.as_of = country, question, as_of
+    answer.country, answer.question = country, question
+    answer.as_of = as_of  # type: ignore[assignment]  # None: full_clean says it is required
     _set_value(answer, question, value)
     answer.source = source
     answer.source_url = (source_url or "").strip()
@@ -231,7 +237,12 @@ _REVISED = [
 
 @transaction.atomic
 def review_answer(
-    actor, answer: ProfileAnswer, approve: bool, note: str = "", *, version: int | None = None
+    actor: Viewer,
+    answer: ProfileAnswer,
+    approve: bool,
+    note: str = "",
+    *,
+    version: int | None = None,
 ) -> ProfileAnswer:
     """An editor approves a focal point's answer, or rejects it saying why. With `version`
     (the version the editor read), an answer revised since is refused with Conflict: nobody
@@ -267,7 +278,7 @@ def review_answer(
     submitter = answer.submitted_by
     if submitter and submitter.email and submitter.pk != actor.pk:
 
-        def build():  # after the commit, in the submitter's language
+        def build() -> tuple[str, str]:  # after the commit, in the submitter's language
             subject = (
                 _("Your answer for the profile of %(country)s was approved")
                 if approve
@@ -285,11 +296,13 @@ def review_answer(
 # ---------------------------------------------------------------------------------------------
 
 
-def active_questions():
+def active_questions() -> QuerySet[ProfileQuestion]:
     return ProfileQuestion.objects.filter(is_active=True).select_related("section")
 
 
-def current_answers(countries, questions) -> dict[tuple[int, int], ProfileAnswer]:
+def current_answers(
+    countries: Iterable[Country | int], questions: Iterable[ProfileQuestion | int]
+) -> dict[tuple[int, int], ProfileAnswer]:
     """The latest approved answer (by "as of", then newest) of each country to each question,
     as {(country_id, question_id): answer}, in one query."""
     country_ids = [getattr(c, "pk", c) for c in countries]
@@ -375,14 +388,14 @@ def country_profile(
     return blocks
 
 
-def profile_overview() -> dict:
+def profile_overview() -> dict[str, Any]:
     """The countries of the hub with how much of the questionnaire each has answered."""
     total = ProfileQuestion.objects.filter(is_active=True).count()
     approved = Q(
         profile_answers__status=ReviewStatus.APPROVED,
         profile_answers__question__is_active=True,
     )
-    countries = list(
+    countries: list[Any] = list(  # annotated: answered, updated; given percent below
         Country.objects.in_hub()
         .annotate(
             answered=Count("profile_answers__question", filter=approved, distinct=True),
@@ -418,7 +431,7 @@ class ComparisonRow:
         return sum(1 for cell in self.cells if cell.answer)
 
 
-def _comparable(answer: ProfileAnswer):
+def _comparable(answer: ProfileAnswer) -> object:
     """What two answers must share to be "the same": the value, not its wording."""
     kind = answer.question.answer_type
     if kind == AnswerType.LEGAL_ACT:
@@ -433,7 +446,7 @@ def _comparable(answer: ProfileAnswer):
     return value
 
 
-def compare(countries, language: str | None = None) -> list[ComparisonRow]:
+def compare(countries: Iterable[Country], language: str | None = None) -> list[ComparisonRow]:
     """Questions as rows (in section order), the countries as cells, in three queries.
 
     A row `differs` when the answered countries disagree, or when some answered and some
@@ -443,10 +456,10 @@ def compare(countries, language: str | None = None) -> list[ComparisonRow]:
     countries = list(countries)
     questions = list(active_questions())
     current = current_answers(countries, questions)
-    rows = []
+    rows: list[ComparisonRow] = []
     with translation.override(language):
         for question in questions:
-            cells = []
+            cells: list[ComparisonCell] = []
             for country in countries:
                 answer = current.get((country.pk, question.pk))
                 if answer is not None:
@@ -470,7 +483,11 @@ def _safe_cell(text: str) -> str:
     return text
 
 
-def comparison_csv(countries, language: str | None = None, rows=None) -> str:
+def comparison_csv(
+    countries: Iterable[Country],
+    language: str | None = None,
+    rows: list[ComparisonRow] | None = None,
+) -> str:
     """The comparison as CSV text: one row per question, for each country its answer, "as of"
     date and source, then whether the answers differ."""
     language = _language(language)
@@ -506,7 +523,7 @@ def comparison_csv(countries, language: str | None = None, rows=None) -> str:
     return buffer.getvalue()
 
 
-def pending_answers():
+def pending_answers() -> list[ProfileAnswer]:
     """Answers awaiting an editor's review, oldest first, each with the current approved
     answer it would replace (`current`), in two queries."""
     pending = list(

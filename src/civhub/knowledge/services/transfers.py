@@ -22,8 +22,11 @@ which kinds (in the order of `TransferKind`), and the furthest stage reached (in
 `TransferStage`: exploring < adapting < implemented < evaluated).
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
@@ -33,8 +36,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from civhub.core.services import audit, editable_fields, save_changes
+from civhub.core.types import Viewer
 from civhub.knowledge.choices import TransferKind, TransferStage, TransferSubject
 from civhub.knowledge.models import KnowledgeTransfer
+
+if TYPE_CHECKING:
+    from civhub.directory.models import Country
+    from civhub.knowledge.models.transfers import KnowledgeTransferQuerySet
+
 
 RELATED = (
     "source_country",
@@ -55,12 +64,12 @@ SUBJECT_LINKS = {
 }
 
 
-def can_record_transfers(user) -> bool:
+def can_record_transfers(user: Viewer) -> bool:
     """Editors record any transfer; focal points those their country shared or learned."""
     return bool(user.is_authenticated and (user.is_editor or user.focal_country_ids))
 
 
-def clean_evidence_urls(urls) -> list[str]:
+def clean_evidence_urls(urls: object) -> list[str]:
     """The evidence links, stripped, blank lines dropped; an error names the line."""
     if urls in (None, ""):
         return []
@@ -87,7 +96,7 @@ def clean_evidence_urls(urls) -> list[str]:
 
 @transaction.atomic
 def save_transfer(
-    actor,
+    actor: Viewer,
     record: KnowledgeTransfer,
     *,
     changed: Iterable[str] | None = None,
@@ -144,17 +153,19 @@ def save_transfer(
     return record
 
 
-def visible_transfers(user):
+def visible_transfers(user: Viewer) -> KnowledgeTransferQuerySet:
     return KnowledgeTransfer.objects.visible_to(user).select_related(*RELATED)
 
 
-def _newest_first(queryset):
+def _newest_first(queryset: KnowledgeTransferQuerySet) -> KnowledgeTransferQuerySet:
     return queryset.order_by(
         F("started_on").desc(nulls_last=True), F("created_at").desc(), F("pk").desc()
     )
 
 
-def transfers_for_country(country, user) -> tuple[list, list]:
+def transfers_for_country(
+    country: Country, user: Viewer
+) -> tuple[list[KnowledgeTransfer], list[KnowledgeTransfer]]:
     """(learned_from, shared_with): the transfers the country learned and the ones it shared
     (itself or through one of its organizations), as far as `user` may see them."""
     visible = visible_transfers(user)
@@ -168,18 +179,19 @@ def transfers_for_country(country, user) -> tuple[list, list]:
     return list(learned_from), list(shared_with)
 
 
-def source_country_of(record: KnowledgeTransfer):
+def source_country_of(record: KnowledgeTransfer) -> Country | None:
     """The country a transfer counts for in the network, or None (see the module docstring)."""
     if record.source_country_id:
         return record.source_country
-    if record.source_organization_id and record.source_organization.country_id:
-        return record.source_organization.country
+    organization = record.source_organization if record.source_organization_id else None
+    if organization is not None and organization.country_id:
+        return organization.country
     return None
 
 
 @dataclass
 class NetworkNode:
-    country: object
+    country: Country
     shared: int = 0
     learned: int = 0
 
@@ -206,12 +218,12 @@ class NetworkNode:
 
 @dataclass
 class NetworkEdge:
-    source: object
-    target: object
+    source: Country
+    target: Country
     count: int = 0
     kinds: list[str] = field(default_factory=list)
     stage: str = ""
-    transfers: list = field(default_factory=list)
+    transfers: list[KnowledgeTransfer] = field(default_factory=list)
 
     @property
     def source_key(self) -> str:
@@ -247,11 +259,11 @@ class NetworkEdge:
 class Network:
     nodes: list[NetworkNode]
     edges: list[NetworkEdge]
-    transfers: list  # every visible transfer, for the table
-    unplaced: list  # transfers with no edge (see the module docstring)
+    transfers: list[KnowledgeTransfer]  # every visible transfer, for the table
+    unplaced: list[KnowledgeTransfer]  # transfers with no edge (see the module docstring)
 
 
-def network(user, queryset=None) -> Network:
+def network(user: Viewer, queryset: KnowledgeTransferQuerySet | None = None) -> Network:
     """The countries and the edges between them, from the transfers `user` may see (narrowed
     by `queryset`, e.g. a filter's result, when given)."""
     base = KnowledgeTransfer.objects.all() if queryset is None else queryset
@@ -277,7 +289,7 @@ def network(user, queryset=None) -> Network:
         nodes.setdefault(source.pk, NetworkNode(country=source)).shared += 1
         nodes.setdefault(target.pk, NetworkNode(country=target)).learned += 1
 
-    def by_name(country):
+    def by_name(country: Country) -> tuple[str, str]:
         return (str(country.name).casefold(), country.code)
 
     return Network(
