@@ -47,3 +47,11 @@ def test_the_page_and_the_api_list_the_same_practices(persona, practices, filter
         assert "others-draft" in shown or filters.get("country") == "GE"
     elif persona.role != "member":
         assert "members-draft" not in shown and "others-draft" not in shown
+
+
+def test_a_record_not_yet_published_says_its_state_on_the_list(editor, practices):
+    page = editor.get("/en/practices/", {"sort": "title"}).content.decode()
+    card = page[page.index("others-draft portal") :].split("</li>")[0]
+    assert "State: Draft" in card
+    published = page[page.index("published-kz portal") :].split("</li>")[0]
+    assert "State:" not in published
