@@ -1,7 +1,7 @@
 """Search in the API: `GET /api/v1/search`, the search page's parameters and results as JSON.
 
 The caller sees what their token's roles allow (anonymous: what a visitor sees). The body is
-`services.Results.as_json()`, the same as `civhub search --json` prints. Searches made through
+`services.Results.as_json()` (its shape: schemas.SearchOut), the same as `civhub search --json` prints. Searches made through
 the API are not written to the query log: that log is the demand signal of people searching
 on the site, which scripts would drown.
 """
@@ -21,6 +21,7 @@ from civhub.core.api import (
 )
 from civhub.directory.models import Country, Region, SdgTarget, Topic
 from civhub.search import registry, services
+from civhub.search.schemas import SearchOut
 
 router = Router(tags=["search"])
 
@@ -36,7 +37,7 @@ class SearchQuery(Schema):
     q: str = Field("", description="The words to search for, in any of the hub's languages.")
     type: list[str] = Field(
         [],
-        description="Record types, e.g. practice, law, profile, organization, expert.",
+        description="Record types (the schema lists them: practice, law, call, award...).",
         json_schema_extra=live_enum(_kinds, blank=False, items=True),
     )
     country: list[str] = Field(
@@ -91,41 +92,6 @@ class SearchQuery(Schema):
     )
 
 
-class SearchResultOut(Schema):
-    type: str
-    id: str = Field(description="The record's id; for a country profile, the country's code.")
-    title: str
-    url: str = Field(description="The record's page, in the language of the answer.")
-    snippet: str = Field(description="HTML: escaped text with the matched words in <mark>.")
-    language: str = Field(description="The language of the title and snippet.")
-    original_language: str
-    score: float
-    year: int | None
-
-
-class FacetValueOut(Schema):
-    value: str = Field(description="The value to pass as the filter's parameter.")
-    label: str
-    count: int
-
-
-class SearchOut(Schema):
-    query: str
-    total: int
-    limit: int
-    offset: int
-    error: str | None = Field(description="Why the query cannot be searched, else null.")
-    related_only: bool = Field(
-        description="No result has every word of the query: they are records related to it "
-        "in meaning, not matches."
-    )
-    results: list[SearchResultOut]
-    facets: dict[str, list[FacetValueOut]] = Field(
-        description="Counts of the matching records by type, country, region, topic, "
-        "sdg_target, year and language."
-    )
-
-
 def answer_language(languages: list[str]) -> str:
     """The language the API answers in for these `lang` values (core.api.in_requested_language
     reads the last one), so the command line can answer in the same."""
@@ -134,20 +100,7 @@ def answer_language(languages: list[str]) -> str:
 
 
 def params_of(query: SearchQuery) -> services.Params:
-    return services.Params(
-        q=query.q,
-        kinds=query.type,
-        countries=query.country,
-        regions=query.region,
-        topics=query.topic,
-        sdg_targets=query.sdg,
-        languages=query.lang,
-        year_from=query.year_from,
-        year_to=query.year_to,
-        mode=query.mode,
-        limit=query.limit,
-        offset=query.offset,
-    )
+    return services.parse(query.dict())
 
 
 @router.get(
@@ -169,4 +122,4 @@ def search(request, params: Query[SearchQuery]):
         results = services.search(params_of(params), request.user)
     except services.InvalidFilter as exc:
         return Status(400, {"detail": str(exc)})
-    return results.as_json()
+    return results  # SearchOut reads it (schemas.py), as Results.as_json() does

@@ -2,14 +2,15 @@
 
 The names are the API's (see api.py): q, type, country, region, topic, sdg, lang, year_from,
 year_to, mode, and page here where the API has limit and offset. A repeated parameter means
-"any of" (`?country=KZ&country=GE`). Whether a named country or topic exists is the service's
-question (services.InvalidFilter); the form only checks the shape of the values.
+"any of" (`?country=KZ&country=GE`). The form checks the shape of the values and hands them to
+params.parse, as the API and the command line do; whether a named country or topic exists is
+the service's question (services.InvalidFilter).
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civhub.search.services import Params
+from civhub.search.params import YEARS, Params, parse, values_of
 
 MODE_CHOICES = [
     ("hybrid", _("Words and meaning")),
@@ -36,11 +37,7 @@ class MultipleValues(forms.Field):
     widget = forms.MultipleHiddenInput
 
     def to_python(self, value) -> list[str]:
-        if not value:
-            return []
-        if isinstance(value, str):
-            value = [value]
-        return [text for v in value if (text := str(v).strip())]
+        return values_of(value)
 
 
 class QueryField(forms.CharField):
@@ -64,10 +61,10 @@ class SearchForm(forms.Form):
     sdg = MultipleValues(required=False)
     lang = MultipleValues(required=False)
     year_from = forms.IntegerField(
-        label=_("From the year"), required=False, min_value=1, max_value=9999
+        label=_("From the year"), required=False, min_value=YEARS[0], max_value=YEARS[1]
     )
     year_to = forms.IntegerField(
-        label=_("To the year"), required=False, min_value=1, max_value=9999
+        label=_("To the year"), required=False, min_value=YEARS[0], max_value=YEARS[1]
     )
     mode = forms.ChoiceField(label=_("Match"), choices=MODE_CHOICES, required=False)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -76,20 +73,7 @@ class SearchForm(forms.Form):
         """The search asked for (the form must be valid), on the page it names."""
         data = self.cleaned_data
         page = data["page"] or 1
-        return Params(
-            q=data["q"],
-            kinds=data["type"],
-            countries=data["country"],
-            regions=data["region"],
-            topics=data["topic"],
-            sdg_targets=data["sdg"],
-            languages=data["lang"],
-            year_from=data["year_from"],
-            year_to=data["year_to"],
-            mode=data["mode"] or "hybrid",
-            limit=per_page,
-            offset=(page - 1) * per_page,
-        )
+        return parse(data | {"limit": per_page, "offset": (page - 1) * per_page})
 
     def error_message(self) -> str:
         """One sentence naming each refused parameter, for the page's alert."""

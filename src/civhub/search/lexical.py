@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import time
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection
 
-from civhub.directory.models import Country
 from civhub.search import fulltext
+from civhub.search.filters import Filters  # noqa: F401 - its old home, still imported from here
 from civhub.search.models import SearchDocument
 from civhub.search.text import Query
 
@@ -37,83 +36,6 @@ ESTIMATE_PAST = RANK_ALL
 #: the ranking tier of documents with the words in their title
 TITLE = "title"
 TITLE_COLUMN = "title_terms"
-
-
-@dataclass
-class Filters:
-    """Restrictions every result meets. Lists are alternatives (any of them)."""
-
-    audience: int = 0
-    kinds: list[str] = field(default_factory=list)
-    languages: list[str] = field(default_factory=list)
-    country_ids: list[int] = field(default_factory=list)
-    region_ids: list[int] = field(default_factory=list)
-    topic_ids: list[int] = field(default_factory=list)
-    sdg_target_ids: list[int] = field(default_factory=list)
-    year_from: int | None = None
-    year_to: int | None = None
-
-    @property
-    def needs_relations(self) -> bool:
-        """Whether the filters reach beyond the columns the vector index holds."""
-        return bool(
-            self.country_ids
-            or self.region_ids
-            or self.topic_ids
-            or self.sdg_target_ids
-            or self.year_from
-            or self.year_to
-        )
-
-    def sql(self, alias: str = "d") -> tuple[str, list]:
-        """A WHERE fragment over the documents table aliased `alias`."""
-        clauses, params = [f"{alias}.audience <= %s"], [self.audience]
-
-        def any_of(column: str, values: list) -> None:
-            clauses.append(f"{alias}.{column} IN ({', '.join(['%s'] * len(values))})")
-            params.extend(values)
-
-        def related(name: str, column: str, values: list) -> None:
-            through = SearchDocument._meta.get_field(name).remote_field.through._meta.db_table
-            marks = ", ".join(["%s"] * len(values))
-            clauses.append(
-                f"{alias}.id IN (SELECT searchdocument_id FROM {through} WHERE {column} IN ({marks}))"
-            )
-            params.extend(values)
-
-        if self.kinds:
-            any_of("kind", self.kinds)
-        if self.languages:
-            any_of("language", self.languages)
-        if self.year_from:
-            clauses.append(f"{alias}.year >= %s")
-            params.append(self.year_from)
-        if self.year_to:
-            clauses.append(f"{alias}.year <= %s")
-            params.append(self.year_to)
-        if self.country_ids:
-            related("countries", "country_id", self.country_ids)
-        if self.topic_ids:
-            related("topics", "topic_id", self.topic_ids)
-        if self.sdg_target_ids:
-            related("sdg_targets", "sdgtarget_id", self.sdg_target_ids)
-        if self.region_ids:
-            through = SearchDocument.countries.through._meta.db_table
-            countries = Country._meta.db_table
-            marks = ", ".join(["%s"] * len(self.region_ids))
-            clauses.append(
-                f"{alias}.id IN (SELECT t.searchdocument_id FROM {through} t "
-                f"JOIN {countries} c ON c.id = t.country_id WHERE c.region_id IN ({marks}))"
-            )
-            params.extend(self.region_ids)
-        return " AND ".join(clauses), params
-
-    def matching_ids(self) -> list[int]:
-        where, params = self.sql()
-        table = SearchDocument._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT d.id FROM {table} d WHERE {where}", params)
-            return [row[0] for row in cursor.fetchall()]
 
 
 def search(query: Query, filters: Filters, limit: int = LIMIT) -> list[tuple[int, float]]:

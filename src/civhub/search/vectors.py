@@ -14,13 +14,11 @@ import contextlib
 import datetime
 import fcntl
 import hashlib
-import itertools
 import json
 import mmap
 import os
 import secrets
 import threading
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +31,7 @@ from django.utils import timezone
 from civhub.search import indexing, text
 from civhub.search.embeddings import get_embedder, get_embedder_name
 from civhub.search.models import SearchDocument
+from civhub.search.table import Labels, Positions
 
 #: how far above the corpus's mean similarity (in standard deviations) a candidate stands
 #: (2.0 until the floors below decided whether a query is answered at all: 1.5 finds more of
@@ -74,9 +73,6 @@ HEADROOM = 0.1
 PATCH_SHARE = 0.05
 #: leeway for clocks between the processes that write documents
 CLOCK_SKEW = datetime.timedelta(seconds=5)
-#: what each document is linked to, held beside its vector for counting facets in memory:
-#: the relation of SearchDocument and the column of the linked record in its through table
-LINKS = {"countries": "country_id", "topics": "topic_id", "sdg_targets": "sdgtarget_id"}
 #: scoring is one matrix-vector product, bound by memory bandwidth: split over this many
 #: threads of our own (numpy lets go of the GIL), it takes about half the time on 2 cores.
 #: Our own threads, not BLAS's: those spin while idle and slow the model down (wsgi.py).
@@ -91,32 +87,6 @@ def _pool() -> ThreadPoolExecutor:
     if _scoring_pool is None:
         _scoring_pool = ThreadPoolExecutor(SCORING_THREADS, thread_name_prefix="civhub-scoring")
     return _scoring_pool
-
-
-class Labels:
-    """Strings kept once, rows holding their number: a column of 110,000 type names as
-    numpy strings took 14 MB, as numbers 220 KB."""
-
-    def __init__(self):
-        self.names: list[str] = []
-        self.codes: dict[str, int] = {}
-
-    def code(self, name: str) -> int:
-        code = self.codes.get(name)
-        if code is None:
-            code = self.codes[name] = len(self.names)
-            self.names.append(name)
-        return code
-
-    @classmethod
-    def of(cls, names: list[str]) -> Labels:
-        labels = cls()
-        for name in names:
-            labels.code(name)
-        return labels
-
-    def codes_of(self, names) -> list[int]:
-        return [self.codes[name] for name in names if name in self.codes]
 
 
 def similarities(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
@@ -257,44 +227,6 @@ def map_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict]:
     return arrays, header["meta"]
 
 
-class Positions:
-    """Where each document's row is, from the ids column: a sorted copy searched in numpy
-    (1.6 MB at 100,000 documents, where a dict took about 10)."""
-
-    def __init__(self, ids: np.ndarray, size: int):
-        live = ids[:size]
-        valid = np.flatnonzero(live >= 0)
-        self._order = valid[np.argsort(live[valid], kind="stable")]
-        self._sorted = live[self._order]
-
-    def many(self, doc_ids) -> np.ndarray:
-        """The rows of these documents, -1 for one not held."""
-        wanted = np.fromiter(doc_ids, dtype=np.int64)
-        at = np.minimum(np.searchsorted(self._sorted, wanted), max(len(self._sorted) - 1, 0))
-        if not len(self._sorted):
-            return np.full(len(wanted), -1, dtype=np.int64)
-        return np.where(self._sorted[at] == wanted, self._order[at], -1)
-
-    def get(self, doc_id: int, default=None):
-        row = int(self.many([doc_id])[0])
-        return default if row < 0 else row
-
-    def __getitem__(self, doc_id: int) -> int:
-        row = self.get(doc_id)
-        if row is None:
-            raise KeyError(doc_id)
-        return row
-
-    def __contains__(self, doc_id) -> bool:
-        return self.get(doc_id) is not None
-
-    def __len__(self) -> int:
-        return len(self._sorted)
-
-    def __iter__(self):
-        return iter(self._sorted.tolist())
-
-
 class Records:
     """Each row's record, (type, object id), read from the shared columns."""
 
@@ -306,46 +238,6 @@ class Records:
 
     def __len__(self) -> int:
         return len(self.kinds)
-
-
-class Links:
-    """Each row's linked ids (countries, topics or SDG targets), sorted, as a tuple: rows'
-    lists one after the other in `values`, row i's from offsets[i] to offsets[i + 1]."""
-
-    def __init__(self, offsets: np.ndarray, values: np.ndarray):
-        self.offsets, self.values = offsets, values
-
-    def __getitem__(self, i: int) -> tuple[int, ...]:
-        return tuple(self.values[self.offsets[i] : self.offsets[i + 1]].tolist())
-
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
-
-
-def _patched_links(
-    offsets: np.ndarray | None, values: np.ndarray | None, capacity: int, changes: dict
-) -> tuple[np.ndarray, np.ndarray]:
-    """Offsets and values with the rows of `changes` (row -> tuple) replaced."""
-    lengths = np.zeros(capacity, dtype=np.int64)
-    if offsets is not None:
-        old = np.diff(offsets)
-        lengths[: len(old)] = old
-    for i, ids in changes.items():
-        lengths[i] = len(ids)
-    new_offsets = np.zeros(capacity + 1, dtype=np.int64)
-    np.cumsum(lengths, out=new_offsets[1:])
-    new_values = np.empty(int(new_offsets[-1]), dtype=np.int32)
-    previous = 0  # rows previous..i-1 are unchanged: one slice each way
-    for i in [*sorted(changes), capacity]:
-        if offsets is not None and previous < min(i, len(offsets) - 1):
-            stop = min(i, len(offsets) - 1)
-            new_values[new_offsets[previous] : new_offsets[stop]] = values[
-                offsets[previous] : offsets[stop]
-            ]
-        if i < capacity:
-            new_values[new_offsets[i] : new_offsets[i + 1]] = changes[i]
-        previous = i + 1
-    return new_offsets, new_values
 
 
 #: what _Build.patched returns when no row changed
@@ -362,8 +254,6 @@ class _Build:
         self.language_labels, self.kind_labels = Labels(), Labels()
         self.means: dict[str, np.ndarray] = {}
         self.reference = np.zeros((0, 0), dtype=np.float32)
-        self.base_links: dict[str, tuple[np.ndarray, np.ndarray] | None] = dict.fromkeys(LINKS)
-        self.link_changes: dict[str, dict[int, tuple[int, ...]]] = {name: {} for name in LINKS}
         self.base_object_ids: np.ndarray | None = None
         self.object_id_changes: dict[int, bytes] = {}
         self.base_position: Positions | None = None
@@ -395,7 +285,6 @@ class _Build:
             if self.size == count:
                 break  # written since the count: the next refresh takes it
             self.put(self.size, row, raw=True)
-        self.load_links(None)
         n = self.size
         matrix, languages = self.matrix[:n], self.languages[:n]
         for code in set(languages.tolist()):
@@ -428,34 +317,6 @@ class _Build:
         if i == self.size:
             self.size += 1
         self.new_position[doc_id] = i
-
-    def load_links(self, doc_ids: list[int] | None) -> None:
-        """Read the documents' countries, topics and SDG targets (all when doc_ids is None),
-        a document at a time in id order, so that nothing but the result is held."""
-        if doc_ids is not None and not doc_ids:
-            return
-        chunks = (
-            [None]
-            if doc_ids is None
-            else [doc_ids[start : start + 500] for start in range(0, len(doc_ids), 500)]
-        )
-        for name, column in LINKS.items():
-            changes = self.link_changes[name]
-            for doc_id in doc_ids or ():
-                i = self.position_of(doc_id)
-                if i is not None:
-                    changes[i] = ()
-            through = getattr(SearchDocument, name).through
-            pairs = through.objects.order_by("searchdocument_id", column).values_list(
-                "searchdocument_id", column
-            )
-            for chunk in chunks:
-                selected = pairs if chunk is None else pairs.filter(searchdocument_id__in=chunk)
-                rows = selected.iterator(chunk_size=5000)
-                for doc_id, group in itertools.groupby(rows, key=lambda pair: pair[0]):
-                    i = self.position_of(doc_id)
-                    if i is not None:
-                        changes[i] = tuple(sorted({linked for _doc, linked in group}))
 
     # -- a patch -------------------------------------------------------------------------
 
@@ -491,15 +352,11 @@ class _Build:
         build.means = dict(zip(meta["mean_languages"], np.array(arrays["means"]), strict=True))
         build.reference = arrays["reference"]
         build.base_object_ids = arrays["object_ids"]
-        build.base_links = {
-            name: (arrays[f"{name}_offsets"], arrays[f"{name}_values"]) for name in LINKS
-        }
         build.audiences[gone_rows] = TOMBSTONE
         build.ids[gone_rows] = -1
         for row in changed:
             i = build.position_of(row[0])
             build.put(build.size if i is None else i, row)
-        build.load_links([row[0] for row in changed])
         build.loaded_at = started
         return build
 
@@ -532,12 +389,6 @@ class _Build:
             ),
             "reference": np.asarray(self.reference, dtype=np.float32),
         }
-        for name in LINKS:
-            base = self.base_links[name]
-            offsets, values = _patched_links(
-                *(base or (None, None)), capacity, self.link_changes[name]
-            )
-            arrays[f"{name}_offsets"], arrays[f"{name}_values"] = offsets, values
         meta = {
             "size": self.size,
             "loaded_at": self.loaded_at.isoformat(),
@@ -568,10 +419,6 @@ class VectorIndex:
         self.audiences = np.zeros(0, dtype=np.int8)
         self.hubness = np.zeros(0, dtype=np.float32)
         self.years = np.zeros(0, dtype=np.int16)
-        #: per row, the ids of the linked countries, topics and SDG targets
-        self.links: dict[str, Links] = {
-            name: Links(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32)) for name in LINKS
-        }
         self.records = Records(self.kinds, np.zeros(0, dtype="S1"), [])
         self.position = Positions(self.ids, 0)
         self.means: dict[str, np.ndarray] = {}
@@ -666,10 +513,6 @@ class VectorIndex:
                 "years": arrays["years"],
                 "language_labels": Labels.of(meta["languages"]),
                 "kind_labels": kind_labels,
-                "links": {
-                    name: Links(arrays[f"{name}_offsets"], arrays[f"{name}_values"])
-                    for name in LINKS
-                },
                 "records": Records(kinds, arrays["object_ids"], kind_labels.names),
                 "position": Positions(ids, meta["size"]),
                 "means": dict(zip(meta["mean_languages"], arrays["means"], strict=True)),
@@ -684,26 +527,6 @@ class VectorIndex:
             .exclude(vector_hash="")
             .values_list("id", "kind", "object_id", "language", "audience", "year", "vector")
         )
-
-    def facet_counts(self, doc_ids) -> tuple[list[Counter], list[int]]:
-        """Counts over the documents held here of their types, years, languages, sets of
-        countries (a document counts once in each of their regions), topics and SDG targets;
-        and the ids of the documents not held here (not embedded yet)."""
-        doc_ids = list(doc_ids)
-        found = self.position.many(doc_ids)
-        missing = [doc_id for doc_id, i in zip(doc_ids, found.tolist(), strict=True) if i < 0]
-        rows_at = found[found >= 0]
-        at = rows_at.tolist()
-        years = self.years[rows_at]
-        countries, topics, targets = (self.links[name] for name in LINKS)
-        return [
-            _tally(self.kinds[rows_at], self.kind_labels.names),
-            _tally(years[years > 0]),
-            _tally(self.languages[rows_at], self.language_labels.names),
-            Counter(countries[i] for i in at),
-            Counter(itertools.chain.from_iterable(topics[i] for i in at)),
-            Counter(itertools.chain.from_iterable(targets[i] for i in at)),
-        ], missing
 
     # -- searching -----------------------------------------------------------------------
 
@@ -749,22 +572,6 @@ class VectorIndex:
             if min_z is None or population < MIN_POPULATION or (scores[i] - mean) / std >= min_z
         ]
 
-    def records_of(self, doc_ids) -> tuple[dict[int, tuple[str, str]], list[int]]:
-        """The records of these documents, (type, object id) by document id, and the ids of
-        the documents not held here."""
-        doc_ids = list(doc_ids)
-        rows = self.position.many(doc_ids)
-        held = rows >= 0
-        names = self.kind_labels.names
-        kinds = self.kinds[rows[held]].tolist()
-        object_ids = self.records.object_ids[rows[held]].tolist()
-        held_ids = [doc_id for doc_id, h in zip(doc_ids, held.tolist(), strict=True) if h]
-        found = {
-            doc_id: (names[kind], object_id.decode())
-            for doc_id, kind, object_id in zip(held_ids, kinds, object_ids, strict=True)
-        }
-        return found, [doc_id for doc_id, h in zip(doc_ids, held.tolist(), strict=True) if not h]
-
     def vector_of(self, doc_id: int) -> np.ndarray | None:
         i = self.position.get(doc_id)
         return None if i is None else self.matrix[i]
@@ -777,13 +584,6 @@ def _remove_unused(directory: Path, keep: str) -> None:
         if path.name not in (keep, MANIFEST, LOCK):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
-
-
-def _tally(values: np.ndarray, names: list[str] | None = None) -> Counter:
-    """How many times each value occurs, by its name among `names` when they are given."""
-    distinct, counts = np.unique(values, return_counts=True)
-    keys = distinct.tolist() if names is None else [names[v] for v in distinct.tolist()]
-    return Counter(dict(zip(keys, counts.tolist(), strict=True)))
 
 
 def reference_sample(matrix: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from civhub.search import indexing, queries, registry, services
 from civhub.search.forms import FACET_PARAMS, FILTER_PARAMS, SearchForm
+from civhub.search.params import country_code
 
 PER_PAGE = 20
 
@@ -127,12 +128,10 @@ def indexing_under_way() -> indexing.Progress | None:
 
 
 def _search_page(params: services.Params, user):
-    """The results of the page asked for; past the last page, those of the last page."""
-    results = services.search(params, user, log=True)
+    """The results of the page asked for; past the last page, those of the last page (the
+    search moves params.offset there)."""
+    results = services.search(params, user, log=True, last_page=True)
     page_obj = Paginator(range(results.total), PER_PAGE).get_page(params.offset // PER_PAGE + 1)
-    if results.total and page_obj.start_index() - 1 != params.offset:
-        params.offset = page_obj.start_index() - 1
-        results = services.search(params, user)
     return results, page_obj
 
 
@@ -150,8 +149,8 @@ def _with(query: QueryDict, changes: dict[str, list[str]]) -> str:
 
 
 def _same(param: str, a: str, b: str) -> bool:
-    # Country codes are taken in any case (the service upper-cases them).
-    return a.upper() == b.upper() if param == "country" else a == b
+    # Country codes are taken in any case.
+    return country_code(a) == country_code(b) if param == "country" else a == b
 
 
 def _toggled(query: QueryDict, param: str, value: str) -> str:
@@ -198,7 +197,7 @@ def _active_filters(query: QueryDict, labels: dict[str, dict[str, str]]) -> list
         known = labels.get(name, {})
         for value in query.getlist(param):
             if value.strip():
-                label = known.get(value.upper() if param == "country" else value, value)
+                label = known.get(country_code(value) if param == "country" else value, value)
                 active.append(ActiveFilter(label, _toggled(query, param, value)))
     year_from, year_to = query.get("year_from", ""), query.get("year_to", "")
     if year_from and year_from == year_to:

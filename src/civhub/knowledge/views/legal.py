@@ -18,6 +18,7 @@ from civhub.knowledge.forms.legal import LegalActForm
 from civhub.knowledge.models import LegalAct
 from civhub.knowledge.services import legal as services
 from civhub.knowledge.services.transfers import visible_transfers
+from civhub.search import services as search
 
 
 class LegalActListView(FilteredListView):
@@ -64,6 +65,7 @@ class LegalActDetailView(DetailView):
             summary=summary,
             summary_language=summary_language,
             relations=services.relations(act, user),
+            related=search.related("law", act.pk, user),
             topics=act.topics.all(),
             transfers=visible_transfers(user).filter(legal_act=act),
             can_edit=act.can_edit(user),

@@ -29,6 +29,7 @@ from civhub.knowledge.forms.practices import (
 )
 from civhub.knowledge.models import Practice
 from civhub.knowledge.services import practices as services
+from civhub.search import services as search
 
 LIST_RELATED = ("countries", "topics")
 
@@ -71,6 +72,7 @@ class PracticeDetailView(DetailView):
             supported_by=practice.supported_by.all(),
             implementing=practice.implementing_entities.all(),
             contacts=practice.contacts_for(user),
+            related=search.related("practice", practice.pk, user),
             show_contacts=practice.contacts_visible_to(user),
             endorsements=practice.endorsements.select_related("country"),
             endorsable=[c for c in endorsable if c.pk not in endorsed]

@@ -18,6 +18,7 @@ from civhub.knowledge.choices import ReviewStatus
 from civhub.knowledge.forms.profiles import AnswerForm, ComparisonForm, ReviewForm, initial_value
 from civhub.knowledge.models import ProfileAnswer, ProfileQuestion
 from civhub.knowledge.services import profiles as services
+from civhub.search import services as search
 
 
 def _country(code: str) -> Country:
@@ -74,6 +75,7 @@ def profile_detail(request, code):
             "total": sum(len(block.items) for block in blocks),
             "unanswered": unanswered,
             "first_question": unanswered[0].question if unanswered else None,
+            "related": search.related("profile", country.code, request.user),
         },
     )
 

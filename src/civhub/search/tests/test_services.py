@@ -12,7 +12,7 @@ from django.utils import translation
 
 from civhub.core.testing import make_user
 from civhub.directory.models import Country
-from civhub.search import indexing, services, vectors
+from civhub.search import indexing, services, table, vectors
 from civhub.search.models import SearchDocument
 from civhub.search.services import Params
 from civhub.search.tests.factories import practice
@@ -113,6 +113,22 @@ def test_snippets_mark_the_words_found(corpus):
     assert "<mark>bonuses</mark>" in result.snippet
 
 
+def test_a_lexical_search_never_loads_the_vectors(corpus, monkeypatch):
+    """Lexical mode reads the document table only: the vector index is neither built,
+    mapped nor refreshed (and facets are counted all the same)."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the vectors were loaded in lexical mode")
+
+    for name in ("get_index", "map_arrays"):
+        monkeypatch.setattr(vectors, name, refuse)
+    monkeypatch.setattr(vectors.VectorIndex, "refresh", refuse)
+    monkeypatch.setattr(vectors._Build, "load", refuse)
+    results = run("government citizens", mode="lexical")
+    assert titles(results) == [ONE_STOP[0]]
+    assert {v.value for v in results.facets["country"]} == {"KZ", "GE"}
+
+
 # -- semantic, across languages ---------------------------------------------------------
 
 
@@ -202,12 +218,12 @@ def counted(rows) -> list[Counter]:
     return counts
 
 
-def test_facets_counted_by_the_vector_index_equal_the_databases_and_follow_changes(big_corpus):
-    from civhub.search.services import _facet_rows_from_database
+def test_facets_counted_by_the_document_table_equal_the_databases_and_follow_changes(big_corpus):
+    from civhub.search.facets import rows_from_database
 
     def both(ids):
-        from_index, missing = vectors.get_index().facet_counts(ids)
-        return from_index, counted(_facet_rows_from_database(ids)), missing
+        from_index, missing = table.get_table().facet_counts(ids)
+        return from_index, counted(rows_from_database(ids)), missing
 
     ids = list(SearchDocument.objects.values_list("pk", flat=True))
     from_index, from_database, missing = both(ids)
@@ -220,7 +236,7 @@ def test_facets_counted_by_the_vector_index_equal_the_databases_and_follow_chang
     assert from_index == from_database
     latvia = Country.objects.get(code="LV").pk
     assert sum(n for countries, n in from_index[3].items() if latvia in countries) >= 1
-    # a document saved but not embedded yet is counted from the database
+    # a document saved but not embedded yet is in the table all the same
     fresh = practice("Mentoring of new civil servants", "Pairs.", countries=("EE",))
     fresh_ids = list(
         SearchDocument.objects.filter(kind="practice", object_id=str(fresh.pk)).values_list(
@@ -229,7 +245,8 @@ def test_facets_counted_by_the_vector_index_equal_the_databases_and_follow_chang
     )
     SearchDocument.objects.filter(pk__in=fresh_ids).update(vector=None, vector_hash="")
     indexing.bump_generation()
-    assert vectors.get_index().facet_counts(fresh_ids)[1] == fresh_ids
+    from_index, from_database, missing = both(fresh_ids)
+    assert not missing and from_index == from_database
     results = run("mentoring", mode="lexical")
     assert results.facets["country"][0].value == "EE" and results.facets["year"]
 

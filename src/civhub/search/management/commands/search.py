@@ -16,7 +16,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from civhub.search import services
+from civhub.search import registry, services
 from civhub.search.api import answer_language
 
 
@@ -26,9 +26,10 @@ class Command(BaseCommand):
         return _("Search every published record, as the search page and the API do.")
 
     def add_arguments(self, parser):
+        kinds = [search_type.kind for search_type in registry.types()]
         parser.add_argument("query", help=_("The words to search for."))
         for name, help_text in (
-            ("--type", _("A record type: practice, law, profile, organization, expert.")),
+            ("--type", _("A record type: %(types)s.") % {"types": ", ".join(kinds)}),
             ("--country", _("A country's ISO code, e.g. KZ.")),
             ("--region", _("A region's slug.")),
             ("--topic", _("A topic's slug.")),
@@ -55,20 +56,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not 1 <= options["limit"] <= services.MAX_LIMIT:
             raise CommandError(_("--limit: from 1 to %(max)s.") % {"max": services.MAX_LIMIT})
-        params = services.Params(
-            q=options["query"],
-            kinds=options["type"],
-            countries=options["country"],
-            regions=options["region"],
-            topics=options["topic"],
-            sdg_targets=options["sdg"],
-            languages=options["lang"],
-            year_from=options["year_from"],
-            year_to=options["year_to"],
-            mode=options["mode"],
-            limit=options["limit"],
-            offset=max(0, options["offset"]),
-        )
+        # The API's parameters, by its names: one parser for the page, the API and this.
+        params = services.parse(options | {"q": options["query"]})
         # The language of titles, links and messages, chosen as the API chooses it.
         with translation.override(answer_language(params.languages)):
             try:
