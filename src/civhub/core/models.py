@@ -2,7 +2,6 @@
 text), the audit log, attachments, and what every certificate has."""
 
 import secrets
-
 from typing import Any
 
 from django.conf import settings
