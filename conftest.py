@@ -181,6 +181,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if shares_demo(item):
             marker = item.get_closest_marker("django_db")
+            if marker is None:  # the test reads the database: pytest-django sets it up
+                item.add_marker(pytest.mark.django_db)
             committing = {"transactional_db", "live_server", "demo_data_committed"}
             if committing & set(item.fixturenames) or (
                 marker is not None and marker.kwargs.get("transaction")

@@ -5,6 +5,8 @@ from modeltranslation.admin import TranslationAdmin
 from civhub.core.models import Attachment
 from civhub.knowledge.models import (
     Endorsement,
+    ImportRun,
+    ImportRunEntry,
     KnowledgeTransfer,
     LegalAct,
     Practice,
@@ -113,3 +115,28 @@ class KnowledgeTransferAdmin(TranslationAdmin):
         "legal_act",
         "institution",
     ]
+
+
+class ImportRunEntryInline(admin.TabularInline):
+    model = ImportRunEntry
+    extra = 0
+    can_delete = False
+    readonly_fields = ("practice_id", "created", "before", "version")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Read only: a run is written by the importer and undone by its recovery, never by hand."""
+
+    list_display = ("file_name", "state", "started_at", "heartbeat_at", "host", "pid")
+    list_filter = ("state",)
+    inlines = [ImportRunEntryInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
