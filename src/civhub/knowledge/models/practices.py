@@ -166,6 +166,10 @@ class Practice(OriginalLanguageModel, DemoMarkedModel, VersionedModel, TimeStamp
         return reverse("knowledge:practice", kwargs={"slug": self.slug})
 
     # Permission questions, used by pages and the API alike.
+    @property
+    def is_published(self) -> bool:
+        return self.state == PracticeState.PUBLISHED
+
     def can_view(self, user: Viewer) -> bool:
         return Practice.objects.visible_to(user).filter(pk=self.pk).exists()
 
