@@ -7,6 +7,10 @@ from django.utils.translation import get_language, get_language_info
 
 register = template.Library()
 
+# Django's local name for Kazakh is "Қазақ" (the people); a language switcher names the
+# language, "Қазақша", as Kazakh government sites do.
+LOCAL_NAMES = {"kk": "Қазақша"}
+
 
 @register.simple_tag(takes_context=True)
 def alternate_languages(context):
@@ -20,7 +24,7 @@ def alternate_languages(context):
         {
             "code": code,
             "url": translate_url(url, code),
-            "name": get_language_info(code)["name_local"],
+            "name": LOCAL_NAMES.get(code) or get_language_info(code)["name_local"],
         }
         for code, _name in settings.LANGUAGES
     ]

@@ -57,3 +57,11 @@ def test_an_unknown_language_changes_nothing(client):
     response = client.post("/i18n/setlang/", {"language": "xx", "next": "/ru/practices/"})
     assert response.status_code == 302 and response["Location"] == "/ru/practices/"
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+@pytest.mark.parametrize("page_language", CODES)
+def test_the_switcher_names_each_language_in_that_language(client, page_language):
+    html = client.get(f"/{page_language}/about/").content.decode()
+    for code, name in [("en", "English"), ("ru", "Русский"), ("kk", "Қазақша")]:
+        assert f'<option value="{code}" lang="{code}"' in html
+        assert f">{name}</option>" in html
