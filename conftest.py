@@ -103,6 +103,12 @@ def admin(db) -> Client:
 
 
 @pytest.fixture
+def role_users(request, db) -> dict:
+    """The user of each role's persona, by role name (ROLES' order)."""
+    return {role: request.getfixturevalue(role).user for role in ROLES}
+
+
+@pytest.fixture
 def persona(request, db):
     """Parametrize with a role name ("visitor" or one of ROLES) to get that persona's client."""
     return request.getfixturevalue(request.param)

@@ -34,6 +34,7 @@ from civhub.core.api import (
     filtered,
     live_enum,
     related_code,
+    related_codes,
 )
 from civhub.core.permissions import visible_or_404
 from civhub.knowledge.choices import PracticeState
@@ -456,13 +457,9 @@ class SubmissionDetailOut(SubmissionOut):
     def resolve_partners(obj, context):
         return obj.partners if _identity(obj, context) else None
 
-    @staticmethod
-    def resolve_topics(obj):
-        return [t.slug for t in obj.topics.all()]
+    resolve_topics = related_codes("topics", "slug")
 
-    @staticmethod
-    def resolve_sdg_targets(obj):
-        return [t.code for t in obj.sdg_targets.all()]
+    resolve_sdg_targets = related_codes("sdg_targets")
 
     @staticmethod
     def resolve_notes(obj, context):

@@ -27,6 +27,8 @@ from civhub.core.api import (
     filter_query,
     filtered,
     patch_schema,
+    related_code,
+    related_codes,
 )
 from civhub.directory import services
 from civhub.directory.choices import OrganizationKind
@@ -125,13 +127,9 @@ class OrganizationOut(Schema):
     def resolve_name(obj):
         return _shown(obj, "name")
 
-    @staticmethod
-    def resolve_country(obj):
-        return obj.country.code if obj.country_id else None
+    resolve_country = related_code("country")
 
-    @staticmethod
-    def resolve_parent(obj):
-        return obj.parent.slug if obj.parent_id else None
+    resolve_parent = related_code("parent", "slug")
 
     @staticmethod
     def resolve_html_url(obj, context):
@@ -167,17 +165,11 @@ class ExpertOut(Schema):
     def resolve_bio(obj):
         return _shown(obj, "bio")
 
-    @staticmethod
-    def resolve_organization(obj):
-        return obj.organization.slug if obj.organization_id else None
+    resolve_organization = related_code("organization", "slug")
 
-    @staticmethod
-    def resolve_country(obj):
-        return obj.country.code if obj.country_id else None
+    resolve_country = related_code("country")
 
-    @staticmethod
-    def resolve_topics(obj):
-        return [t.slug for t in obj.topics.all()]
+    resolve_topics = related_codes("topics", "slug")
 
     # Contact details: only with the person's consent, and only to a caller with a token
     # (Person.contact_visible_to, the rule of the pages).

@@ -36,6 +36,8 @@ from civhub.core.api import (
     filtered,
     live_enum,
     patch_schema,
+    related_code,
+    related_codes,
 )
 from civhub.core.permissions import visible_or_404
 from civhub.core.services import Conflict
@@ -133,17 +135,11 @@ class PracticeOut(Schema):
     def resolve_summary(obj):
         return shown_text(obj, "summary")
 
-    @staticmethod
-    def resolve_countries(obj):
-        return [c.code for c in obj.countries.all()]
+    resolve_countries = related_codes("countries")
 
-    @staticmethod
-    def resolve_topics(obj):
-        return [t.slug for t in obj.topics.all()]
+    resolve_topics = related_codes("topics", "slug")
 
-    @staticmethod
-    def resolve_sdg_targets(obj):
-        return [t.code for t in obj.sdg_targets.all()]
+    resolve_sdg_targets = related_codes("sdg_targets")
 
     @staticmethod
     def resolve_html_url(obj, context):
@@ -197,13 +193,9 @@ class PracticeDetailOut(PracticeOut):
     def resolve_lessons(obj):
         return shown_text(obj, "lessons")
 
-    @staticmethod
-    def resolve_supported_by(obj):
-        return [o.slug for o in obj.supported_by.all()]
+    resolve_supported_by = related_codes("supported_by", "slug")
 
-    @staticmethod
-    def resolve_implementing_entities(obj):
-        return [o.slug for o in obj.implementing_entities.all()]
+    resolve_implementing_entities = related_codes("implementing_entities", "slug")
 
     @staticmethod
     def resolve_endorsed_by(obj):
@@ -555,9 +547,7 @@ class LegalActOut(Schema):
     def resolve_country(obj):
         return obj.country.code
 
-    @staticmethod
-    def resolve_topics(obj):
-        return [t.slug for t in obj.topics.all()]
+    resolve_topics = related_codes("topics", "slug")
 
     @staticmethod
     def resolve_html_url(obj, context):
@@ -773,21 +763,13 @@ class TransferOut(Schema):
     state: str
     html_url: str | None
 
-    @staticmethod
-    def resolve_source_country(obj):
-        return obj.source_country.code if obj.source_country_id else None
+    resolve_source_country = related_code("source_country")
 
-    @staticmethod
-    def resolve_source_organization(obj):
-        return obj.source_organization.slug if obj.source_organization_id else None
+    resolve_source_organization = related_code("source_organization", "slug")
 
-    @staticmethod
-    def resolve_target_country(obj):
-        return obj.target_country.code
+    resolve_target_country = related_code("target_country")
 
-    @staticmethod
-    def resolve_target_organization(obj):
-        return obj.target_organization.slug if obj.target_organization_id else None
+    resolve_target_organization = related_code("target_organization", "slug")
 
     @staticmethod
     def resolve_subject(obj):
@@ -797,9 +779,7 @@ class TransferOut(Schema):
     def resolve_outcome(obj):
         return shown_text(obj, "outcome")
 
-    @staticmethod
-    def resolve_institution(obj):
-        return obj.institution.slug if obj.institution_id else None
+    resolve_institution = related_code("institution", "slug")
 
     @staticmethod
     def resolve_practice(obj, context):

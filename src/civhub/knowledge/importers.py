@@ -121,12 +121,18 @@ class ParseError(ValueError):
         self.record = record
 
     def __str__(self) -> str:
-        where = self.file or _("(no name)")
-        if self.line is not None:
-            where = _("%(file)s, line %(line)d") % {"file": where, "line": self.line}
-        elif self.record is not None:
-            where = _("%(file)s, record %(record)d") % {"file": where, "record": self.record}
-        return f"{where}: {self.message}"
+        return f"{_where(self.file, self.line, self.record)}: {self.message}"
+
+
+def _where(file: str, line: int | None, record: int | None = None) -> str:
+    """Where in a file a problem is, as a message starts with it: the file, and its line (or
+    else its record) when known."""
+    where = file or _("(no name)")
+    if line is not None:
+        return _("%(file)s, line %(line)d") % {"file": where, "line": line}
+    if record is not None:
+        return _("%(file)s, record %(record)d") % {"file": where, "record": record}
+    return str(where)
 
 
 @dataclass
@@ -554,10 +560,7 @@ class ParseWarning:
     message: str
 
     def __str__(self) -> str:
-        where = self.file or _("(no name)")
-        if self.line is not None:
-            where = _("%(file)s, line %(line)d") % {"file": where, "line": self.line}
-        return f"{where}: {self.message}"
+        return f"{_where(self.file, self.line)}: {self.message}"
 
 
 @dataclass

@@ -24,16 +24,8 @@ def applicant(db):
 
 
 @pytest.fixture
-def users(applicant, member, focal_point, evaluator, editor, steering, admin):
-    return {
-        "applicant": applicant,
-        "member": member.user,
-        "focal_point": focal_point.user,
-        "evaluator": evaluator.user,
-        "editor": editor.user,
-        "steering": steering.user,
-        "admin": admin.user,
-    }
+def users(applicant, role_users):
+    return {"applicant": applicant, **role_users}
 
 
 def expected_allowed(step, state, persona) -> bool:

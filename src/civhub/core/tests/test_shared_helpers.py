@@ -1,10 +1,10 @@
-"""The helpers every app's API and filters share: related_code and in_any_language."""
+"""The helpers every app's API and filters share: related_code(s) and in_any_language."""
 
 from types import SimpleNamespace
 
 from django.db.models import Q
 
-from civhub.core.api import related_code
+from civhub.core.api import related_code, related_codes
 from civhub.core.filters import AnyLanguageFilter, in_any_language
 
 
@@ -33,6 +33,20 @@ def test_related_code_holds_back_what_the_caller_may_not_see():
     record = Record(country=SimpleNamespace(code="GE"))
     assert resolve(record, {"shown": True}) == "GE"
     assert resolve(record, {"shown": False}) is None
+
+
+def test_related_codes_lists_a_links_records_by_their_key_in_order():
+    class Link:
+        def __init__(self, *records):
+            self.records = records
+
+        def all(self):
+            return list(self.records)
+
+    topics = Link(SimpleNamespace(slug="ethics", code="E"), SimpleNamespace(slug="hr", code="H"))
+    assert related_codes("topics", "slug").__func__(Record(topics=topics)) == ["ethics", "hr"]
+    assert related_codes("topics").__func__(Record(topics=topics)) == ["E", "H"]
+    assert related_codes("topics").__func__(Record(topics=Link())) == []
 
 
 def test_in_any_language_looks_in_every_interface_language_and_the_extra_lookups():

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civhub.directory.models import Country, Topic
+from civhub.knowledge.forms.common import require_original_title
 from civhub.knowledge.models import LegalAct
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -94,11 +95,7 @@ class LegalActForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        language = data.get("language") or "en"
-        if not data.get(f"title_{language}"):
-            self.add_error(
-                f"title_{language}", _("The title in the original language is required.")
-            )
+        require_original_title(self, data)
         return data
 
     def relations(self) -> dict:

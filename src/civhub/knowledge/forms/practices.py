@@ -12,6 +12,7 @@ from civhub.core.models import AttachmentKind
 from civhub.core.templatetags.civhub import lang_attr
 from civhub.directory.models import Country, Organization, SdgTarget, Topic
 from civhub.knowledge.choices import ContentLanguage
+from civhub.knowledge.forms.common import require_original_title
 from civhub.knowledge.models import Practice
 
 TEXT_FIELDS = ("title", "summary", "challenge", "solution", "results", "lessons")
@@ -286,11 +287,7 @@ class PracticeForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        language = data.get("language") or "en"
-        if not data.get(f"title_{language}"):
-            self.add_error(
-                f"title_{language}", _("The title in the original language is required.")
-            )
+        require_original_title(self, data)
         return data
 
 

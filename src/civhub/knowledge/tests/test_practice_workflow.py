@@ -21,16 +21,8 @@ def author(db):
 
 
 @pytest.fixture
-def users(author, member, focal_point, evaluator, editor, steering, admin):
-    return {
-        "author": author,
-        "member": member.user,
-        "focal_point": focal_point.user,
-        "evaluator": evaluator.user,
-        "editor": editor.user,
-        "steering": steering.user,
-        "admin": admin.user,
-    }
+def users(author, role_users):
+    return {"author": author, **role_users}
 
 
 def complete_practice(author, kazakhstan, state=PracticeState.DRAFT) -> Practice:

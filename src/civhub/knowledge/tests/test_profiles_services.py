@@ -12,27 +12,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from civhub.core.models import AuditEntry
-from civhub.directory.models import Country, Membership, Organization
+from civhub.directory.models import Country, Organization
 from civhub.knowledge import demo_profiles
 from civhub.knowledge.choices import ReviewStatus
 from civhub.knowledge.models import LegalAct, ProfileAnswer, ProfileQuestion, ProfileSection
 from civhub.knowledge.questionnaire import load_questionnaire, read_questionnaire
 from civhub.knowledge.services import profiles as services
+from civhub.knowledge.tests.conftest import HUB
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 AS_OF = D(2024, 1, 1)
 ALL = ["visitor", "member", "focal_point", "evaluator", "editor", "steering", "admin"]
-HUB = ["KZ", "GE", "AZ", "KG", "BY", "MK", "AM", "MD"]
-
-
-@pytest.fixture
-def hub(db):
-    """Eight countries of the hub, by code."""
-    countries = {c.code: c for c in Country.objects.filter(code__in=HUB)}
-    for country in countries.values():
-        Membership.objects.create(country=country, joined_on=D(2013, 3, 1))
-    return countries
 
 
 def question(slug: str) -> ProfileQuestion:

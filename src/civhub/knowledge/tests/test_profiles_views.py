@@ -11,23 +11,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from civhub.core.models import AuditEntry
-from civhub.directory.models import Country, Membership, Organization
+from civhub.directory.models import Organization
 from civhub.knowledge.models import LegalAct, ProfileAnswer, ProfileQuestion
+from civhub.knowledge.tests.conftest import HUB
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 AS_OF = D(2024, 1, 1)
 ALL = ["visitor", "member", "focal_point", "evaluator", "editor", "steering", "admin"]
 ANSWERS_KZ = {"focal_point", "editor", "admin"}
-HUB = ["KZ", "GE", "AZ", "KG", "BY", "MK", "AM", "MD"]
-
-
-@pytest.fixture
-def hub(db):
-    countries = {c.code: c for c in Country.objects.filter(code__in=HUB)}
-    for country in countries.values():
-        Membership.objects.create(country=country, joined_on=D(2013, 3, 1))
-    return countries
 
 
 def approved(country, slug, value, as_of=None, status="approved") -> ProfileAnswer:

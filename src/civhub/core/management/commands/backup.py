@@ -7,20 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from civhub.core import backup
-
-
-class _Progress:
-    """tqdm redraws its line with carriage returns: written past Django's OutputWrapper,
-    which would end every write with a newline."""
-
-    def __init__(self, wrapper):
-        self.wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self.wrapper.write(text, style_func=str, ending="")
-
-    def flush(self) -> None:
-        self.wrapper.flush()
+from civhub.core.management.progress import ProgressFile
 
 
 def progress_bars(command: BaseCommand, verbosity: int):
@@ -35,7 +22,7 @@ def progress_bars(command: BaseCommand, verbosity: int):
             unit=unit,
             unit_scale=unit == "B",
             desc=description,
-            file=_Progress(command.stderr),
+            file=ProgressFile(command.stderr),
             disable=None if command.stderr.isatty() else True,
             leave=False,
         )

@@ -15,26 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
+from civhub.core.management.progress import ProgressFile
 from civhub.search import indexing, registry
 from civhub.search.embeddings import get_embedder_name
 from civhub.search.models import SearchDocument
 
 #: document ids handed to embed_documents at a time (an SQL IN list must stay short)
 EMBED_CHUNK = 5000
-
-
-class _Progress:
-    """tqdm redraws its line with carriage returns: write them past Django's OutputWrapper,
-    which would end every write with a newline (and colour it on a terminal)."""
-
-    def __init__(self, wrapper):
-        self.wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self.wrapper.write(text, style_func=str, ending="")
-
-    def flush(self) -> None:
-        self.wrapper.flush()
 
 
 class Command(BaseCommand):
@@ -86,7 +73,7 @@ class Command(BaseCommand):
         return list(dict.fromkeys(types))
 
     def _bar(self, total: int, description: str) -> tqdm:
-        return tqdm(total=total, desc=description, file=_Progress(self.stderr))
+        return tqdm(total=total, desc=description, file=ProgressFile(self.stderr))
 
     def _rebuild(self, kinds: list[str]) -> None:
         bars: dict[str, tqdm] = {}
