@@ -8,6 +8,12 @@
   form's `.save(commit=False)`, which writes nothing: it builds the unsaved record, and the same
   function must hand it to a service (a function of a `services` module), which saves it.
 
+- a domain app reaches another domain app only through its public surface: its `models`,
+  `choices`, `services` (module or package), `selectors` or `querysets`, and two registration
+  points, `accounts.auth` (the API's authentication, which every router uses) and
+  `search.registry` (how an app describes its searchable records). core is below them all and
+  every module of it is shared (its underscore names are not).
+
 Each rule is also run on a sample that breaks it, so a checker that found nothing would fail.
 """
 
@@ -122,6 +128,45 @@ def private_names_from_other_apps(source: str, module: str, path: str) -> list[F
                     f"reads {node.attr} of {foreign_modules[node.value.id]} ({node.value.id})",
                 )
             )
+    return sorted(found, key=lambda f: f.line)
+
+
+DOMAIN_APPS = APPS - {"core"}
+PUBLIC_MODULES = {"models", "choices", "services", "selectors", "querysets"}
+PUBLIC_EXTRA = {"civhub.accounts.auth", "civhub.search.registry"}
+
+
+def is_public_module(name: str) -> bool:
+    """Whether `name` (a module, or a name in one) is on its app's public surface."""
+    parts = name.split(".")
+    return (len(parts) > 2 and parts[2] in PUBLIC_MODULES) or any(
+        name == extra or name.startswith(extra + ".") for extra in PUBLIC_EXTRA
+    )
+
+
+def internals_of_other_apps(source: str, module: str, path: str) -> list[Finding]:
+    """Imports of another domain app's modules off its public surface, by a domain app."""
+    own = app_of(module)
+    if own not in DOMAIN_APPS:
+        return []
+    found: list[Finding] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            origin = resolve(node, path)
+            # `from civhub.accounts import services` names the module it imports.
+            targets = (
+                [f"{origin}.{alias.name}" for alias in node.names]
+                if origin.count(".") == 1
+                else [origin]
+            )
+        else:
+            continue
+        for target in targets:
+            app = app_of(target)
+            if app in DOMAIN_APPS and app != own and not is_public_module(target):
+                found.append(Finding(path, node.lineno, f"imports {target}"))
     return sorted(found, key=lambda f: f.line)
 
 
@@ -250,6 +295,52 @@ def test_no_app_takes_another_apps_private_names():
         )
     ]
     assert not found, "\n".join(map(str, found))
+
+
+def test_apps_reach_each_other_only_through_their_public_surface():
+    found = [
+        finding
+        for path in source_files()
+        for finding in internals_of_other_apps(
+            path.read_text(), module_name(path), str(path.relative_to(SRC))
+        )
+    ]
+    assert not found, "\n".join(map(str, found))
+
+
+INTERNALS_SAMPLE = """
+from civhub.accounts.models import User
+from civhub.accounts import services, views
+from civhub.knowledge.services.practices import submit
+from civhub.knowledge.views.practices import PracticeList
+from civhub.search import registry, signals
+from civhub.search.registry import SearchType
+import civhub.directory.filters
+from civhub.core.lists import FilteredListView
+from civhub.awards.forms import SubmissionForm
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [
+        (
+            "civhub.awards.views.sample",
+            [
+                (3, "imports civhub.accounts.views"),
+                (5, "imports civhub.knowledge.views.practices"),
+                (6, "imports civhub.search.signals"),
+                (8, "imports civhub.directory.filters"),
+            ],
+        ),
+        # core is below the apps: it imports none (import-linter's first contract says so);
+        # the project's modules (urls, api, the test plugin) are above them and may.
+        ("civhub.urls", []),
+    ],
+)
+def test_the_public_surface_check_catches_what_it_forbids(module, expected):
+    found = internals_of_other_apps(INTERNALS_SAMPLE, module, "sample.py")
+    assert [(f.line, f.what) for f in found] == expected
 
 
 def test_views_and_apis_never_write_models():
