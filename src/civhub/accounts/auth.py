@@ -44,18 +44,18 @@ class ApiTokenAuth(HttpBearer):
             raise AuthenticationError(message=_("This token is not valid, revoked or expired."))
         refusal = api_token.refusal()
         if refusal:
-            raise AuthenticationError(message=refusal)
+            raise AuthenticationError(message=str(refusal))
         if request.method not in SAFE_METHODS and not api_token.can_write:
             raise HttpError(403, _("This token is read-only: make a read-and-write token."))
         request.user = api_token.user
-        request.api_token = api_token
+        request.api_token = api_token  # type: ignore[attr-defined]  # the API reads it
         return api_token.user
 
 
 def anonymous(request: HttpRequest) -> AnonymousUser:
     """No token: the caller is a visitor (the session cookie is not used by the API)."""
     request.user = AnonymousUser()
-    request.api_token = None
+    request.api_token = None  # type: ignore[attr-defined]
     return request.user
 
 
@@ -63,4 +63,4 @@ token_auth = ApiTokenAuth()
 #: reads: a token when given, else anonymous
 OPTIONAL_TOKEN = [token_auth, anonymous]
 #: OpenAPI: the token is optional on reads
-PUBLIC = {"security": [{"ApiTokenAuth": []}, {}]}
+PUBLIC: dict[str, Any] = {"security": [{"ApiTokenAuth": []}, {}]}
