@@ -42,6 +42,8 @@ run: venv
 lint: dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	@# The layers between the apps (docs/layers.md); the contracts are in pyproject.toml.
+	$(BIN)/lint-imports
 
 check: dev
 	$(BIN)/civhub check --fail-level WARNING

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.test import Client
 
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 ROLES = ["member", "focal_point", "evaluator", "editor", "steering", "admin"]
 

@@ -11,8 +11,8 @@ from ninja import NinjaAPI, Router, Schema
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
-from civhub.accounts.api import OPTIONAL_TOKEN, PUBLIC
 from civhub.accounts.api import router as accounts_router
+from civhub.accounts.auth import OPTIONAL_TOKEN, PUBLIC
 from civhub.awards.api import router as awards_router
 from civhub.core.api import document_answers, in_requested_language, install_error_handlers
 from civhub.directory.api import router as directory_router

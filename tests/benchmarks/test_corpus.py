@@ -13,11 +13,11 @@ import pytest
 
 from benchmarks import corpus
 from benchmarks.corpus import Refused
-from civhub.core.testing import make_user
 from civhub.search import embeddings, lexical, registry, text
 from civhub.search.lexical import Filters
 from civhub.search.models import Audience, SearchDocument
 from civhub.search.tests.factories import practice
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ violation and no sideways scroll at any width."""
 
 import pytest
 
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 LANGUAGES = ["en", "ru", "kk"]
 PAGES = {

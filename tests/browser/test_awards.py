@@ -23,7 +23,7 @@ from civhub.awards.tests.conftest import (
     make_evaluators,
     make_submission,
 )
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 from tests.browser.test_journeys import current_totp_code, log_in
 
 S = SubmissionState

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from civhub.core.testing import PASSWORD, make_user
+from civhub.testing import PASSWORD, make_user
 
 NEW_PASSWORD = "Quiet-harbour-lantern-47"
 CONFIRMATION_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+")

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 from tests.browser.test_journeys import current_totp_code, log_in
 
 LANGUAGES = ["en", "ru", "kk"]

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 from tests.browser.test_accessibility import OVERFLOWING
 from tests.browser.test_journeys import log_in
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from civhub.core.testing import PASSWORD, make_user
+from civhub.testing import PASSWORD, make_user
 from tests.browser.test_accessibility import NARROW, OVERFLOWING
 
 LANGUAGES = ["en", "ru", "kk"]

@@ -7,10 +7,17 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts and roles")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from civhub.accounts import signals
+        from civhub.accounts import demo, signals
+        from civhub.core import registry
+
+        registry.register_demo_step(
+            registry.DemoStep("accounts", "accounts", demo.load, 30, ("directory",))
+        )
+        registry.register_demo_guard(demo.data_not_from_the_demo)
+        registry.register_demo_summary(demo.describe)
 
         # New models bring new permissions: give them to the editors' group after each migrate
         # (after every app's signal, since each app's permissions are made by its own).

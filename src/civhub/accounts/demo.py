@@ -16,7 +16,7 @@ from django.db import transaction
 
 from civhub.accounts.choices import STAFF_ROLES, Role
 from civhub.accounts.models import RoleAssignment, User
-from civhub.accounts.services import _sync_staff_flags
+from civhub.accounts.services import sync_staff_flags
 from civhub.directory.models import Country
 
 DEMO_PASSWORD = "civhub-demo-2026"
@@ -61,7 +61,7 @@ def load(log=print) -> None:
         country = Country.objects.get(code=country_code) if country_code else None
         RoleAssignment.objects.get_or_create(user=user, role=Role.MEMBER, country=None)
         RoleAssignment.objects.get_or_create(user=user, role=role, country=country)
-        _sync_staff_flags(user)
+        sync_staff_flags(user)
         rows.append((email, str(Role(role).label), password))
     _registered_user_asking(log)
     new = [row for row in rows if row[2] is not None]

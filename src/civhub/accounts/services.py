@@ -49,8 +49,10 @@ def editors() -> QuerySet[User]:
     return users_with_role(Role.EDITOR, Role.ADMIN)
 
 
-def _sync_staff_flags(user: User) -> None:
-    """Editors and administrators reach the Django admin; nobody else does."""
+def sync_staff_flags(user: User) -> None:
+    """Make the user's access to the Django admin match the roles they hold: editors and
+    administrators reach it, nobody else does. grant_role and revoke_role call it; so does
+    code that writes role assignments itself (the demo, the tests' personas)."""
     user.forget_roles()
     is_admin = user.has_role(Role.ADMIN)
     is_staff = is_admin or user.has_role(Role.EDITOR)
@@ -83,7 +85,7 @@ def grant_role(
     )
     if not created:
         raise ValidationError({"role": _("This user already has this role.")})
-    _sync_staff_flags(user)
+    sync_staff_flags(user)
     _end_tokens_after_role_change(actor, user)
     audit(
         actor,
@@ -110,7 +112,7 @@ def revoke_role(actor: User | None, assignment: RoleAssignment) -> None:
     if role == Role.ADMIN and not user.has_role(Role.ADMIN):
         user.is_superuser = False
         user.save(update_fields=["is_superuser"])
-    _sync_staff_flags(user)
+    sync_staff_flags(user)
     _end_tokens_after_role_change(actor, user)
     audit(
         actor,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from civhub.accounts.api import PUBLIC, token_auth
+from civhub.accounts.auth import PUBLIC, token_auth
 from civhub.awards.choices import PUBLIC_STATES, AssignmentStatus, SubmissionState
 from civhub.awards.filters import AssignmentFilter, SubmissionFilter
 from civhub.awards.models import Assignment, Call, Submission

@@ -33,7 +33,7 @@ from reportlab.platypus import (
 
 from civhub.awards.choices import SubmissionState
 from civhub.awards.models import Call, Certificate, Decision, Score, Submission
-from civhub.core.api import _cell as csv_cell  # neutralises = + - @ at a cell's start
+from civhub.core.api import csv_cell  # neutralises = + - @ at a cell's start
 from civhub.core.certificates import CertificateKind, Detail, Statement
 from civhub.core.pdf import AUTHOR, FONT, INK, MUTED, RULE, fonts
 from civhub.core.pdf import day as _day

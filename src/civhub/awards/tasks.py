@@ -5,7 +5,7 @@ results set for a later date come out."""
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from civhub.awards.services import mail, reminders
+from civhub.awards.services import mail, reminders, results
 
 
 @db_task(retries=2, retry_delay=60)
@@ -23,16 +23,4 @@ def send_deadline_reminders() -> int:
 def index_results_out_today() -> int:
     """Results published ahead for a later day become public today: their winners enter
     the search index (saving them on publication found them not yet public)."""
-    from django.utils import timezone
-
-    from civhub.awards.models import Call
-    from civhub.search import registry
-    from civhub.search.signals import reindex_instance
-
-    award = registry.get("award")
-    count = 0
-    for call in Call.objects.filter(results_published_on=timezone.localdate()):
-        for submission in call.submissions.exclude(decision=None):
-            reindex_instance(award, submission)
-            count += 1
-    return count
+    return results.index_results_out_today()

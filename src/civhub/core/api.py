@@ -470,13 +470,13 @@ ERRORS_EDIT = {**ERRORS_WRITE, 409: Message}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return "; ".join(_cell(v) for v in value)
+        return "; ".join(csv_cell(v) for v in value)
     text = str(value)
     # A cell that starts like a formula is run by spreadsheets; quote it.
     return "'" + text if text.startswith(_FORMULA_START) else text
@@ -506,7 +506,7 @@ def csv_response(
     writer = csv.writer(buffer)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
+        writer.writerow([csv_cell(row.get(column)) for column in columns])
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -1,52 +1,45 @@
 import sys
+from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from civhub.core import registry
 from civhub.core.models import Attachment
 from civhub.core.permissions import visible_or_404
 from civhub.core.services import cache_health, database_health, worker_health
-from civhub.directory.models import Country, Membership, Organization, Person, member_count_on
-from civhub.insights.models import Contribution
-from civhub.knowledge.models import Practice
 
 
-def home(request):
-    today = timezone.localdate()
-    context = {
-        "member_count": member_count_on(today),
-        "partner_count": Organization.objects.partners().count(),
-        "expert_count": Person.objects.experts().count(),
-        "latest_members": Membership.objects.select_related("country").order_by(
-            "-joined_on", "-id"
-        )[:5],
-        "partners": Organization.objects.partners().order_by("name")[:8],
-        "latest_practices": Practice.objects.published().order_by("-published_at", "-created_at")[
-            :5
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page: the figures and sections the apps registered (core.registry)."""
+    context: dict[str, Any] = {
+        "figures": [
+            {"label": figure.label, "value": figure.value(), "url": figure.url()}
+            for figure in registry.figures()
         ],
-        "practice_count": Practice.objects.published().count(),
     }
-    return render(request, "core/home.html", context)
+    return render(request, "core/home.html", _with_sections(request, "home", context))
 
 
-def about(request):
-    from civhub.directory.services import membership_growth
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/about.html", _with_sections(request, "about", {}))
 
-    context = {
-        "growth": membership_growth(),
-        "contributions": Contribution.objects.select_related("donor", "managed_by"),
-        "country_count": Country.objects.in_hub().count(),
-    }
-    return render(request, "core/about.html", context)
+
+def _with_sections(request: HttpRequest, page: str, context: dict[str, Any]) -> dict[str, Any]:
+    sections = registry.sections(page)
+    for section in sections:
+        context.update(section.context(request))
+    context["sections"] = sections
+    return context
 
 
 @require_GET
@@ -70,19 +63,10 @@ def healthz(request):
     body: dict = {"database": database_health(), "cache": cache_health()}
     if request.GET.get("check") != "web":
         body["worker"] = worker_health()
-        body["search"] = _search_health()
+        for part in registry.health_checks():
+            body[part.name] = part.check()
     ok = all(part["ok"] for part in body.values())
     return JsonResponse({"status": "ok" if ok else "error", **body}, status=200 if ok else 503)
-
-
-def _search_health() -> dict:
-    from civhub.search.indexing import progress
-
-    try:
-        found = progress()
-    except DatabaseError as exc:
-        return {"ok": False, "error": exc.__class__.__name__}
-    return {"ok": True, "documents": found.total, "waiting_for_vectors": found.waiting}
 
 
 def error_page(template: str, status: int):

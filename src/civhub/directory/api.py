@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from civhub.accounts.api import PUBLIC, token_auth
+from civhub.accounts.auth import PUBLIC, token_auth
 from civhub.core.api import (
     ERRORS_EDIT,
     ERRORS_LIST,

@@ -8,8 +8,14 @@ class DirectoryConfig(AppConfig):
     label = "directory"
     verbose_name = _("Directory")
 
-    def ready(self):
+    def ready(self) -> None:
+        from civhub.core import registry
+        from civhub.directory import demo, pages
         from civhub.directory.reference import load_reference_data
+
+        pages.register()  # the home and about pages' figures and sections
+        registry.register_demo_step(registry.DemoStep("directory", "directory", demo.load, 10))
+        registry.register_demo_present(demo.loaded)
 
         # Reference data (countries, regions, topics, SDGs) ships with the code and is
         # present in every database, test databases included.

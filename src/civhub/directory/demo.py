@@ -600,6 +600,11 @@ def _tr(field: str, values: tuple[str, str, str]) -> dict[str, str]:
     }
 
 
+def loaded() -> bool:
+    """Whether the database has member countries: `civhub demo --if-empty` then loads nothing."""
+    return Membership.objects.exists()
+
+
 def load(log=print) -> None:
     countries = {c.code: c for c in Country.objects.all()}
     for code in FOUNDERS:

@@ -8,8 +8,28 @@ class KnowledgeConfig(AppConfig):
     label = "knowledge"
     verbose_name = _("Knowledge base")
 
-    def ready(self):
+    def ready(self) -> None:
+        from civhub.core import registry
+        from civhub.knowledge import demo_legal, demo_practices, demo_profiles, pages
         from civhub.knowledge.questionnaire import load_questionnaire
+
+        pages.register()  # the home page's practices
+        for step in (
+            registry.DemoStep(
+                "legal", "laws and knowledge transfers", demo_legal.load, 40, ("directory",)
+            ),
+            registry.DemoStep(
+                "profiles",
+                "country profiles",
+                demo_profiles.load,
+                50,
+                ("directory", "accounts", "legal"),
+            ),
+            registry.DemoStep(
+                "practices", "good practices", demo_practices.load, 60, ("directory",)
+            ),
+        ):
+            registry.register_demo_step(step)
 
         # The starting questionnaire of country profiles is present in every database, test
         # databases included; it only adds what is missing (see questionnaire.py).

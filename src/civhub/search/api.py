@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from civhub.accounts.api import PUBLIC
+from civhub.accounts.auth import PUBLIC
 from civhub.core.api import (
     DEFAULT_LIMIT,
     LANGUAGE_CODES,

@@ -19,3 +19,10 @@ class SearchConfig(AppConfig):
         from civhub.search import backup
 
         backup.register()  # the index's part in `civhub backup` and `civhub restore`
+
+        from civhub.core import registry
+        from civhub.search import services
+
+        # The demo's records are indexed once each, at the end of the load.
+        registry.register_demo_wrapper(services.batched)
+        registry.register_health_check(registry.HealthCheck("search", services.health))

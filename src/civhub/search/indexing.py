@@ -25,7 +25,7 @@ from civhub.search.registry import SearchType
 EMBED_BATCH = 32
 
 
-#: Off only in test cases, whose wrapping transaction never commits (core/testing.py).
+#: Off only in test cases, whose wrapping transaction never commits (civhub/testing.py).
 AFTER_COMMIT = True
 
 

@@ -9,7 +9,12 @@ count facets (facets.py), present (presentation.py); and the query log (querylog
 
 from __future__ import annotations
 
-from civhub.search import fusion, table, text, vectors
+from contextlib import AbstractContextManager
+from typing import Any
+
+from django.db import DatabaseError, models
+
+from civhub.search import fusion, indexing, registry, signals, table, text, vectors
 from civhub.search.facets import (  # noqa: F401 - the public names of search, importable here
     FacetValue,
     facets,
@@ -43,13 +48,16 @@ __all__ = [
     "Result",
     "Results",
     "audience_of",
+    "batched",
     "error_message",
     "facets",
+    "health",
     "forget_reference_records",
     "parse",
     "present",
     "rank",
     "reference_records",
+    "reindex",
     "related",
     "resolve_filters",
     "search",
@@ -119,3 +127,34 @@ def related(kind: str, object_id: str, user, limit: int = 5) -> list[Result]:
         if len(page) == limit:
             break
     return present(page, None)
+
+
+# Keeping the index in step, for other apps (they never call search.signals themselves):
+# saving and deleting a registered record already reindexes it; these are for the rest.
+
+
+def reindex(instance: models.Model) -> bool:
+    """Bring the index entries of `instance` up to date with what is stored, for a change that
+    no save made (a record that becomes public on a day, not on a save). At the end of the
+    enclosing `batched()` block, if any. False when its model is not searchable."""
+    search_type = registry.for_model(type(instance))
+    if search_type is None:
+        return False
+    signals.reindex_instance(search_type, instance)
+    return True
+
+
+def batched() -> AbstractContextManager[None]:
+    """A block inside which each record saved is indexed once, at the block's end (an import
+    or the demo saves a record many times)."""
+    return signals.batched()
+
+
+def health() -> dict[str, Any]:
+    """The search part of /healthz: how many documents the index holds and how many wait for
+    their vectors (a count, never a fault), or the error that kept it from being counted."""
+    try:
+        found = indexing.progress()
+    except DatabaseError as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "documents": found.total, "waiting_for_vectors": found.waiting}

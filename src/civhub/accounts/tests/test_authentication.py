@@ -6,7 +6,7 @@ from django.core import mail
 from django.test import Client
 
 from civhub.accounts.models import User
-from civhub.core.testing import PASSWORD, make_user
+from civhub.testing import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

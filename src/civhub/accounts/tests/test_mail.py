@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

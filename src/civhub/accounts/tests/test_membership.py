@@ -9,8 +9,8 @@ from django.test import Client
 from civhub.accounts import services
 from civhub.accounts.models import MembershipRequest
 from civhub.core.models import AuditEntry
-from civhub.core.testing import make_user
 from civhub.directory.models import Country, Membership, Person
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 PROFILE = "/en/members/profile/"

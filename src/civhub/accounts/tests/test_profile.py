@@ -6,7 +6,7 @@ import pytest
 from civhub.accounts.models import User
 from civhub.accounts.services import grant_role
 from civhub.core.models import AuditEntry
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 PROFILE = "/en/members/profile/"

@@ -6,7 +6,7 @@ from civhub.accounts.choices import Role
 from civhub.accounts.models import RoleAssignment, User
 from civhub.accounts.services import grant_role, revoke_role
 from civhub.core.models import AuditEntry
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

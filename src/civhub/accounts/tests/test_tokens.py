@@ -11,7 +11,7 @@ from django.utils import timezone
 from civhub.accounts.models import ApiToken
 from civhub.accounts.services import authenticate_token, create_token, revoke_token
 from civhub.core.models import AuditEntry
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from civhub.awards.choices import (
     SubmissionState,
 )
 from civhub.awards.models import Assignment, Call, Category, Criterion, Prize, Submission
-from civhub.core.testing import make_user, run_in_threads
+from civhub.testing import make_user, run_in_threads
 
 UTC = datetime.UTC
 NOW = timezone.now()

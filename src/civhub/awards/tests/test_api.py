@@ -13,7 +13,7 @@ from civhub.awards.choices import AssignmentStatus, CallState, SubmissionState
 from civhub.awards.models import Assignment, Call, Decision, Score, StageNote, Submission
 from civhub.awards.services import decisions
 from civhub.awards.tests.conftest import assign, make_call, make_evaluators, make_submission
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/awards"

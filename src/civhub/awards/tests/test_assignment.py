@@ -14,8 +14,8 @@ from civhub.awards.models import Assignment, ConflictDeclaration, Submission
 from civhub.awards.services import assignment as services
 from civhub.awards.tests.conftest import assign, make_evaluators, make_submission
 from civhub.core.models import AuditEntry
-from civhub.core.testing import make_user
 from civhub.directory.models import Country, Organization, Person, Topic
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 CODES = ["KZ", "KG", "AZ", "BY", "AM", "UZ", "TJ", "MN", "GE", "MD", "UA", "TR"]

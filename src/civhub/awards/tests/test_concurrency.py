@@ -30,7 +30,7 @@ from civhub.awards.tests.conftest import (
 )
 from civhub.core.models import AuditEntry
 from civhub.core.services import Conflict
-from civhub.core.testing import make_user, run_in_threads
+from civhub.testing import make_user, run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 S = SubmissionState

@@ -17,7 +17,7 @@ from civhub.awards.services.records import save_record
 from civhub.awards.tests.conftest import assign, full_scores, make_evaluators, make_submission
 from civhub.core.models import AuditEntry
 from civhub.core.services import Conflict
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 S = SubmissionState
 pytestmark = pytest.mark.django_db

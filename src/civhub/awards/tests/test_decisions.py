@@ -15,8 +15,8 @@ from civhub.awards.services import reminders
 from civhub.awards.tests.conftest import assign, make_evaluators, make_submission
 from civhub.core.attachments import attach
 from civhub.core.models import AuditEntry
-from civhub.core.testing import make_user
 from civhub.directory.models import Country
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 S = SubmissionState

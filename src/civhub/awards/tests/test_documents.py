@@ -22,7 +22,7 @@ from civhub.awards.models import Certificate, Decision, Score, Submission
 from civhub.awards.tests.conftest import assign, make_call, make_evaluators, make_submission
 from civhub.core import certificates
 from civhub.core.models import AuditEntry
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 S = SubmissionState

@@ -9,7 +9,7 @@ from django.utils import timezone
 from civhub.awards.choices import SubmissionState
 from civhub.awards.models import Submission
 from civhub.awards.tests.conftest import make_submission
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 S = SubmissionState

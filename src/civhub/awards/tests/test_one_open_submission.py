@@ -12,7 +12,7 @@ from civhub.awards.models import Submission
 from civhub.awards.services import submissions as services
 from civhub.awards.tests.conftest import make_call, make_submission
 from civhub.awards.tests.test_views_applicants import _full_data
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 S = SubmissionState

@@ -12,7 +12,7 @@ from civhub.awards.models import Assignment, Score, Submission
 from civhub.awards.services import scoring as services
 from civhub.awards.tests.conftest import assign, full_scores, make_evaluators, make_submission
 from civhub.core.models import AuditEntry
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 S = SubmissionState

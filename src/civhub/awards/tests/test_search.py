@@ -11,9 +11,9 @@ from civhub.awards.models import Call
 from civhub.awards.services import decisions
 from civhub.awards.tasks import index_results_out_today
 from civhub.awards.tests.conftest import make_call, make_submission
-from civhub.core.testing import make_user
 from civhub.search.models import Audience, SearchDocument
 from civhub.search.services import Params, search
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 S = SubmissionState

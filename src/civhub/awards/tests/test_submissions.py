@@ -67,7 +67,7 @@ def test_only_the_applicant_edits_its_draft(call, member, editor, applicant_user
 
 @pytest.fixture
 def applicant_user(db):
-    from civhub.core.testing import make_user
+    from civhub.testing import make_user
 
     return make_user("applicant@test.example", "member")
 

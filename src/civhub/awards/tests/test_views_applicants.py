@@ -47,7 +47,7 @@ def test_visitor_is_sent_to_log_in(visitor, call):
 
 
 def test_non_member_may_not_apply(call, db, client):
-    from civhub.core.testing import make_user
+    from civhub.testing import make_user
 
     client.force_login(make_user("nobody@test.example"))
     assert client.get(reverse("awards:apply", args=[call.slug])).status_code == 403

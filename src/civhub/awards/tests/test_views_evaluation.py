@@ -6,7 +6,7 @@ from django.urls import reverse
 from civhub.awards.choices import AssignmentStatus, SubmissionState
 from civhub.awards.models import Assignment, ConflictDeclaration, Score
 from civhub.awards.tests.conftest import assign, make_evaluators, make_submission
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 S = SubmissionState
 

@@ -9,8 +9,8 @@ from django.utils import timezone, translation
 from civhub.awards.choices import AssignmentStatus, CallState, SubmissionState
 from civhub.awards.models import Call, Decision, Score, Submission
 from civhub.awards.tests.conftest import assign, make_call, make_evaluators, make_submission
-from civhub.core.testing import make_user
 from civhub.directory.models import Country
+from civhub.testing import make_user
 
 S = SubmissionState
 

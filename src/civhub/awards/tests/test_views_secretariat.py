@@ -14,8 +14,8 @@ from civhub.awards.services import decisions
 from civhub.awards.tests.conftest import assign, make_call, make_evaluators, make_submission
 from civhub.core.models import AuditEntry
 from civhub.core.services import audit
-from civhub.core.testing import make_user
 from civhub.directory.models import Country
+from civhub.testing import make_user
 
 S = SubmissionState
 

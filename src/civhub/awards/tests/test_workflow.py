@@ -12,7 +12,7 @@ from civhub.awards.models import Decision, StageNote, Submission
 from civhub.awards.services import submissions as services
 from civhub.awards.tests.conftest import assign, make_evaluators, make_submission
 from civhub.core.models import AuditEntry
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 PERSONAS = ["applicant", "member", "focal_point", "evaluator", "editor", "steering", "admin"]

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
 
 from civhub.accounts.services import create_token
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 #: Examples per operation, kind (valid, invalid) and caller: 32 operations x 2 x 3 x 6 = 1,152
 #: cases at most (an operation with few possible requests gives fewer), plus the requests the

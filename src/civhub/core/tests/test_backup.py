@@ -18,7 +18,7 @@ from django.db import connection, connections
 
 from civhub.core import backup
 from civhub.core.models import Attachment, AuditEntry
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
@@ -521,7 +521,7 @@ def test_a_sqlite_backup_taken_while_people_write_is_one_moment(db, tmp_path):
 
 
 SQLITE_SITE_SCRIPT = """
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 from civhub.directory.models import Organization
 from civhub.search import indexing
 

@@ -11,7 +11,7 @@ from django.views.generic import ListView
 from civhub.accounts.services import create_token
 from civhub.api import api
 from civhub.core.api import without_live_values
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 # Past the years a date holds, past a 64-bit integer, not finite, not whole, not a number.
 BAD_NUMBERS = ["0", "-1", "10000", "1e5", "9223372036854775808", "1e400", "nan", "2.5", "x"]

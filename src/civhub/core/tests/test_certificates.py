@@ -14,7 +14,7 @@ from civhub.awards.tests.conftest import make_call, make_submission
 from civhub.core import certificates
 from civhub.core.certificates import CertificateKind, Detail, Statement
 from civhub.core.models import new_verification_code
-from civhub.core.testing import make_user
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

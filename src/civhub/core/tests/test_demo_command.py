@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 
 from civhub.accounts.demo import ACCOUNTS, DEMO_PASSWORD, accounts_file
 from civhub.accounts.models import User
-from civhub.core.testing import make_user
 from civhub.directory.models import Membership
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -83,7 +83,7 @@ def test_other_api_errors_are_500_json(anonymous, db):
 
 
 def test_other_page_errors_are_the_500_page(anonymous, db):
-    with mock.patch("civhub.core.views.member_count_on", side_effect=RuntimeError("bug")):
+    with mock.patch("civhub.directory.pages.member_count_on", side_effect=RuntimeError("bug")):
         response = anonymous.get("/kk/")
     assert response.status_code == 500
     assert '<html lang="kk">' in response.content.decode()

@@ -8,11 +8,11 @@ from django.test import Client
 from civhub.accounts.services import create_token
 from civhub.core.models import AuditEntry
 from civhub.core.services import Conflict
-from civhub.core.testing import make_user, run_in_threads
 from civhub.directory import services
 from civhub.directory.choices import OrganizationKind
 from civhub.directory.forms import CountryForm, OrganizationForm, PersonForm
 from civhub.directory.models import Country, Organization, Person, Topic
+from civhub.testing import make_user, run_in_threads
 
 API = "/api/v1"
 

@@ -36,8 +36,7 @@ from civhub.knowledge.models import (
     Practice,
     PracticeContact,
 )
-from civhub.search import registry
-from civhub.search import signals as search_signals
+from civhub.search import services as search
 
 CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
 TRANSLATED_KEYS = {
@@ -170,7 +169,7 @@ def import_records(
         while n < len(records):
             if n and batched:
                 time.sleep(SQLITE_PAUSE)
-            with transaction.atomic(), search_signals.batched():
+            with transaction.atomic(), search.batched():
                 journal.begin_batch()
                 began, first = time.monotonic(), n
                 while n < len(records) and n - first < batch:
@@ -400,7 +399,7 @@ def undo_run(run: ImportRun, actor=None, *, only_if_abandoned: bool = False) -> 
     cannot be applied is left out and named in `problems`; the rest is undone. None when the
     run is no longer running (or, with `only_if_abandoned`, no longer looks abandoned: its
     process committed a batch since it was read)."""
-    with transaction.atomic(), search_signals.batched():
+    with transaction.atomic(), search.batched():
         run = ImportRun.objects.select_for_update().filter(pk=run.pk).first()
         if (
             run is None
@@ -490,7 +489,7 @@ def _restore(entry: ImportRunEntry, current_version: int) -> None:
     practice.sdg_targets.clear()
     for target in targets:
         practice.sdg_targets.add(target)
-    search_signals.reindex_instance(registry.for_model(Practice), practice)
+    search.reindex(practice)
 
 
 def _check_references(obj) -> None:

@@ -162,7 +162,7 @@ def test_who_sees_a_draft_and_a_submitted_practice(persona, practices, call):
 
 
 def test_another_member_does_not_see_the_draft(practices):
-    from civhub.core.testing import make_user
+    from civhub.testing import make_user
 
     other = make_user("other@test.example", "member")
     caller = Caller(type("P", (), {"user": other})())

@@ -6,12 +6,12 @@ from django.test import Client
 
 from civhub.core.models import AuditEntry
 from civhub.core.services import Conflict
-from civhub.core.testing import bearer, parallel_writers, run_in_threads
 from civhub.directory.models import Country, Topic
 from civhub.knowledge.choices import PracticeState
 from civhub.knowledge.forms.practices import PracticeForm
 from civhub.knowledge.models import Practice
 from civhub.knowledge.services import practices as services
+from civhub.testing import bearer, parallel_writers, run_in_threads
 
 
 def make_draft(author, **texts) -> Practice:
@@ -121,7 +121,7 @@ class TestRaces:
     test database lives in one process's memory, so real parallel writers need PostgreSQL."""
 
     def test_a_patch_racing_a_submission_never_undoes_it(self):
-        from civhub.core.testing import make_user
+        from civhub.testing import make_user
 
         author = make_user("author@test.example", "member")
         auth = bearer(author)
@@ -145,7 +145,7 @@ class TestRaces:
             assert (practice.summary_en == "Edited") == (patch == 200)
 
     def test_parallel_edits_of_different_fields_lose_nothing(self):
-        from civhub.core.testing import make_user
+        from civhub.testing import make_user
 
         editor = make_user("parallel-editor@test.example", "editor", "member")
         auth = bearer(editor)

@@ -10,12 +10,12 @@ import pytest
 from django.db import connection
 from django.db.models.signals import post_save
 
-from civhub.core.testing import make_user, run_in_threads
 from civhub.knowledge.models import Practice
 from civhub.knowledge.services import practices as services
 from civhub.knowledge.services.imports import import_records
 from civhub.search import indexing
 from civhub.search.models import SearchDocument
+from civhub.testing import make_user, run_in_threads
 
 RECORDS = int(os.environ.get("CIVHUB_TEST_IMPORT_RECORDS", 1000))
 WRITERS = 20

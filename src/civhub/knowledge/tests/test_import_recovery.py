@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civhub.core.models import AuditEntry
-from civhub.core.testing import make_user
 from civhub.directory.models import SdgTarget
 from civhub.knowledge import importers
 from civhub.knowledge.models import (
@@ -36,6 +35,7 @@ from civhub.knowledge.services.imports import (
     undo_run,
 )
 from civhub.knowledge.tasks import recover_abandoned_imports
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,12 @@ from django.test import Client
 
 from civhub.core.models import AuditEntry
 from civhub.core.services import Conflict
-from civhub.core.testing import bearer, make_user, parallel_writers, posted, run_in_threads
 from civhub.directory.models import Country, Topic
 from civhub.knowledge.choices import LegalActKind, PublicationState
 from civhub.knowledge.forms.legal import LegalActForm
 from civhub.knowledge.models import LegalAct
 from civhub.knowledge.services.legal import save_legal_act
+from civhub.testing import bearer, make_user, parallel_writers, posted, run_in_threads
 
 
 def make_act(code="KZ", title="Law on Civil Service", **fields) -> LegalAct:

@@ -4,11 +4,11 @@ the language of whoever made the change."""
 import pytest
 from django.core import mail
 
-from civhub.core.testing import make_user
 from civhub.directory.models import Person
 from civhub.knowledge.choices import PracticeState
 from civhub.knowledge.services import practices as services
 from civhub.knowledge.tests.test_practice_workflow import complete_practice
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

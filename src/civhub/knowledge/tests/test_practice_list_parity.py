@@ -4,10 +4,10 @@ for the same filters: both start from Practice.objects.visible_to(reader)."""
 import pytest
 from django.test import Client
 
-from civhub.core.testing import bearer, make_user
 from civhub.directory.models import Country
 from civhub.knowledge.choices import PracticeState
 from civhub.knowledge.models import Practice
+from civhub.testing import bearer, make_user
 
 pytestmark = pytest.mark.django_db
 ROLES = ["visitor", "member", "focal_point", "evaluator", "editor", "steering"]

@@ -5,11 +5,11 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from civhub.core.models import AuditEntry
-from civhub.core.testing import make_user
 from civhub.directory.models import Topic
 from civhub.knowledge.choices import PRACTICE_TRANSITIONS, PracticeState
 from civhub.knowledge.models import Endorsement, Practice
 from civhub.knowledge.services import practices as services
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 PERSONAS = ["author", "member", "focal_point", "evaluator", "editor", "steering", "admin"]

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 
 from civhub.core.models import AuditEntry
 from civhub.core.services import Conflict
-from civhub.core.testing import make_user, run_in_threads
 from civhub.directory.models import Country
 from civhub.knowledge.choices import ReviewStatus
 from civhub.knowledge.models import ProfileAnswer, ProfileQuestion
 from civhub.knowledge.services import profiles as services
+from civhub.testing import make_user, run_in_threads
 
 AS_OF = datetime.date(2024, 1, 1)
 TEXT_QUESTIONS = ["recruitment-stages", "model-type", "size-civil-servants", "model-ranks"]

@@ -8,12 +8,12 @@ from django.test import Client
 
 from civhub.core.models import AuditEntry
 from civhub.core.services import Conflict
-from civhub.core.testing import bearer, make_user, parallel_writers, posted, run_in_threads
 from civhub.directory.models import Country
 from civhub.knowledge.choices import TransferKind, TransferStage, TransferSubject
 from civhub.knowledge.forms.transfers import TransferForm
 from civhub.knowledge.models import KnowledgeTransfer
 from civhub.knowledge.services.transfers import save_transfer
+from civhub.testing import bearer, make_user, parallel_writers, posted, run_in_threads
 
 
 def make_transfer(**fields) -> KnowledgeTransfer:

@@ -10,12 +10,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
-from civhub.core.testing import make_user
 from civhub.directory.models import Country
 from civhub.search import indexing, services, table, vectors
 from civhub.search.models import SearchDocument
 from civhub.search.services import Params
 from civhub.search.tests.factories import practice
+from civhub.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

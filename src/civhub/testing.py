@@ -1,4 +1,7 @@
-"""Test helpers, loaded as a pytest plugin (`-p civhub.core.testing` in pyproject.toml).
+"""Test helpers, loaded as a pytest plugin (`-p civhub.testing` in pyproject.toml).
+
+The plugin sits above the apps, as urls.py does (docs/layers.md): its personas are accounts'
+users in directory's countries, and it resets search's caches between tests.
 
 Loaded before Django's settings, so the test run serves plain HTTP (no redirect to HTTPS)
 like `make run` does. Imports of models stay inside the functions for the same reason.
@@ -33,7 +36,7 @@ def make_user(email: str, *roles: str, country: str | None = None, totp: bool | 
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     from civhub.accounts.models import RoleAssignment, User
-    from civhub.accounts.services import _sync_staff_flags
+    from civhub.accounts.services import sync_staff_flags
     from civhub.directory.models import Country
 
     user = User.objects.create_user(
@@ -46,7 +49,7 @@ def make_user(email: str, *roles: str, country: str | None = None, totp: bool | 
             role=role,
             country=Country.objects.get(code=country) if role == "focal_point" else None,
         )
-    _sync_staff_flags(user)
+    sync_staff_flags(user)
     if totp is None:
         totp = user.needs_two_factor
     if totp:
