@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts and roles")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
         from civhub.accounts import signals

@@ -16,7 +16,7 @@ ONWARD_SESSION_KEY = "civhub_onward"
 class RequireStaffTwoFactorMiddleware:
     """Staff roles (editors, steering committee, administrators) must set up TOTP first."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):

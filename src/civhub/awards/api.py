@@ -402,7 +402,8 @@ def _identity(obj: Submission, context) -> bool:
     """Submission.identity_visible_to, asked once (get_submission) for the whole answer."""
     shown = getattr(obj, "identity_shown", None)
     if shown is None:
-        shown = obj.identity_shown = obj.identity_visible_to(_user(context))
+        # cached on the instance for the whole answer; Submission declares no such field
+        shown = obj.identity_shown = obj.identity_visible_to(_user(context))  # type: ignore[attr-defined]
     return shown
 
 

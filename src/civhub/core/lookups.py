@@ -27,7 +27,7 @@ def _fold(value):
     return value.casefold() if isinstance(value, str) else value
 
 
-def register_sqlite_functions(sender, connection, **kwargs):
+def register_sqlite_functions(sender, connection, **kwargs) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_function("civhub_fold", 1, _fold, deterministic=True)
 

@@ -1,3 +1,3 @@
-def delete_attachment_file(sender, instance, **kwargs):
+def delete_attachment_file(sender, instance, **kwargs) -> None:
     """However an attachment goes (a page, the admin, a cascade), its file goes with it."""
     instance.file.delete(save=False)

@@ -8,7 +8,7 @@ class DirectoryConfig(AppConfig):
     label = "directory"
     verbose_name = _("Directory")
 
-    def ready(self):
+    def ready(self) -> None:
         from civhub.directory.reference import load_reference_data
 
         # Reference data (countries, regions, topics, SDGs) ships with the code and is

@@ -9,6 +9,7 @@ count facets (facets.py), present (presentation.py); and the query log (querylog
 
 from __future__ import annotations
 
+from civhub.core.types import Viewer
 from civhub.search import fusion, table, text, vectors
 from civhub.search.facets import (  # noqa: F401 - the public names of search, importable here
     FacetValue,
@@ -56,7 +57,9 @@ __all__ = [
 ]
 
 
-def search(params: Params, user=None, log: bool = False, last_page: bool = False) -> Results:
+def search(
+    params: Params, user: Viewer = None, log: bool = False, last_page: bool = False
+) -> Results:
     """Search everything the user may see. Raises InvalidFilter for a filter naming nothing.
 
     last_page: a page past the last result is the last page (params.offset says which), as
@@ -90,7 +93,7 @@ def search(params: Params, user=None, log: bool = False, last_page: bool = False
     return results
 
 
-def related(kind: str, object_id: str, user, limit: int = 5) -> list[Result]:
+def related(kind: str, object_id: str, user: Viewer, limit: int = 5) -> list[Result]:
     """The records nearest in meaning to this one, that the user may see (the "Related" of
     a record's page: its view passes them to the template)."""
     docs = list(SearchDocument.objects.filter(kind=kind, object_id=str(object_id)))

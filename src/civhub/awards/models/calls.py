@@ -176,7 +176,7 @@ class Call(VersionedModel, DemoMarkedModel, TimeStampedModel):
         year = str(self.year)
         return self.title if year in self.title else f"{self.title} ({year})"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         order = ["opens_at", "closes_at", "screening_ends_at", "scoring_ends_at", "decision_at"]
         for earlier, later in zip(order, order[1:], strict=False):
@@ -192,7 +192,8 @@ class Call(VersionedModel, DemoMarkedModel, TimeStampedModel):
                 )
         if self.tie_break == TieBreak.CRITERION and not self.tie_break_criterion_id:
             raise ValidationError({"tie_break_criterion": _("Name the tie-break criterion.")})
-        if self.tie_break_criterion_id and self.tie_break_criterion.call_id != self.pk:
+        # the criterion is set when its id is
+        if self.tie_break_criterion_id and self.tie_break_criterion.call_id != self.pk:  # type: ignore[union-attr]
             raise ValidationError(
                 {"tie_break_criterion": _("The criterion must belong to this call.")}
             )
@@ -342,7 +343,7 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         low, high = self.scale_min, self.scale_max
         if low is not None and high is not None and high <= low:

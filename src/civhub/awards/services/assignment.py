@@ -72,10 +72,10 @@ def evaluator_info(users) -> dict[int, EvaluatorInfo]:
 class Rules:
     """The conflict-of-interest rules and the match, read once for a set of submissions."""
 
-    def __init__(self, submissions, infos: dict[int, EvaluatorInfo]):
+    def __init__(self, submissions, infos: dict[int, EvaluatorInfo]) -> None:
         ids = [s.pk for s in submissions]
         self.infos = infos
-        self.topics = {s.pk: set() for s in submissions}
+        self.topics: dict[int, set[int]] = {s.pk: set() for s in submissions}
         for sid, tid in Submission.topics.through.objects.filter(submission_id__in=ids).values_list(
             "submission_id", "topic_id"
         ):

@@ -31,7 +31,7 @@ def notify(user, template: str, *, language: str | None = None, **context) -> No
         return
     user_id = user.pk
 
-    def queue():
+    def queue() -> None:
         from civhub.awards.tasks import send_award_mail
 
         send_award_mail(user_id, template, language, context)

@@ -21,7 +21,8 @@ def save_record(actor, record: Model, changed, *, version: int | None = None) ->
         actor.is_authenticated and actor.has_perm(f"{opts.app_label}.change_{opts.model_name}")
     ):
         raise PermissionDenied(_("You may not change this record."))
-    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    # any model of the app: Model declares no `objects`, each of them has one
+    locked = type(record).objects.select_for_update().get(pk=record.pk)  # type: ignore[attr-defined]
     saved = save_changes(locked, record, changed, version=version)
     if saved:
         audit(actor, f"{opts.model_name}.edited", locked, summary=str(locked)[:500], fields=saved)

@@ -82,7 +82,7 @@ NOTE_KINDS = {
 
 
 def _label(field: str) -> str:
-    return str(Submission._meta.get_field(field).verbose_name)
+    return str(Submission._meta.get_field(field).verbose_name)  # type: ignore[union-attr]  # a concrete field
 
 
 def months_between(start: date, end: date) -> int:
@@ -118,7 +118,8 @@ def _check_fits_call(submission: Submission) -> None:
     """The draft's choices must belong to its call (checked on every save)."""
     call = submission.call
     errors = {}
-    if submission.category_id and submission.category.call_id != call.pk:
+    # the category is set when its id is
+    if submission.category_id and submission.category.call_id != call.pk:  # type: ignore[union-attr]
         errors["category"] = _("Choose one of this call's categories.")
     if submission.applicant_kind and submission.applicant_kind not in call.eligible_kinds:
         errors["applicant_kind"] = _("This call does not accept this kind of applicant.")
@@ -267,7 +268,8 @@ def _guard_submit(submission: Submission, now, data) -> None:
         )
     _check_fits_call(submission)
     needed = call.min_months_in_operation
-    if needed and months_between(submission.running_since, call.closes_at.date()) < needed:
+    # running_since is one of the fields checked as filled in above
+    if needed and months_between(submission.running_since, call.closes_at.date()) < needed:  # type: ignore[arg-type]
         raise ValidationError(
             {
                 "running_since": _(

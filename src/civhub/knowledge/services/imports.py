@@ -240,7 +240,7 @@ class _Journal:
     created and the ones it updated as they were before (with `keep`, i.e. on SQLite; on
     PostgreSQL the one transaction is its own undo, and the run only records the import)."""
 
-    def __init__(self, actor, file_name: str, *, keep: bool):
+    def __init__(self, actor, file_name: str, *, keep: bool) -> None:
         self.actor = actor if getattr(actor, "is_authenticated", False) else None
         self.file_name = file_name
         self.keep = keep
@@ -569,7 +569,7 @@ class _Lookups:
     """Names to records, read once per file and compared case-insensitively in Python (SQLite
     folds case for ASCII only)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.countries: dict[str, Country] = {}
         for country in Country.objects.all():
             for language in LANGUAGES:
