@@ -9,6 +9,7 @@ on the pages; the API does not write.
 """
 
 import datetime
+from collections.abc import Hashable
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -543,7 +544,8 @@ def get_submission(request, id: int, params: Query[LanguageQuery]):
         request.user,
         pk=id,
     )
-    submission.identity_shown = submission.identity_visible_to(request.user)
+    # read by _identity for the whole answer; Submission declares no such field
+    submission.identity_shown = submission.identity_visible_to(request.user)  # type: ignore[attr-defined]
     return submission
 
 
@@ -713,7 +715,7 @@ def get_consolidation(request, slug: str, params: Query[LanguageQuery]):
     if not scoring.can_consolidate(request.user):
         raise PermissionDenied(_("Only the secretariat and the steering committee see this."))
     result = scoring.consolidate(call, request.user)
-    titles = dict(Submission.objects.in_call(call).values_list("pk", "title"))
+    titles: dict[Hashable, str] = dict(Submission.objects.in_call(call).values_list("pk", "title"))
     return {
         "call": call.slug,
         "kendall_w": _rounded(result.kendall_w),

@@ -112,7 +112,7 @@ def certificate_facts(certificate: Certificate) -> CertificateFacts:
         call=call,
         outcome=outcome_of(decision),
         holder=holder_of(submission),
-        country=str(submission.country.name) if submission.country_id else "",
+        country=str(submission.country.name) if submission.country_id else "",  # type: ignore[union-attr]
         date=call.results_published_on or (decision.decided_at if decision else None),
     )
 
