@@ -8,6 +8,9 @@ made, and a staff role's token while its owner has no second factor. A read-only
 tries to write gets 403. The API does not use the browser session.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -58,7 +61,7 @@ def anonymous(request: HttpRequest):
 
 token_auth = ApiTokenAuth()
 #: reads: a token when given, else anonymous
-OPTIONAL_TOKEN = [token_auth, anonymous]
+OPTIONAL_TOKEN: list[Callable[..., Any]] = [token_auth, anonymous]
 #: OpenAPI: the token is optional on reads
 PUBLIC = {"security": [{"ApiTokenAuth": []}, {}]}
 

@@ -71,7 +71,9 @@ def expert_entry(person: Person) -> Entry | None:
         position, bio = person.text_in("position", code), person.text_in("bio", code)
         organization = ""
         if person.organization_id:
-            organization = person.organization.text_in("name", code) or str(person.organization)
+            organization = person.organization.text_in(  # type: ignore[union-attr]  # its id is set
+                "name", code
+            ) or str(person.organization)
         return "\n".join(part for part in (position, organization, bio) if part)
 
     versions = record_versions(person, body)

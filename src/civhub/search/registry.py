@@ -51,7 +51,7 @@ class SearchType:
     entry: Callable[[Any], Entry | None]
     #: every instance that may have an entry, for a full rebuild
     queryset: Callable[[], models.QuerySet]
-    object_id: Callable[[models.Model], str] = lambda instance: str(instance.pk)
+    object_id: Callable[[Any], str] = lambda instance: str(instance.pk)
     #: many-to-many fields of `model` whose changes change the entry
     m2m: tuple[str, ...] = ()
     #: other models whose changes change an entry: (model, instance -> records to reindex)
