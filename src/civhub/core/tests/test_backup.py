@@ -234,7 +234,7 @@ def test_a_damaged_member_is_found_by_its_checksum(site, tmp_path, settings):
     members = {}
     with tarfile.open(archive) as tar:
         for member in tar:
-            members[member.name] = tar.extractfile(member).read()  # type: ignore[union-attr]  # files only
+            members[member.name] = tar.extractfile(member).read()
     name = "data/accounts.user.jsonl"
     members[name] = members[name].replace(b"member@test.example", b"intruder@evil.example")
     damaged = tmp_path / "damaged.tar.gz"
