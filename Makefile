@@ -39,11 +39,14 @@ run: venv
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/gunicorn civhub.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
+# Style, types and layers (README.md, "Contributing"). mypy reads its settings (the files it
+# checks, the strictness of each module) from pyproject.toml; its cache is .mypy_cache/.
 lint: dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	@# The layers between the apps (docs/layers.md); the contracts are in pyproject.toml.
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 check: dev
 	$(BIN)/civhub check --fail-level WARNING

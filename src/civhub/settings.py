@@ -102,7 +102,7 @@ if DATABASE_URL:
     }
 else:
     DATABASES = {
-        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "civhub.sqlite3"}
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "civhub.sqlite3")}
     }
 # Every SQLite database, however it is named: WAL lets readers work while one writer writes;
 # writers wait for the lock (timeout, s) instead of failing with "database is locked", and

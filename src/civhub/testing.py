@@ -11,6 +11,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from typing import cast
 
 import pytest
 
@@ -110,14 +111,14 @@ def parallel_writers(url: str, auth: dict, writers: list[list[dict]]) -> list[li
     fails the test."""
     from django.test import Client
 
-    def writer(bodies):
+    def writer(bodies: list[dict]) -> list[int]:
         return [
             Client().patch(url, body, "application/json", **auth).status_code for body in bodies
         ]
 
     outcomes = run_in_threads(*(lambda bodies=bodies: writer(bodies) for bodies in writers))
     assert [kind for kind, _result in outcomes] == ["ok"] * len(writers), outcomes
-    return [result for _kind, result in outcomes]
+    return [cast(list[int], result) for _kind, result in outcomes]
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 from types import SimpleNamespace
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.sites.shortcuts import get_current_site
@@ -10,7 +11,7 @@ class AccountAdapter(DefaultAccountAdapter):
     """Send verification and reset mail in the language of the page the user was on, named
     for the hub rather than for the host the request came to ("Hello from 127.0.0.1:8100")."""
 
-    def send_mail(self, template_prefix, email, context):
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         from allauth.core import context as allauth_context
         from django.utils import translation
 

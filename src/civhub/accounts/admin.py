@@ -65,14 +65,14 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
         return GrantForm
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request, obj, form, change) -> None:
         assignment = services.grant_role(request.user, obj.user, obj.role, obj.country)
         obj.pk = assignment.pk
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request, obj) -> None:
         services.revoke_role(request.user, obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request, queryset) -> None:
         for assignment in queryset.select_related("user"):
             services.revoke_role(request.user, assignment)
 
@@ -117,7 +117,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
     @admin.action(description=_("Revoke the selected tokens"))
-    def revoke(self, request, queryset):
+    def revoke(self, request, queryset) -> None:
         revoked = 0
         for token in queryset.filter(revoked_at__isnull=True).select_related("user"):
             services.revoke_token(request.user, token)
@@ -154,10 +154,10 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_site_admin and super().has_delete_permission(request, obj)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request, obj) -> None:
         services.remove_authenticator(request.user, obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request, queryset) -> None:
         for authenticator in queryset.select_related("user"):
             services.remove_authenticator(request.user, authenticator)
 

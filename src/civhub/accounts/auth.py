@@ -11,6 +11,7 @@ Every app's router takes `token_auth`, `OPTIONAL_TOKEN` and `PUBLIC` from here; 
 accounts itself (`/me`) is accounts/api.py.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -61,6 +62,6 @@ def anonymous(request: HttpRequest) -> AnonymousUser:
 
 token_auth = ApiTokenAuth()
 #: reads: a token when given, else anonymous
-OPTIONAL_TOKEN = [token_auth, anonymous]
+OPTIONAL_TOKEN: list[Callable[..., Any]] = [token_auth, anonymous]
 #: OpenAPI: the token is optional on reads
 PUBLIC: dict[str, Any] = {"security": [{"ApiTokenAuth": []}, {}]}

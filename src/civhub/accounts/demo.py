@@ -8,6 +8,7 @@ and written to `settings.DEMO_ACCOUNTS_FILE` (`VAR_DIR/demo-accounts.txt`), whic
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
@@ -46,7 +47,7 @@ def _write_accounts_file(lines: list[str]) -> None:
         out.write("\n".join(lines) + "\n")
 
 
-def load(log=print) -> None:
+def load(log: Callable[[str], object] = print) -> None:
     rows: list[tuple[str, str, str | None]] = []  # e-mail, role, password if new
     for email, name, role, country_code in ACCOUNTS:
         user, created = User.objects.get_or_create(email=email, defaults={"display_name": name})
@@ -78,7 +79,7 @@ def load(log=print) -> None:
         describe(log)
 
 
-def _registered_user_asking(log) -> None:
+def _registered_user_asking(log: Callable[[str], object]) -> None:
     """An invented registered user whose membership request waits for the focal point of
     Kazakhstan, so that the approval can be tried."""
     from civhub.accounts.models import MembershipRequest
@@ -104,7 +105,7 @@ def _registered_user_asking(log) -> None:
     log(f"  a registered user asking for membership: {email} (password: {DEMO_PASSWORD})")
 
 
-def describe(log=print) -> None:
+def describe(log: Callable[[str], object] = print) -> None:
     """The demo accounts by role, and where their passwords are (`make run` prints this)."""
     log("  demo accounts (one per role):")
     for email, _name, role, _country in ACCOUNTS:

@@ -20,7 +20,7 @@ class GrantRoleForm(forms.Form):
         help_text=_("Only for country focal points."),
     )
 
-    def __init__(self, *args, actor=None, **kwargs):
+    def __init__(self, *args, actor=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].queryset = Country.objects.order_by("name")
         if actor is not None:
@@ -51,7 +51,7 @@ class MembershipRequestForm(forms.ModelForm):
         fields = ["country", "organization", "position", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].queryset = Country.objects.in_hub().order_by("name")
 

@@ -1,6 +1,9 @@
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,10 +19,10 @@ ONWARD_SESSION_KEY = "civhub_onward"
 class RequireStaffTwoFactorMiddleware:
     """Staff roles (editors, steering committee, administrators) must set up TOTP first."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and self._must_set_up(request, user):
             if request.method == "GET" and not request.path_info.startswith("/api/"):
@@ -32,7 +35,7 @@ class RequireStaffTwoFactorMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _must_set_up(request, user) -> bool:
+    def _must_set_up(request: HttpRequest, user: Any) -> bool:
         path = request.path_info
         if path.startswith(_ALLOWED_PREFIXES) or _ACCOUNT_PAGES.match(path):
             return False

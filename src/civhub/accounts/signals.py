@@ -5,7 +5,7 @@ from civhub.accounts.choices import InterfaceLanguage
 
 
 @receiver(user_signed_up)
-def remember_the_language_of_sign_up(sender, request, user, **kwargs):
+def remember_the_language_of_sign_up(sender, request, user, **kwargs) -> None:
     # A new account is a registered user, not yet a member: membership is asked for on the
     # account page and confirmed by the country's focal point or the secretariat
     # (services.request_membership). Its e-mails come in the language it signed up in.
@@ -18,7 +18,7 @@ def remember_the_language_of_sign_up(sender, request, user, **kwargs):
 
 
 @receiver(user_logged_in)
-def count_the_login_as_recent_authentication(sender, request, user, **kwargs):
+def count_the_login_as_recent_authentication(sender, request, user, **kwargs) -> None:
     # allauth asks for the password again before TOTP set-up or recovery codes unless a step
     # is marked "reauthenticated"; a login's own steps are not, so staff sent straight from
     # the login to the TOTP set-up would type their password twice. The steps of this login
@@ -35,7 +35,7 @@ def count_the_login_as_recent_authentication(sender, request, user, **kwargs):
     ]
 
 
-def refresh_editors_group(sender=None, using="default", **kwargs):
+def refresh_editors_group(sender=None, using="default", **kwargs) -> None:
     from civhub.accounts.services import editors_group
 
     editors_group()

@@ -129,7 +129,7 @@ def decide_membership(request, pk):
     return redirect("accounts:membership_requests")
 
 
-def _require_role_manager(user):
+def _require_role_manager(user) -> None:
     if not (user.is_authenticated and user.is_editor):
         raise PermissionDenied
 

@@ -60,8 +60,12 @@ panel when the range is above the call's threshold (in percentage points).
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
+
+#: a criterion's key (its id, or a name in the tests)
+K = TypeVar("K", bound=Hashable)
 
 EPS = 1e-9
 
@@ -99,7 +103,7 @@ class Consolidation:
         return {r.submission: r for r in self.results}
 
 
-def weighted_total(values: Mapping[Hashable, float], criteria: Mapping[Hashable, CriterionSpec]):
+def weighted_total(values: Mapping[K, float], criteria: Mapping[K, CriterionSpec]):
     """T(e,s): one evaluator's scores of one submission, criterion -> value, in percent."""
     missing = set(criteria) - set(values)
     if missing:
@@ -150,17 +154,17 @@ def kendall_w(matrix) -> float | None:
 
 def icc1(groups: Iterable[Iterable[float]]) -> float | None:
     """ICC(1) from the totals of each submission (one list per submission)."""
-    groups = [np.asarray(list(g), dtype=float) for g in groups]
-    groups = [g for g in groups if len(g)]
-    n = len(groups)
-    sizes = np.array([len(g) for g in groups], dtype=float)
+    arrays = [np.asarray(list(g), dtype=float) for g in groups]
+    arrays = [g for g in arrays if len(g)]
+    n = len(arrays)
+    sizes = np.array([len(g) for g in arrays], dtype=float)
     big_n = sizes.sum()
     if n < 2 or big_n <= n:
         return None
-    grand = np.concatenate(groups).mean()
-    means = np.array([g.mean() for g in groups])
+    grand = np.concatenate(arrays).mean()
+    means = np.array([g.mean() for g in arrays])
     msb = float(np.sum(sizes * (means - grand) ** 2) / (n - 1))
-    msw = float(sum(np.sum((g - g.mean()) ** 2) for g in groups) / (big_n - n))
+    msw = float(sum(np.sum((g - g.mean()) ** 2) for g in arrays) / (big_n - n))
     k0 = (big_n - float(np.sum(sizes**2)) / big_n) / (n - 1)
     denominator = msb + (k0 - 1) * msw
     if abs(denominator) <= EPS:
@@ -178,8 +182,8 @@ def _rank(results: list[SubmissionResult], score, tie_key) -> list[SubmissionRes
 
 
 def consolidate(
-    scores: Mapping[tuple[Hashable, Hashable], Mapping[Hashable, float]],
-    criteria: Mapping[Hashable, CriterionSpec],
+    scores: Mapping[tuple[Hashable, Hashable], Mapping[K, float]],
+    criteria: Mapping[K, CriterionSpec],
     *,
     threshold: float,
     tie_key=lambda submission: 0,
@@ -192,12 +196,14 @@ def consolidate(
     """
     totals: dict = defaultdict(dict)  # submission -> evaluator -> T
     by_evaluator: dict = defaultdict(dict)  # evaluator -> submission -> T
-    for (evaluator, submission), values in scores.items():
-        t = weighted_total(values, criteria)
+    for (evaluator, submission), criterion_values in scores.items():
+        t = weighted_total(criterion_values, criteria)
         totals[submission][evaluator] = t
         by_evaluator[evaluator][submission] = t
 
-    mu, sd, z = {}, {}, defaultdict(dict)
+    mu: dict[Hashable, float] = {}
+    sd: dict[Hashable, float] = {}
+    z: defaultdict[Hashable, dict[Hashable, float]] = defaultdict(dict)
     for evaluator, row in by_evaluator.items():
         values = np.array(list(row.values()))
         mu[evaluator] = float(values.mean())

@@ -9,6 +9,7 @@ on the pages; the API does not write.
 """
 
 import datetime
+from collections.abc import Hashable
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -403,7 +404,8 @@ def _identity(obj: Submission, context) -> bool:
     """Submission.identity_visible_to, asked once (get_submission) for the whole answer."""
     shown = getattr(obj, "identity_shown", None)
     if shown is None:
-        shown = obj.identity_shown = obj.identity_visible_to(_user(context))
+        # cached on the instance for the whole answer; Submission declares no such field
+        shown = obj.identity_shown = obj.identity_visible_to(_user(context))  # type: ignore[attr-defined]
     return shown
 
 
@@ -539,7 +541,8 @@ def get_submission(request, id: int, params: Query[LanguageQuery]):
         request.user,
         pk=id,
     )
-    submission.identity_shown = submission.identity_visible_to(request.user)
+    # read by _identity for the whole answer; Submission declares no such field
+    submission.identity_shown = submission.identity_visible_to(request.user)  # type: ignore[attr-defined]
     return submission
 
 
@@ -709,7 +712,7 @@ def get_consolidation(request, slug: str, params: Query[LanguageQuery]):
     if not scoring.can_consolidate(request.user):
         raise PermissionDenied(_("Only the secretariat and the steering committee see this."))
     result = scoring.consolidate(call, request.user)
-    titles = dict(Submission.objects.in_call(call).values_list("pk", "title"))
+    titles: dict[Hashable, str] = dict(Submission.objects.in_call(call).values_list("pk", "title"))
     return {
         "call": call.slug,
         "kendall_w": _rounded(result.kendall_w),

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from civhub.core.types import StrOrPromise
+
 
 class CallState(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -97,7 +99,7 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     actor: str
-    label: str
+    label: StrOrPromise
     needs_message: bool = False
     #: whether the applicant is e-mailed (outcomes wait for the results' publication)
     notifies_applicant: bool = True
@@ -202,7 +204,7 @@ SUBMISSION_TRANSITIONS: dict[str, Transition] = {
     ]
 }
 #: the transition that records each decision outcome
-OUTCOME_TRANSITIONS = {
+OUTCOME_TRANSITIONS: dict[str, str] = {
     S.AWARDED: "award",
     S.HONOURABLE_MENTION: "honourable_mention",
     S.NOT_SELECTED: "not_select",

@@ -23,6 +23,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
+    Flowable,
     KeepTogether,
     LongTable,
     Paragraph,
@@ -91,7 +92,7 @@ def outcome_of(decision: Decision | None) -> str:
     if decision.outcome == S.HONOURABLE_MENTION:
         return str(S.HONOURABLE_MENTION.label)
     if decision.prize_id:
-        return str(decision.prize.title)
+        return str(decision.prize.title)  # type: ignore[union-attr]  # prize_id is set
     return _("Winner")
 
 
@@ -111,7 +112,7 @@ def certificate_facts(certificate: Certificate) -> CertificateFacts:
         call=call,
         outcome=outcome_of(decision),
         holder=holder_of(submission),
-        country=str(submission.country.name) if submission.country_id else "",
+        country=str(submission.country.name) if submission.country_id else "",  # type: ignore[union-attr]
         date=call.results_published_on or (decision.decided_at if decision else None),
     )
 
@@ -218,14 +219,15 @@ class _NumberedCanvas(pdf_canvas.Canvas):
         super().save()
 
     def _foot(self, total: int) -> None:
-        width, _height = self._pagesize
+        # reportlab's Canvas keeps these; its stubs do not declare them
+        width, _height = self._pagesize  # type: ignore[attr-defined]
         self.setFont(FONT, 8)
         self.setFillColor(MUTED)
         self.drawString(18 * mm, 10 * mm, self.footer)
         self.drawRightString(
             width - 18 * mm,
             10 * mm,
-            _("Page %(number)s of %(total)s") % {"number": self._pageNumber, "total": total},
+            _("Page %(number)s of %(total)s") % {"number": self._pageNumber, "total": total},  # type: ignore[attr-defined]
         )
 
 
@@ -349,7 +351,7 @@ def _report_story(call: Call, result, width: float, generated: str) -> list:
         (_("Submissions by country"), _("Country"), figures.by_country),
         (_("Submissions by theme"), _("Theme"), figures.by_category),
     ):
-        block = [p(caption, "head")]
+        block: list[Flowable] = [p(caption, "head")]
         if rows:
             block.append(
                 _table([first, _("Submissions")], [[str(a), b] for a, b in rows], half, styles)
@@ -464,7 +466,7 @@ def _report_story(call: Call, result, width: float, generated: str) -> list:
             [
                 d.submission.title,
                 S(d.outcome).label,
-                d.prize.title if d.prize_id else "—",
+                d.prize.title if d.prize_id else "—",  # type: ignore[union-attr]
                 _day(d.decided_at),
                 d.minutes,
             ]

@@ -25,6 +25,11 @@ Everything is ordered by ids, so the same input gives the same plan.
 import math
 from collections import deque
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import TypeVar
+
+#: a submission and an evaluator (their ids; anything hashable in the tests)
+S = TypeVar("S", bound=Hashable)
+E = TypeVar("E", bound=Hashable)
 
 
 class Infeasible(Exception):
@@ -34,10 +39,10 @@ class Infeasible(Exception):
 
 
 def plan(
-    need: Mapping[Hashable, int],
-    eligible: Mapping[Hashable, Sequence[Hashable]],
-    loads: Mapping[Hashable, int],
-    match: Callable[[Hashable, Hashable], float] = lambda s, e: 0,
+    need: Mapping[S, int],
+    eligible: Mapping[S, Sequence[E]],
+    loads: Mapping[E, int],
+    match: Callable[[S, E], float] = lambda s, e: 0,
 ) -> dict:
     """submission -> the evaluators newly assigned to it (sorted)."""
     short = {s: len(eligible.get(s, ())) for s, n in need.items() if len(eligible.get(s, ())) < n}
@@ -76,7 +81,7 @@ def _rebalance(chosen: dict, eligible: Mapping, load: dict) -> None:
 
 def _improve(sources, chosen, eligible_sets, holding, load) -> bool:
     for h in sources:
-        parent = {h: None}
+        parent: dict = {h: None}
         queue = deque([h])
         while queue:
             e = queue.popleft()

@@ -82,7 +82,7 @@ Progress = Callable[..., Any]
 class BackupError(Exception):
     """A backup or restore refused or failed whole; the message says why and what to do."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
@@ -236,7 +236,7 @@ def snapshot(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
 class _Hashing:
     """A file object that hashes what is read through it."""
 
-    def __init__(self, raw):
+    def __init__(self, raw) -> None:
         self.raw = raw
         self.sha256 = hashlib.sha256()
         self.size = 0
@@ -341,7 +341,7 @@ def backup(
 
 
 class _BytesReader:
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes) -> None:
         self.data = data
         self.at = 0
 
@@ -793,7 +793,9 @@ def restore(
     return report
 
 
-def _load(archive: Archive, models, connection, using: str, report: RestoreReport, progress):
+def _load(
+    archive: Archive, models, connection, using: str, report: RestoreReport, progress
+) -> None:
     manifest = archive.manifest
     total = sum(t["rows"] for t in manifest["tables"].values())
     bar = progress(total, "rows", _("Database")) if progress else None

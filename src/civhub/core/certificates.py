@@ -21,9 +21,9 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -45,23 +45,26 @@ from reportlab.platypus import Paragraph
 from civhub.core.models import CertificateBase
 from civhub.core.pdf import AUTHOR, FONT, INK, MUTED, day, fonts, markup, paragraph_style
 
+C = TypeVar("C", bound=CertificateBase)
+
 #: the longest code `new_verification_code` makes, and the column holds
 CODE_LENGTH = 43
 PDF = "application/pdf"
 
 
-def issue(model: type[CertificateBase], issued_by: Any, **subject: Any) -> CertificateBase:
+def issue(model: type[C], issued_by: Any, **subject: Any) -> C:
     """A new certificate of `model` for `subject` (its own fields: the record it is for),
     with a fresh unguessable code. The caller's service checks who may issue, and when."""
-    return model.objects.create(issued_by=issued_by, **subject)
+    # CertificateBase is abstract (no manager); each concrete certificate model has `objects`
+    return model.objects.create(issued_by=issued_by, **subject)  # type: ignore[attr-defined]
 
 
-def verify(source, code: str) -> CertificateBase | None:
+def verify(source: type[C] | QuerySet[C], code: str) -> C | None:
     """The certificate with this code (`source`: the model or a queryset of it), for anyone to
     check; None when there is none, or the code could be no certificate's."""
     if not code or len(code) > CODE_LENGTH:
         return None
-    queryset = source.objects.all() if isinstance(source, type) else source
+    queryset = source.objects.all() if isinstance(source, type) else source  # type: ignore[attr-defined]
     return queryset.filter(code=code).first()
 
 

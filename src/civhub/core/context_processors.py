@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def site(request):
+def site(request: HttpRequest) -> dict[str, Any]:
     return {"SITE_NAME": "civhub", "DEBUG": settings.DEBUG}

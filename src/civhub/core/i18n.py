@@ -2,11 +2,12 @@
 
 from urllib.parse import urlsplit
 
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.views.i18n import set_language as django_set_language
 
 
-def set_language(request):
+def set_language(request: HttpRequest) -> HttpResponse:
     """Set the language cookie and go back to the same page in the chosen language.
 
     Django's view translates `next` by resolving it in the language active for this request,

@@ -2,6 +2,7 @@
 reader's language, in the subject and the sign-off of every message the hub sends."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -24,7 +25,7 @@ def sign_off() -> str:
     return _("— %(site_name)s") % {"site_name": site_name()}
 
 
-def language_of(user) -> str:
+def language_of(user: Any) -> str:
     """The recipient's language: the one they chose for e-mails (`User.language`, set at
     sign-up), else the first interface language of their directory record, else the site's
     default."""
@@ -38,7 +39,9 @@ def language_of(user) -> str:
     return settings.LANGUAGE_CODE
 
 
-def mail_user(user, build: Callable[[], tuple[str, str]], *, fail_silently: bool = True) -> bool:
+def mail_user(
+    user: Any, build: Callable[[], tuple[str, str]], *, fail_silently: bool = True
+) -> bool:
     """Send `user` the message `build()` returns as (subject, body), built in their language
     and named for the hub. Call it after the commit (transaction.on_commit)."""
     if user is None or not user.email:

@@ -189,7 +189,7 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.title or self.filename
 
-    def can_view(self, user) -> bool:
+    def can_view(self, user: Any) -> bool:
         """Whoever may see the record it is attached to (a record without a `can_view` rule
         is public); a file whose record is gone, no one."""
         target = self.target

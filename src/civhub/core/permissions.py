@@ -18,7 +18,7 @@ def visible_or_404(source: type[M] | QuerySet[M], user: Any, **lookup: Any) -> M
     visitor that a hidden record exists. Pages and the API call this, never their own copy.
     """
     obj = get_object_or_404(source, **lookup)
-    if not obj.can_view(user):
+    if not obj.can_view(user):  # type: ignore[attr-defined]  # the models it serves have can_view
         raise Http404
     return obj
 

@@ -4,6 +4,7 @@ one (`civhub run_huey` loads this module with every app's tasks)."""
 import logging
 import threading
 import time
+from typing import Any
 
 from huey.contrib.djhuey import HUEY, on_startup
 
@@ -14,7 +15,7 @@ _lock = threading.Lock()
 _thread: threading.Thread | None = None
 
 
-def beat(huey=HUEY) -> None:
+def beat(huey: Any = HUEY) -> None:
     huey.put(HEARTBEAT_KEY, time.time())
 
 

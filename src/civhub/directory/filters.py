@@ -1,6 +1,7 @@
 """One filter class per listable model, shared by the HTML lists and the API."""
 
 import django_filters
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from civhub.core.filters import AnyLanguageFilter, AnyYesNoWidget
@@ -46,7 +47,7 @@ class OrganizationFilter(django_filters.FilterSet):
         model = Organization
         fields = ["q", "kind", "country", "is_partner"]
 
-    def filter_partner(self, queryset, name, value):
+    def filter_partner(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.filter(is_partner=True) if value else queryset
 
 

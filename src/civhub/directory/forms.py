@@ -58,7 +58,7 @@ class MembershipForm(forms.ModelForm):
 class _CountryScopedForm(forms.ModelForm):
     """A focal point may only file records under its own country."""
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         own_record = (
             user is not None
@@ -95,7 +95,7 @@ class OrganizationForm(_CountryScopedForm):
             "description_kk",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name_en"].required = True
         parents = Organization.objects.order_by("name")

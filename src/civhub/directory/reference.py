@@ -8,6 +8,7 @@ import gettext
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pycountry
 
@@ -16,13 +17,13 @@ TRANSLATED = ("ru", "kk")
 
 
 @cache
-def _country_catalog(language: str):
+def _country_catalog(language: str) -> gettext.NullTranslations:
     return gettext.translation(
         "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
     )
 
 
-def country_names(known) -> dict[str, str]:
+def country_names(known: Any) -> dict[str, str]:
     """English (common) name and the Russian and Kazakh names pycountry has."""
     names = {"en": getattr(known, "common_name", None) or known.name}
     for language in TRANSLATED:
@@ -32,7 +33,7 @@ def country_names(known) -> dict[str, str]:
     return names
 
 
-def _read(name: str):
+def _read(name: str) -> Any:
     return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
@@ -40,7 +41,9 @@ def _translated(prefix: str, values: dict[str, str]) -> dict[str, str]:
     return {f"{prefix}_{lang}": text for lang, text in values.items() if text}
 
 
-def load_reference_data(sender=None, using="default", verbosity=1, **kwargs) -> None:
+def load_reference_data(
+    sender: Any = None, using: str = "default", verbosity: int = 1, **kwargs: Any
+) -> None:
     from civhub.directory.models import Country, Region, SdgGoal, SdgTarget, Topic
 
     db = using

@@ -4,6 +4,9 @@ An entry holds the language versions the record's page reads (core's VersionedTe
 name with the record's text in the same language), never a name from one language over a text
 from another; the version the page falls back to is marked the original."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from civhub.directory.models import Organization, Person
@@ -16,14 +19,14 @@ from civhub.search.registry import (
 )
 
 
-def record_versions(record, body=None) -> list[Version]:
+def record_versions(record: Any, body: Callable[[str], str] | None = None) -> list[Version]:
     """One Version per language `record` has a version in (`available_languages`, the rule
     of its page and API), or, for a record with none (a name written in one language, its
     text in another), the version its page shows. `body(code)` is a version's text (default:
     the record's `body_fields` in that language)."""
     if body is None:
 
-        def body(code):
+        def body(code: str) -> str:
             return "\n\n".join(
                 text for name in record.body_fields if (text := record.text_in(name, code))
             )
@@ -67,11 +70,13 @@ def expert_entry(person: Person) -> Entry | None:
     if not person.on_roster:
         return None
 
-    def body(code):
+    def body(code: str) -> str:
         position, bio = person.text_in("position", code), person.text_in("bio", code)
         organization = ""
         if person.organization_id:
-            organization = person.organization.text_in("name", code) or str(person.organization)
+            organization = person.organization.text_in(  # type: ignore[union-attr]  # its id is set
+                "name", code
+            ) or str(person.organization)
         return "\n".join(part for part in (position, organization, bio) if part)
 
     versions = record_versions(person, body)

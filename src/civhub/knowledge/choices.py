@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from civhub.core.types import StrOrPromise
+
 
 class ContentLanguage(models.TextChoices):
     """Content is written in one of the interface languages and may carry the other two."""
@@ -42,7 +44,7 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     actor: str
-    label: str
+    label: StrOrPromise
     needs_message: bool = False
 
 

@@ -9,6 +9,7 @@ import csv
 import datetime
 import io
 import json
+from collections.abc import Callable
 
 from civhub.knowledge.importers import (
     CSV,
@@ -101,7 +102,7 @@ def _record_text(record: dict) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-WRITERS = {JSON: to_json, CSV: to_csv, UN_TEXT: to_un_text}
+WRITERS: dict[str, Callable[[list[dict]], str]] = {JSON: to_json, CSV: to_csv, UN_TEXT: to_un_text}
 
 
 def export(records: list[dict], fmt: str) -> str:

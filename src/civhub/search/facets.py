@@ -104,9 +104,9 @@ def facets(doc_ids: list[int], params: Params, table: DocumentTable) -> dict[str
     result = {
         "type": ordered(
             [
-                FacetValue(kind, registry.get(kind).label_plural, n)
+                FacetValue(kind, search_type.label_plural, n)
                 for kind, n in kinds.items()
-                if registry.get(kind)
+                if (search_type := registry.get(kind))
             ],
             params.kinds,
         ),
@@ -132,9 +132,9 @@ def facets(doc_ids: list[int], params: Params, table: DocumentTable) -> dict[str
         ),
         "sdg_target": ordered(
             [
-                FacetValue(t.code, t.code, target_counts[t.pk])
+                FacetValue(target.code, target.code, target_counts[target.pk])
                 for pk in target_counts
-                if (t := reference.sdg_targets.get(pk))
+                if (target := reference.sdg_targets.get(pk))
             ],
             params.sdg_targets,
         ),

@@ -5,15 +5,20 @@ SQL, the semantic half over the document table)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
+from civhub.core.types import StrOrPromise
 from civhub.directory.models import Country, Region, SdgTarget, Topic
 from civhub.search import registry
 from civhub.search.models import Audience, SearchDocument
 from civhub.search.params import InvalidFilter, Params
+
+if TYPE_CHECKING:
+    pass
 
 
 @dataclass
@@ -51,7 +56,7 @@ class Filters:
             params.extend(values)
 
         def related(name: str, column: str, values: list) -> None:
-            through = SearchDocument._meta.get_field(name).remote_field.through._meta.db_table
+            through = getattr(SearchDocument, name).through._meta.db_table
             marks = ", ".join(["%s"] * len(values))
             clauses.append(
                 f"{alias}.id IN (SELECT searchdocument_id FROM {through} WHERE {column} IN ({marks}))"
@@ -103,7 +108,7 @@ def resolve(params: Params, user) -> Filters:
     """The filters of these parameters for this user. Raises InvalidFilter naming what a
     filter names that does not exist."""
 
-    def ids(model, field_name: str, values: list[str], what: str) -> list[int]:
+    def ids(model: Any, field_name: str, values: list[str], what: StrOrPromise) -> list[int]:
         values = [v for v in values if v]
         if not values:
             return []

@@ -56,7 +56,8 @@ def ranked(
     # In hybrid mode the semantic half runs beside the lexical query: the model and numpy let
     # go of the GIL, as the database drivers do, so the two overlap on two cores. It touches
     # no database: that stays in the request's own thread (its connection, its transaction).
-    pending = _semantic_pool().submit(semantic_half) if mode == "hybrid" else None
+    # semantic_half is set whenever mode is "hybrid" (not "lexical"); mypy cannot follow it
+    pending = _semantic_pool().submit(semantic_half) if mode == "hybrid" else None  # type: ignore[arg-type]
     any_term = False
     lexical_ids: list[int] = []
     if mode in ("hybrid", "lexical"):
@@ -147,7 +148,7 @@ def table_rows(index: vectors.VectorIndex, table: DocumentTable) -> np.ndarray:
     cached = getattr(index, "_table_rows", None)
     if cached is None or cached[0] != key:
         cached = (key, table.position.many(index.ids[: index.size]))
-        index._table_rows = cached
+        index._table_rows = cached  # type: ignore[attr-defined]  # fusion's cache, kept on the index
     return cached[1]
 
 

@@ -316,7 +316,7 @@ def raw_search(query: Query, limit: int = 20, any_term: bool = False) -> list[in
             f"SELECT d.id FROM {table} d, to_tsquery('simple', %s) q "
             f"WHERE d.search_vector @@ q ORDER BY ts_rank({PG_WEIGHTS}, d.search_vector, q) DESC LIMIT %s"
         )
-        args = [query.tsquery(any_term), limit]
+        args: list[str | int] = [query.tsquery(any_term), limit]
     else:
         sql = (
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "

@@ -5,8 +5,13 @@ FTS5 table kept in step by triggers on SQLite, a generated tsvector column with 
 PostgreSQL. Both read the pre-stemmed `title_terms` and `body_terms` (see text.py).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from civhub.directory.models import SdgTarget, Topic
 
 
 class Audience(models.IntegerChoices):
@@ -35,10 +40,10 @@ class SearchDocument(models.Model):
     countries = models.ManyToManyField(
         "directory.Country", verbose_name=_("countries"), blank=True, related_name="+"
     )
-    topics = models.ManyToManyField(
+    topics: "models.ManyToManyField[Topic, Any]" = models.ManyToManyField(
         "directory.Topic", verbose_name=_("topics"), blank=True, related_name="+"
     )
-    sdg_targets = models.ManyToManyField(
+    sdg_targets: "models.ManyToManyField[SdgTarget, Any]" = models.ManyToManyField(
         "directory.SdgTarget", verbose_name=_("SDG targets"), blank=True, related_name="+"
     )
     #: hash of the text the vector was made from; a different hash means the vector is stale

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from civhub.core.types import StrOrPromise
 from civhub.search import registry, text
 from civhub.search.facets import FacetValue
 from civhub.search.models import SearchDocument
@@ -27,7 +28,7 @@ def reader_language() -> str:
 @dataclass
 class Result:
     kind: str
-    kind_label: str
+    kind_label: StrOrPromise
     object_id: str
     title: str
     url: str
@@ -48,7 +49,7 @@ class Results:
     total: int = 0
     results: list[Result] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    error: str = ""
+    error: StrOrPromise = ""
     #: no result has every word of the query: they are records related to it in meaning
     related_only: bool = False
 
@@ -57,7 +58,7 @@ class Results:
         return SearchOut.from_orm(self).model_dump()
 
 
-def error_message(code: str) -> str:
+def error_message(code: str) -> StrOrPromise:
     """What to tell the reader about a query that cannot be searched, in their language."""
     if code == "too_long":
         return _("The query is too long: at most %(max)s characters.") % {

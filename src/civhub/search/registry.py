@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import translation
 
+from civhub.core.types import StrOrPromise
 from civhub.search.models import Audience
 
 
@@ -41,14 +43,15 @@ class Entry:
 class SearchType:
     kind: str
     #: singular and plural names shown as the facet (lazy translations)
-    label: str
-    label_plural: str
+    label: StrOrPromise
+    label_plural: StrOrPromise
     model: type[models.Model]
-    #: the Entry of an instance, or None when it must not be found
-    entry: Callable[[models.Model], Entry | None]
+    #: the Entry of an instance, or None when it must not be found (of an instance of
+    #: `model`: Any, since a Callable of a subclass is not a Callable of Model)
+    entry: Callable[[Any], Entry | None]
     #: every instance that may have an entry, for a full rebuild
     queryset: Callable[[], models.QuerySet]
-    object_id: Callable[[models.Model], str] = lambda instance: str(instance.pk)
+    object_id: Callable[[Any], str] = lambda instance: str(instance.pk)
     #: many-to-many fields of `model` whose changes change the entry
     m2m: tuple[str, ...] = ()
     #: other models whose changes change an entry: (model, instance -> records to reindex)
@@ -125,4 +128,6 @@ def translated_versions(
     for v in versions:
         if v.is_original:
             source = v
+    if source is None:
+        return versions
     return [v for v in versions if v is source or (v.title, v.body) != (source.title, source.body)]

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import DatabaseError, models
 
+from civhub.core.types import Viewer
 from civhub.search import fusion, indexing, registry, signals, table, text, vectors
 from civhub.search.facets import (  # noqa: F401 - the public names of search, importable here
     FacetValue,
@@ -64,7 +65,9 @@ __all__ = [
 ]
 
 
-def search(params: Params, user=None, log: bool = False, last_page: bool = False) -> Results:
+def search(
+    params: Params, user: Viewer = None, log: bool = False, last_page: bool = False
+) -> Results:
     """Search everything the user may see. Raises InvalidFilter for a filter naming nothing.
 
     last_page: a page past the last result is the last page (params.offset says which), as
@@ -98,7 +101,7 @@ def search(params: Params, user=None, log: bool = False, last_page: bool = False
     return results
 
 
-def related(kind: str, object_id: str, user, limit: int = 5) -> list[Result]:
+def related(kind: str, object_id: str, user: Viewer, limit: int = 5) -> list[Result]:
     """The records nearest in meaning to this one, that the user may see (the "Related" of
     a record's page: its view passes them to the template)."""
     docs = list(SearchDocument.objects.filter(kind=kind, object_id=str(object_id)))

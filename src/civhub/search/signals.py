@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from civhub.search import indexing, registry
@@ -95,6 +96,7 @@ def connect() -> None:
     from civhub.directory.models import Country, Region, SdgTarget, Topic
     from civhub.search.services import forget_reference_records
 
+    model: type[Model]
     for model in (Country, Region, SdgTarget, Topic):
         uid = f"civhub.search.reference.{model._meta.model_name}"
         post_save.connect(forget_reference_records, sender=model, dispatch_uid=uid + ".save")

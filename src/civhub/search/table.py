@@ -133,7 +133,20 @@ class DocumentTable:
     """Every document of the index, a row each (in no particular order: `position` finds a
     document's row). Its columns are replaced together when it changes."""
 
-    def __init__(self):
+    # Set together by _set (through __dict__, in one step).
+    ids: np.ndarray
+    size: int
+    links: dict[str, Links]
+    position: Positions
+    kind_labels: Labels
+    language_labels: Labels
+    kinds: np.ndarray
+    languages: np.ndarray
+    audiences: np.ndarray
+    years: np.ndarray
+    object_ids: np.ndarray
+
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         #: counts the table's versions: what a copy made from one names (fusion.table_rows)
         self.version = 0
@@ -191,6 +204,7 @@ class DocumentTable:
 
     def _patch(self) -> bool:
         """Patch in the rows changed since the last read; False when reading anew is better."""
+        assert self.loaded_at is not None  # refresh() reads anew when nothing was read
         changed = list(
             SearchDocument.objects.filter(updated_at__gte=self.loaded_at - CLOCK_SKEW).values_list(
                 *COLUMNS
@@ -251,7 +265,7 @@ class DocumentTable:
         out: dict[str, dict[int, tuple[int, ...]]] = {name: {} for name in LINKS}
         if doc_ids is not None and not doc_ids:
             return out
-        chunks = (
+        chunks: list[list[int] | None] = (
             [None]
             if doc_ids is None
             else [doc_ids[start : start + 500] for start in range(0, len(doc_ids), 500)]

@@ -283,7 +283,8 @@ def highlight(
         best_start = counts.index(max(counts))
     window = range(best_start, min(n, best_start + width))
     tokens = itertools.islice(WORD.finditer(text), window.start, window.stop)
-    out, cursor = [], None
+    out: list[str] = []
+    cursor: int | None = None
     for i, match in zip(window, tokens, strict=True):
         if cursor is not None:  # words need no escaping: letters and digits only
             # A line break in the text (between a profile's answers, a law's articles) would
@@ -293,6 +294,8 @@ def highlight(
         out.append(f"<mark>{match.group()}</mark>" if hits[i] else match.group())
         cursor = match.end()
     prefix = "… " if window.start > 0 else ""
-    more = window.stop < n or WORD.search(text, cursor) is not None  # words read or not yet
+    more = (
+        window.stop < n or WORD.search(text, 0 if cursor is None else cursor) is not None
+    )  # words read or not yet
     suffix = " …" if more else ""
     return prefix + "".join(out).strip() + suffix

@@ -178,7 +178,8 @@ def write_arrays(directory: Path, name: str, arrays: dict[str, np.ndarray], meta
     """Write the arrays to `directory/name`: a header (JSON) then each array, aligned, in a
     temporary file that is renamed only once complete and on disk. A crash leaves at most a
     temporary file, which no reader maps and the next builder removes."""
-    layout, offset = {}, 0
+    layout: dict[str, dict] = {}
+    offset = 0
     for key, array in arrays.items():
         offset = -(-offset // ALIGN) * ALIGN
         layout[key] = {"dtype": array.dtype.str, "shape": list(array.shape), "offset": offset}
@@ -391,7 +392,7 @@ class _Build:
         }
         meta = {
             "size": self.size,
-            "loaded_at": self.loaded_at.isoformat(),
+            "loaded_at": self.loaded_at.isoformat(),  # type: ignore[union-attr]  # a build has read
             "languages": self.language_labels.names,
             "kinds": self.kind_labels.names,
             "mean_languages": languages,

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -8,7 +10,7 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def onward_url(context) -> str:
+def onward_url(context: Any) -> str:
     """Where to go after the two-factor set-up: the page the user was sent away from, else
     their profile. Only a path of this site is followed."""
     request = context.get("request")

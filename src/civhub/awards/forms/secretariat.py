@@ -5,6 +5,9 @@ The rules of each change live in the services; these forms read the input, limit
 choices to what belongs to the call, and put the services' errors next to their fields
 (`add_service_errors`)."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -27,6 +30,9 @@ class ServiceErrorsMixin:
     `service_fields` when the service names it differently), the others above the form."""
 
     service_fields: dict[str, str] = {}
+    if TYPE_CHECKING:  # mixed into a Form, which has these
+        fields: dict[str, Any]
+        add_error: Callable[..., None]
 
     def add_service_errors(self, error: ValidationError) -> None:
         if not hasattr(error, "error_dict"):

@@ -4,6 +4,7 @@ its prizes."""
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from civhub.awards.choices import ApplicantKind, CallState, PrizeKind, TieBreak
 from civhub.core.models import DemoMarkedModel, TimeStampedModel, VersionedModel
+from civhub.core.types import Viewer
 
 
-def validate_applicant_kinds(value) -> None:
+def validate_applicant_kinds(value: object) -> None:
     if not isinstance(value, list) or not value:
         raise ValidationError(_("Say who may apply."))
     unknown = [kind for kind in value if kind not in ApplicantKind.values]
@@ -44,11 +46,11 @@ class Stage:
         return self.status == "current"
 
 
-class CallQuerySet(models.QuerySet):
-    def announced(self):
+class CallQuerySet(models.QuerySet["Call"]):
+    def announced(self) -> Self:
         return self.filter(state=CallState.ANNOUNCED)
 
-    def visible_to(self, user):
+    def visible_to(self, user: Viewer) -> Self:
         if user.is_authenticated and user.is_editor:
             return self
         return self.announced()
@@ -176,7 +178,7 @@ class Call(VersionedModel, DemoMarkedModel, TimeStampedModel):
         year = str(self.year)
         return self.title if year in self.title else f"{self.title} ({year})"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         order = ["opens_at", "closes_at", "screening_ends_at", "scoring_ends_at", "decision_at"]
         for earlier, later in zip(order, order[1:], strict=False):
@@ -192,7 +194,8 @@ class Call(VersionedModel, DemoMarkedModel, TimeStampedModel):
                 )
         if self.tie_break == TieBreak.CRITERION and not self.tie_break_criterion_id:
             raise ValidationError({"tie_break_criterion": _("Name the tie-break criterion.")})
-        if self.tie_break_criterion_id and self.tie_break_criterion.call_id != self.pk:
+        # the criterion is set when its id is
+        if self.tie_break_criterion_id and self.tie_break_criterion.call_id != self.pk:  # type: ignore[union-attr]
             raise ValidationError(
                 {"tie_break_criterion": _("The criterion must belong to this call.")}
             )
@@ -200,13 +203,13 @@ class Call(VersionedModel, DemoMarkedModel, TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("awards:call", kwargs={"slug": self.slug})
 
-    def is_open(self, now=None) -> bool:
+    def is_open(self, now: datetime.datetime | None = None) -> bool:
         """Open for submissions: announced, and from `opens_at` up to, not including,
         `closes_at`."""
         now = now or timezone.now()
         return self.state == CallState.ANNOUNCED and self.opens_at <= now < self.closes_at
 
-    def stages(self, now=None) -> list[Stage]:
+    def stages(self, now: datetime.datetime | None = None) -> list[Stage]:
         """The call's stages in order, each with its dates and whether it is done, current or
         upcoming at `now` (server time). A draft call has none done or current; once the
         decision is due, the results are current until they are published, and stay so."""
@@ -267,14 +270,14 @@ class Call(VersionedModel, DemoMarkedModel, TimeStampedModel):
         )
         return stages
 
-    def results_out(self, today=None) -> bool:
+    def results_out(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.results_published_on is not None and self.results_published_on <= today
 
-    def can_view(self, user) -> bool:
+    def can_view(self, user: Viewer) -> bool:
         return Call.objects.visible_to(user).filter(pk=self.pk).exists()
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: Viewer) -> bool:
         return user.is_authenticated and user.is_editor
 
 
@@ -342,7 +345,7 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         low, high = self.scale_min, self.scale_max
         if low is not None and high is not None and high <= low:

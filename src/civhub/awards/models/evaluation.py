@@ -153,7 +153,7 @@ class Score(models.Model):
     def __str__(self) -> str:
         return f"{self.criterion}: {self.value}"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         criterion = self.criterion
         if self.value is not None and not (

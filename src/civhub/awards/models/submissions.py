@@ -1,5 +1,10 @@
 """A submission to a call, and the notes that go with its stages (reasons, questions, answers)."""
 
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,19 +26,23 @@ from civhub.awards.choices import (
     Transition,
 )
 from civhub.core.models import DemoMarkedModel, TimeStampedModel, VersionedModel
+from civhub.core.types import Viewer
 from civhub.knowledge.choices import ContentLanguage
+
+if TYPE_CHECKING:
+    from civhub.awards.models.calls import Call
 
 S = SubmissionState
 
 
-def oversees_scheme(user) -> bool:
+def oversees_scheme(user: Viewer) -> bool:
     """The secretariat's editors and the steering committee: they read every submitted
     submission with its notes and its true state, and the consolidated scores."""
     return user.is_authenticated and (user.is_editor or user.is_steering)
 
 
-class SubmissionQuerySet(models.QuerySet):
-    def public(self, today=None):
+class SubmissionQuerySet(models.QuerySet["Submission"]):
+    def public(self, today: datetime.date | None = None) -> Self:
         """Published winners of calls whose results are out."""
         today = today or timezone.localdate()
         return self.filter(
@@ -42,7 +51,7 @@ class SubmissionQuerySet(models.QuerySet):
             call__results_published_on__lte=today,
         )
 
-    def visible_to(self, user):
+    def visible_to(self, user: Viewer) -> Self:
         """Who sees a submission: everyone its public page; the applicant its own; an
         evaluator the ones assigned to it (not those it declined or declared a conflict on);
         steering committee members every submitted one; editors all."""
@@ -60,7 +69,7 @@ class SubmissionQuerySet(models.QuerySet):
             rules |= ~Q(state__in=[S.DRAFT, S.WITHDRAWN])
         return self.filter(rules).distinct()
 
-    def shown_in_state(self, user, state: str, today=None):
+    def shown_in_state(self, user: Viewer, state: str, today: datetime.date | None = None) -> Self:
         """The submissions `user` is told are in `state`: Submission.state_shown_to, asked
         in the database (an outcome held back from the user is "awaiting the decision")."""
         if oversees_scheme(user):
@@ -74,7 +83,7 @@ class SubmissionQuerySet(models.QuerySet):
             return self.filter(Q(state=S.DECISION) | held_back)
         return self.filter(Q(state=state) & ~held_back)
 
-    def in_call(self, call):
+    def in_call(self, call: Call) -> Self:
         return self.filter(call=call)
 
 
@@ -217,10 +226,10 @@ class Submission(VersionedModel, DemoMarkedModel, TimeStampedModel):
         return reverse("awards:winner", kwargs={"slug": self.call.slug, "pk": self.pk})
 
     # Permission questions, used by pages and the API alike.
-    def can_view(self, user) -> bool:
+    def can_view(self, user: Viewer) -> bool:
         return Submission.objects.visible_to(user).filter(pk=self.pk).exists()
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: Viewer) -> bool:
         """The applicant edits its draft (and adds files while answering a question); editors
         add the case study and replication guide."""
         if not user.is_authenticated:
@@ -229,7 +238,7 @@ class Submission(VersionedModel, DemoMarkedModel, TimeStampedModel):
             return True
         return self.applicant_id == user.pk and self.state in (S.DRAFT, S.INFO_REQUESTED)
 
-    def can_transition(self, user, name: str) -> bool:
+    def can_transition(self, user: Viewer, name: str) -> bool:
         step = SUBMISSION_TRANSITIONS.get(name)
         if step is None or not user.is_authenticated or self.state not in step.sources:
             return False
@@ -239,17 +248,17 @@ class Submission(VersionedModel, DemoMarkedModel, TimeStampedModel):
             return oversees_scheme(user)
         return user.is_editor
 
-    def allowed_transitions(self, user) -> list[Transition]:
+    def allowed_transitions(self, user: Viewer) -> list[Transition]:
         return [t for t in SUBMISSION_TRANSITIONS.values() if self.can_transition(user, t.name)]
 
-    def can_score(self, user) -> bool:
+    def can_score(self, user: Viewer) -> bool:
         return (
             user.is_authenticated
             and self.state == S.SCORING
             and self.assignments.filter(evaluator=user, status=AssignmentStatus.ASSIGNED).exists()
         )
 
-    def identity_visible_to(self, user) -> bool:
+    def identity_visible_to(self, user: Viewer) -> bool:
         """Evaluators of a blind call do not see who applied; everyone else who may see the
         submission does."""
         if not user.is_authenticated:
@@ -260,7 +269,7 @@ class Submission(VersionedModel, DemoMarkedModel, TimeStampedModel):
             return False
         return self.can_view(user)
 
-    def state_shown_to(self, user) -> str:
+    def state_shown_to(self, user: Viewer) -> str:
         """The state the user is told: the applicant learns an outcome only when the call's
         results are published, until then the submission is "awaiting the decision".
         The same rule for a list: SubmissionQuerySet.shown_in_state."""
@@ -272,7 +281,7 @@ class Submission(VersionedModel, DemoMarkedModel, TimeStampedModel):
             return S.DECISION
         return self.state
 
-    def notes_for(self, user):
+    def notes_for(self, user: Viewer) -> models.QuerySet[StageNote]:
         """The notes the user may read: the applicant those addressed to it."""
         if oversees_scheme(user):
             return self.notes.all()

@@ -17,10 +17,12 @@ Preferences (`match`): each topic of the submission in the evaluator's expertise
 (`Person.languages`) counts 2. The balance of the loads comes first (see matching.py).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from civhub.accounts.choices import Role
@@ -32,6 +34,7 @@ from civhub.awards.models import Assignment, Call, ConflictDeclaration, Submissi
 from civhub.awards.services import submissions as submission_services
 from civhub.awards.services.mail import notify, notify_editors
 from civhub.core.services import Conflict, audit
+from civhub.core.types import Viewer
 
 S = SubmissionState
 
@@ -45,13 +48,13 @@ class EvaluatorInfo:
     languages: set = field(default_factory=set)
 
 
-def evaluator_pool():
+def evaluator_pool() -> QuerySet[User]:
     """Every active user who holds the evaluator role, by id."""
     return users_with_role(Role.EVALUATOR)
 
 
-def evaluator_info(users) -> dict[int, EvaluatorInfo]:
-    infos = {}
+def evaluator_info(users: Iterable[User]) -> dict[int, EvaluatorInfo]:
+    infos: dict[int, EvaluatorInfo] = {}
     for user in (
         User.objects.filter(pk__in=[u.pk for u in users])
         .select_related("person")
@@ -72,10 +75,10 @@ def evaluator_info(users) -> dict[int, EvaluatorInfo]:
 class Rules:
     """The conflict-of-interest rules and the match, read once for a set of submissions."""
 
-    def __init__(self, submissions, infos: dict[int, EvaluatorInfo]):
+    def __init__(self, submissions: Iterable[Submission], infos: dict[int, EvaluatorInfo]) -> None:
         ids = [s.pk for s in submissions]
         self.infos = infos
-        self.topics = {s.pk: set() for s in submissions}
+        self.topics: dict[int, set[int]] = {s.pk: set() for s in submissions}
         for sid, tid in Submission.topics.through.objects.filter(submission_id__in=ids).values_list(
             "submission_id", "topic_id"
         ):
@@ -124,7 +127,7 @@ class Rules:
         return score + (2 if submission.language in info.languages else 0)
 
 
-def loads_in(call: Call, evaluator_ids) -> dict[int, int]:
+def loads_in(call: Call, evaluator_ids: Iterable[int]) -> dict[int, int]:
     loads = dict.fromkeys(evaluator_ids, 0)
     for e in Assignment.objects.filter(
         submission__call=call, status__in=ACTIVE_ASSIGNMENT, evaluator_id__in=list(loads)
@@ -133,13 +136,15 @@ def loads_in(call: Call, evaluator_ids) -> dict[int, int]:
     return loads
 
 
-def _require_editor(actor) -> None:
+def _require_editor(actor: Viewer) -> None:
     if not (actor.is_authenticated and actor.is_editor):
         raise PermissionDenied(_("Only the secretariat assigns evaluators."))
 
 
 @transaction.atomic
-def assign_evaluators(actor, call: Call, *, evaluators=None) -> dict[int, list[int]]:
+def assign_evaluators(
+    actor: Viewer, call: Call, *, evaluators: Iterable[User] | None = None
+) -> dict[int, list[int]]:
     """Give every eligible submission of the call (and every submission being scored that
     lacks evaluators) the evaluators it needs, balanced, then send the eligible ones to
     scoring. Returns submission id -> the evaluator ids added. Refused as a whole, naming
@@ -208,7 +213,7 @@ def assign_evaluators(actor, call: Call, *, evaluators=None) -> dict[int, list[i
     return plan
 
 
-def _replace(actor, submission: Submission) -> Assignment | None:
+def _replace(actor: Viewer, submission: Submission) -> Assignment | None:
     """Assign one more evaluator to a submission that lost one: the lightest-loaded eligible
     evaluator, then the best match. None (and the editors are told) when nobody is left."""
     call = submission.call
@@ -252,7 +257,7 @@ def _lock(assignment: Assignment) -> tuple[Submission, Assignment]:
 STEP_OUT_STATES = (S.ELIGIBLE, S.SCORING)
 
 
-def _step_out(actor, assignment: Assignment, status: str, reason: str) -> Assignment | None:
+def _step_out(actor: Viewer, assignment: Assignment, status: str, reason: str) -> Assignment | None:
     read = assignment  # as the evaluator saw it
     could = (  # read with its submission, as the scoring page does
         read.status == AssignmentStatus.ASSIGNED
@@ -296,13 +301,13 @@ def _step_out(actor, assignment: Assignment, status: str, reason: str) -> Assign
 
 
 @transaction.atomic
-def decline(actor, assignment: Assignment, reason: str = "") -> Assignment | None:
+def decline(actor: Viewer, assignment: Assignment, reason: str = "") -> Assignment | None:
     """The evaluator declines; another eligible evaluator is assigned (returned)."""
     return _step_out(actor, assignment, AssignmentStatus.DECLINED, reason)
 
 
 @transaction.atomic
-def declare_conflict(actor, assignment: Assignment, reason: str) -> Assignment | None:
+def declare_conflict(actor: Viewer, assignment: Assignment, reason: str) -> Assignment | None:
     """The evaluator declares a conflict of interest: it is recorded, the evaluator is taken
     off the submission, and another eligible evaluator is assigned (returned)."""
     return _step_out(actor, assignment, AssignmentStatus.CONFLICT, reason)
@@ -310,7 +315,7 @@ def declare_conflict(actor, assignment: Assignment, reason: str) -> Assignment |
 
 @transaction.atomic
 def override_assignment(
-    actor,
+    actor: Viewer,
     submission: Submission,
     *,
     reason: str,

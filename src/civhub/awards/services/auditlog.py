@@ -8,16 +8,17 @@ from django.db.models.functions import Cast
 
 from civhub.awards.models import Assignment, Call, Decision, Submission
 from civhub.core.models import AuditEntry
+from civhub.core.types import Viewer
 
 
-def call_log(actor, call: Call) -> QuerySet[AuditEntry]:
+def call_log(actor: Viewer, call: Call) -> QuerySet[AuditEntry]:
     """The audit entries of the call and of its submissions, assignments and decisions,
     newest first (one query, whatever their number); for those who may manage the call."""
     if not call.can_edit(actor):
         raise PermissionDenied
     types = ContentType.objects.get_for_models(Call, Submission, Assignment, Decision)
 
-    def keys(queryset):
+    def keys(queryset: QuerySet) -> QuerySet:
         # AuditEntry.object_id is text: compare it with the ids as text, in the database.
         return queryset.annotate(key=Cast("pk", CharField())).values("key")
 

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from civhub.awards.choices import CALL_TRANSITIONS, CallState
 from civhub.awards.models import Call
 from civhub.core.services import audit
+from civhub.core.types import Viewer
 
 
 @transaction.atomic
-def change_state(actor, call: Call, step: str) -> Call:
+def change_state(actor: Viewer, call: Call, step: str) -> Call:
     """Take the call's `step` (CALL_TRANSITIONS: "announce", "back_to_draft") on its locked
     row, one version higher, audited as "call.<step>". Returns the call as saved."""
     transition = CALL_TRANSITIONS.get(step)

@@ -1,6 +1,11 @@
 """Decisions, the publication of results, certificates, and what follows: the winner as a
 good practice of the knowledge base, and its replications as knowledge transfers."""
 
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,18 +17,25 @@ from civhub.awards.choices import (
     PUBLIC_STATES,
     SubmissionState,
 )
-from civhub.awards.models import Call, Certificate, Submission
+from civhub.awards.models import Call, Certificate, Prize, Submission
 from civhub.awards.services import submissions as submission_services
 from civhub.core import certificates
 from civhub.core.models import AttachmentKind
 from civhub.core.services import audit
+from civhub.core.types import Viewer
+
+if TYPE_CHECKING:
+    from civhub.directory.models import Country, Organization
+    from civhub.knowledge.models import KnowledgeTransfer, Practice
 
 S = SubmissionState
 #: attachments of a submission that go with it into the knowledge base
 PRACTICE_FILES = (AttachmentKind.CASE_STUDY, AttachmentKind.REPLICATION_GUIDE)
 
 
-def record_decision(actor, submission: Submission, outcome: str, minutes: str, *, prize=None):
+def record_decision(
+    actor: Viewer, submission: Submission, outcome: str, minutes: str, *, prize: Prize | None = None
+) -> Submission:
     """The steering committee (or an editor for the panel) records the outcome, with the
     minutes. The applicant learns it when the call's results are published."""
     name = OUTCOME_TRANSITIONS.get(outcome)
@@ -33,7 +45,7 @@ def record_decision(actor, submission: Submission, outcome: str, minutes: str, *
 
 
 @transaction.atomic
-def publish_results(actor, call: Call, on=None) -> Call:
+def publish_results(actor: Viewer, call: Call, on: datetime.date | None = None) -> Call:
     """Set the day the call's results are out (today by default) and publish the winners.
     Refused while any submission still awaits screening, scoring or its decision."""
     if not (actor.is_authenticated and actor.is_editor):
@@ -79,7 +91,7 @@ def _winner(submission: Submission) -> bool:
 
 
 @transaction.atomic
-def issue_certificate(actor, submission: Submission) -> Certificate:
+def issue_certificate(actor: Viewer, submission: Submission) -> Certificate:
     """A certificate with an unguessable verification code, for a published winner."""
     if not (actor.is_authenticated and actor.is_editor):
         raise PermissionDenied(_("Only the secretariat issues certificates."))
@@ -101,7 +113,7 @@ def verify_certificate(code: str) -> Certificate | None:
 
 
 @transaction.atomic
-def publish_as_practice(actor, submission: Submission):
+def publish_as_practice(actor: Viewer, submission: Submission) -> Practice:
     """Make a published winner a good practice of the knowledge base (published at once),
     linked both ways (`submission.practice`, `practice.award_submission`), with its case
     study and replication guide attached."""
@@ -167,17 +179,17 @@ def publish_as_practice(actor, submission: Submission):
 
 @transaction.atomic
 def record_replication(
-    actor,
+    actor: Viewer,
     submission: Submission,
-    country,
+    country: Country,
     *,
-    organization=None,
+    organization: Organization | None = None,
     kind: str = "replication",
     stage: str = "implemented",
-    started_on=None,
+    started_on: datetime.date | None = None,
     outcome: str = "",
-    evidence_urls=None,
-):
+    evidence_urls: list[str] | None = None,
+) -> KnowledgeTransfer:
     """A country replicated a winner: recorded as a knowledge transfer of its good practice
     (through knowledge's own service, with its permissions: editors, or focal points of
     either country), and the submission enters follow-up."""

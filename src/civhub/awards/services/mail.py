@@ -1,6 +1,8 @@
 """The scheme's e-mails: queued after the commit, sent by background work (awards.tasks), in
 the recipient's language, from the plain-text templates in templates/awards/email/."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -8,11 +10,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from civhub.core.mail import hub_subject, sign_off, site_name
+from civhub.core.types import Viewer
 
 INTERFACE_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
-def language_of(user, preferred: str | None = None) -> str:
+def language_of(user: Viewer, preferred: str | None = None) -> str:
     """The recipient's language: the one given (an applicant's submission language), else
     the first interface language of the user's directory record, else the site's default."""
     if preferred in INTERFACE_LANGUAGES:
@@ -24,14 +27,14 @@ def language_of(user, preferred: str | None = None) -> str:
     return settings.LANGUAGE_CODE
 
 
-def notify(user, template: str, *, language: str | None = None, **context) -> None:
+def notify(user: Viewer, template: str, *, language: str | None = None, **context: Any) -> None:
     """Queue one e-mail to `user`, after the current transaction commits. `context` holds
     plain values only (ids, strings): the task reads the records again when it runs."""
     if user is None or not user.email:
         return
     user_id = user.pk
 
-    def queue():
+    def queue() -> None:
         from civhub.awards.tasks import send_award_mail
 
         send_award_mail(user_id, template, language, context)
@@ -68,7 +71,7 @@ def render_and_send(user_id: int, template: str, language: str | None, context: 
     return True
 
 
-def notify_editors(template: str, **context) -> None:
+def notify_editors(template: str, **context: Any) -> None:
     """Queue an e-mail to every secretariat editor."""
     from civhub.accounts.services import editors
 

@@ -5,7 +5,7 @@ with an unsubmitted draft before the call closes, and to evaluators with unfinis
 assignments before the scoring ends. A reminder belongs to the smallest of those days that
 the deadline is within, so each is sent at most once however often the task runs."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,13 +21,14 @@ from civhub.awards.choices import (
 )
 from civhub.awards.models import Assignment, Call, ReminderSent, Submission
 from civhub.awards.services.mail import notify
+from civhub.core.types import Viewer
 
 
 def reminder_days() -> list[int]:
     return sorted(getattr(settings, "AWARDS_REMINDER_DAYS", (7, 1)))
 
 
-def _bucket(deadline, now) -> int | None:
+def _bucket(deadline: datetime, now: datetime) -> int | None:
     if deadline <= now:
         return None
     left = deadline - now
@@ -37,7 +38,7 @@ def _bucket(deadline, now) -> int | None:
     return None
 
 
-def _once(kind, call, user, days) -> bool:
+def _once(kind: str, call: Call, user: Viewer, days: int) -> bool:
     """Record the reminder; False when it was already sent."""
     try:
         with transaction.atomic():
@@ -50,7 +51,7 @@ def _once(kind, call, user, days) -> bool:
 
 
 @transaction.atomic
-def send_due_reminders(now=None) -> int:
+def send_due_reminders(now: datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     horizon = now + timedelta(days=max(reminder_days()))
@@ -58,6 +59,7 @@ def send_due_reminders(now=None) -> int:
         state=CallState.ANNOUNCED, closes_at__gt=now, closes_at__lte=horizon
     ):
         days = _bucket(call.closes_at, now)
+        assert days is not None  # the query keeps the calls within the horizon
         drafts = Submission.objects.filter(call=call, state=SubmissionState.DRAFT).select_related(
             "applicant"
         )
@@ -72,6 +74,7 @@ def send_due_reminders(now=None) -> int:
                 sent += 1
     for call in Call.objects.filter(scoring_ends_at__gt=now, scoring_ends_at__lte=horizon):
         days = _bucket(call.scoring_ends_at, now)
+        assert days is not None  # the query keeps the calls within the horizon
         pending: dict = {}
         for assignment in Assignment.objects.filter(
             submission__call=call,

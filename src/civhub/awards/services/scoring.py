@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from civhub.awards.models import Assignment, Call, Criterion, Score, Submission
 from civhub.awards.models.submissions import oversees_scheme
 from civhub.awards.services import submissions as submission_services
 from civhub.core.services import Conflict, audit, stale_edit_message
+from civhub.core.types import Viewer
 
 S = SubmissionState
 #: from these states on, the steering committee reads the scores
@@ -51,8 +53,13 @@ def not_scorable_message(assignment: Assignment) -> str:
 
 @transaction.atomic
 def record_scores(
-    actor, assignment: Assignment, scores: dict, *, final: bool = True, version: int | None = None
-):
+    actor: Viewer,
+    assignment: Assignment,
+    scores: dict,
+    *,
+    final: bool = True,
+    version: int | None = None,
+) -> Assignment:
     """Save the evaluator's scores: {criterion (or its id): (value, comment)}. With
     `final`, every criterion must be scored, the assignment is complete, and when every
     evaluator of the submission is done it moves on to consolidation by itself.
@@ -141,7 +148,7 @@ def record_scores(
     return assignment
 
 
-def visible_scores(submission: Submission, user):
+def visible_scores(submission: Submission, user: Viewer) -> QuerySet[Score]:
     """The scores `user` may read, blind where it must be:
 
     * an evaluator: its own; the other evaluators' only once its own are submitted;
@@ -174,11 +181,11 @@ def visible_scores(submission: Submission, user):
     return none
 
 
-def can_consolidate(user) -> bool:
+def can_consolidate(user: Viewer) -> bool:
     return oversees_scheme(user)
 
 
-def consolidate(call: Call, actor=None) -> aggregation.Consolidation:
+def consolidate(call: Call, actor: Viewer = None) -> aggregation.Consolidation:
     """The call's consolidated scores (see aggregation.py for every formula): per submission
     the weighted mean, the mean corrected for each evaluator's harshness, the rank under
     both, the spread and a flag; for the call Kendall's W and ICC(1). `result.submission`
@@ -203,13 +210,13 @@ def consolidate(call: Call, actor=None) -> aggregation.Consolidation:
         for (_e, sid), values in table.items():
             sums.setdefault(sid, []).append(values[on])
 
-        def tie_key(sid):  # higher mean on the criterion first
+        def tie_key(sid: int) -> tuple:  # higher mean on the criterion first
             values = sums.get(sid, [0])
             return (-sum(values) / len(values), submitted.get(sid) or timezone.now())
 
     else:
 
-        def tie_key(sid):  # earlier submission first
+        def tie_key(sid: int) -> tuple:  # earlier submission first
             return (submitted.get(sid) or timezone.now(),)
 
     return aggregation.consolidate(

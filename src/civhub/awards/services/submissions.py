@@ -15,11 +15,13 @@ whole with `Conflict` (the page keeps what was typed), so neither undoes the oth
 """
 
 import copy
-from datetime import date
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +38,8 @@ from civhub.awards.choices import (
 from civhub.awards.models import Call, Decision, Prize, StageNote, Submission
 from civhub.awards.services.mail import notify
 from civhub.core.services import Conflict, audit, save_changes
+from civhub.core.types import StrOrPromise, Viewer
+from civhub.directory.models import SdgTarget, Topic
 
 S = SubmissionState
 #: what the applicant may change in a draft (the rest is the workflow's)
@@ -82,7 +86,7 @@ NOTE_KINDS = {
 
 
 def _label(field: str) -> str:
-    return str(Submission._meta.get_field(field).verbose_name)
+    return str(Submission._meta.get_field(field).verbose_name)  # type: ignore[union-attr]  # a concrete field
 
 
 def months_between(start: date, end: date) -> int:
@@ -91,7 +95,7 @@ def months_between(start: date, end: date) -> int:
     return months - 1 if end.day < start.day else months
 
 
-def can_apply(user, call: Call, now=None) -> bool:
+def can_apply(user: Viewer, call: Call, now: datetime | None = None) -> bool:
     return bool(user.is_authenticated and user.is_member and call.is_open(now))
 
 
@@ -118,7 +122,8 @@ def _check_fits_call(submission: Submission) -> None:
     """The draft's choices must belong to its call (checked on every save)."""
     call = submission.call
     errors = {}
-    if submission.category_id and submission.category.call_id != call.pk:
+    # the category is set when its id is
+    if submission.category_id and submission.category.call_id != call.pk:  # type: ignore[union-attr]
         errors["category"] = _("Choose one of this call's categories.")
     if submission.applicant_kind and submission.applicant_kind not in call.eligible_kinds:
         errors["applicant_kind"] = _("This call does not accept this kind of applicant.")
@@ -126,7 +131,7 @@ def _check_fits_call(submission: Submission) -> None:
         raise ValidationError(errors)
 
 
-def open_submissions(user, call: Call):
+def open_submissions(user: Viewer, call: Call) -> QuerySet[Submission]:
     """The user's submissions to the call that count towards its limit (not withdrawn, not
     ineligible)."""
     return Submission.objects.filter(call=call, applicant=user).exclude(state__in=CLOSED_STATES)
@@ -150,7 +155,7 @@ def limit_reached(call: Call) -> ValidationError:
     return ValidationError({NON_FIELD_ERRORS: message})
 
 
-def free_slot(user, call: Call) -> int | None:
+def free_slot(user: Viewer, call: Call) -> int | None:
     """The lowest place the user's next submission to the call may take, or None when the
     user has as many open submissions as the call accepts."""
     taken = set(open_submissions(user, call).values_list("slot", flat=True))
@@ -159,15 +164,15 @@ def free_slot(user, call: Call) -> int | None:
 
 @transaction.atomic
 def save_draft(
-    actor,
+    actor: Viewer,
     submission: Submission,
     *,
-    topics=None,
-    sdg_targets=None,
-    now=None,
+    topics: Iterable[Topic | int] | None = None,
+    sdg_targets: Iterable[SdgTarget | int] | None = None,
+    now: datetime | None = None,
     version: int | None = None,
-    changed=None,
-):
+    changed: Iterable[str] | None = None,
+) -> Submission:
     """Create or update a draft: any member, while the call is open; saved as often as the
     applicant likes, and finished later.
 
@@ -218,7 +223,14 @@ def save_draft(
     return stored
 
 
-def _create_draft(actor, submission: Submission, *, topics, sdg_targets, now) -> Submission:
+def _create_draft(
+    actor: Viewer,
+    submission: Submission,
+    *,
+    topics: Iterable[Topic | int] | None,
+    sdg_targets: Iterable[SdgTarget | int] | None,
+    now: datetime | None,
+) -> Submission:
     if not can_apply(actor, submission.call, now):
         if not submission.call.is_open(now):
             raise ValidationError({"call": _("This call is not open for submissions.")})
@@ -249,7 +261,7 @@ def _create_draft(actor, submission: Submission, *, topics, sdg_targets, now) ->
 
 
 # The checks of each step, beyond who and from where.
-def _guard_submit(submission: Submission, now, data) -> None:
+def _guard_submit(submission: Submission, now: datetime, data: dict[str, Any]) -> None:
     call = submission.call
     if call.state != CallState.ANNOUNCED or now < call.opens_at:
         raise ValidationError({"state": _("The call is not open yet.")})
@@ -267,7 +279,8 @@ def _guard_submit(submission: Submission, now, data) -> None:
         )
     _check_fits_call(submission)
     needed = call.min_months_in_operation
-    if needed and months_between(submission.running_since, call.closes_at.date()) < needed:
+    # running_since is one of the fields checked as filled in above
+    if needed and months_between(submission.running_since, call.closes_at.date()) < needed:  # type: ignore[arg-type]
         raise ValidationError(
             {
                 "running_since": _(
@@ -279,7 +292,7 @@ def _guard_submit(submission: Submission, now, data) -> None:
         )
 
 
-def _guard_start_scoring(submission: Submission, now, data) -> None:
+def _guard_start_scoring(submission: Submission, now: datetime, data: dict[str, Any]) -> None:
     active = submission.assignments.filter(status__in=ACTIVE_ASSIGNMENT).count()
     if active < submission.call.evaluators_per_submission:
         raise ValidationError(
@@ -290,23 +303,23 @@ def _guard_start_scoring(submission: Submission, now, data) -> None:
         )
 
 
-def _guard_close_scoring(submission: Submission, now, data) -> None:
+def _guard_close_scoring(submission: Submission, now: datetime, data: dict[str, Any]) -> None:
     if not submission.assignments.filter(status=AssignmentStatus.COMPLETED).exists():
         raise ValidationError({"state": _("No evaluator has submitted scores yet.")})
 
 
-def _guard_publish(submission: Submission, now, data) -> None:
+def _guard_publish(submission: Submission, now: datetime, data: dict[str, Any]) -> None:
     if submission.call.results_published_on is None:
         raise ValidationError({"state": _("Set the date the call's results are published.")})
 
 
-def _guard_decision(outcome: str):
+def _guard_decision(outcome: str) -> Callable[[Submission, datetime, dict[str, Any]], None]:
     """An award names one of the call's prizes; an honourable mention may name one of its
     mentions; a submission not selected gets neither."""
     return lambda submission, now, data: _check_prize(submission, outcome, data.get("prize"))
 
 
-def _check_prize(submission: Submission, outcome: str, prize) -> None:
+def _check_prize(submission: Submission, outcome: str, prize: Prize | None) -> None:
     if prize is not None and prize.call_id != submission.call_id:
         raise ValidationError({"prize": _("Choose one of this call's prizes.")})
     if outcome == S.AWARDED and (prize is None or prize.kind != PrizeKind.PRIZE):
@@ -347,12 +360,16 @@ GUARDS = {
 }
 
 
-def _effect_submit(actor, submission, message, now, data) -> list[str]:
+def _effect_submit(
+    actor: Viewer, submission: Submission, message: str, now: datetime, data: dict[str, Any]
+) -> list[str]:
     submission.submitted_at = now
     return ["submitted_at"]
 
 
-def _effect_decision(actor, submission, message, now, data) -> list[str]:
+def _effect_decision(
+    actor: Viewer, submission: Submission, message: str, now: datetime, data: dict[str, Any]
+) -> list[str]:
     Decision.objects.create(
         submission=submission,
         outcome=submission.state,
@@ -363,7 +380,9 @@ def _effect_decision(actor, submission, message, now, data) -> list[str]:
     return []
 
 
-def _effect_withdraw(actor, submission, message, now, data) -> list[str]:
+def _effect_withdraw(
+    actor: Viewer, submission: Submission, message: str, now: datetime, data: dict[str, Any]
+) -> list[str]:
     """Evaluators already asked are released: the assignment no longer counts."""
     submission.assignments.filter(status=AssignmentStatus.ASSIGNED).update(
         status=AssignmentStatus.REMOVED,
@@ -384,14 +403,14 @@ EFFECTS = {
 
 @transaction.atomic
 def transition(
-    actor,
+    actor: Viewer,
     submission: Submission,
     name: str,
     message: str = "",
     *,
-    now=None,
+    now: datetime | None = None,
     system: bool = False,
-    **data,
+    **data: Any,
 ) -> Submission:
     """Move a submission along its workflow (see SUBMISSION_TRANSITIONS). `system=True` is for
     moves the services make themselves (the end of scoring), on behalf of `actor`.
@@ -467,7 +486,7 @@ def transition(
     return submission
 
 
-def moved_on_message(actor, submission: Submission, step) -> str:
+def moved_on_message(actor: Viewer, submission: Submission, step: StrOrPromise) -> str:
     """Why a step asked for from a state the submission has left is not taken."""
     return _(
         "Someone changed “%(title)s” since you opened it: it is “%(state)s” now, so "
@@ -479,42 +498,42 @@ def moved_on_message(actor, submission: Submission, step) -> str:
     }
 
 
-def submit(actor, submission: Submission, *, now=None) -> Submission:
+def submit(actor: Viewer, submission: Submission, *, now: datetime | None = None) -> Submission:
     """Submit a complete draft before the call closes (server time; refused from closes_at)."""
     return transition(actor, submission, "submit", now=now)
 
 
-def withdraw(actor, submission: Submission, reason: str = "") -> Submission:
+def withdraw(actor: Viewer, submission: Submission, reason: str = "") -> Submission:
     return transition(actor, submission, "withdraw", reason)
 
 
-def start_screening(actor, submission: Submission) -> Submission:
+def start_screening(actor: Viewer, submission: Submission) -> Submission:
     return transition(actor, submission, "start_screening")
 
 
-def request_information(actor, submission: Submission, question: str) -> Submission:
+def request_information(actor: Viewer, submission: Submission, question: str) -> Submission:
     return transition(actor, submission, "request_information", question)
 
 
-def answer(actor, submission: Submission, text: str) -> Submission:
+def answer(actor: Viewer, submission: Submission, text: str) -> Submission:
     return transition(actor, submission, "answer", text)
 
 
-def mark_eligible(actor, submission: Submission) -> Submission:
+def mark_eligible(actor: Viewer, submission: Submission) -> Submission:
     return transition(actor, submission, "mark_eligible")
 
 
-def mark_ineligible(actor, submission: Submission, reason: str) -> Submission:
+def mark_ineligible(actor: Viewer, submission: Submission, reason: str) -> Submission:
     return transition(actor, submission, "mark_ineligible", reason)
 
 
-def close_scoring(actor, submission: Submission) -> Submission:
+def close_scoring(actor: Viewer, submission: Submission) -> Submission:
     return transition(actor, submission, "close_scoring")
 
 
-def forward(actor, submission: Submission) -> Submission:
+def forward(actor: Viewer, submission: Submission) -> Submission:
     return transition(actor, submission, "forward")
 
 
-def start_follow_up(actor, submission: Submission) -> Submission:
+def start_follow_up(actor: Viewer, submission: Submission) -> Submission:
     return transition(actor, submission, "follow_up")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civhub.awards.choices import SCORED_STATES, AssignmentStatus, SubmissionState
 from civhub.awards.models import Call, Criterion, Score, Submission
+from civhub.core.types import StrOrPromise
 
 S = SubmissionState
 #: each stage of the funnel and the states a submission is in once it has passed that stage
@@ -61,7 +62,7 @@ class Transparency:
     total: int
     by_country: list[tuple[str, int]]
     by_category: list[tuple[str, int]]
-    funnel: list[tuple[str, int]]
+    funnel: list[tuple[StrOrPromise, int]]
     distributions: list[Distribution]
 
 
@@ -98,7 +99,7 @@ def figures(call: Call) -> Transparency:
         (categories.get(row["category"], str(_("Not given"))), row["n"])
         for row in submitted.values("category").annotate(n=Count("pk")).order_by("-n", "category")
     ]
-    funnel = []
+    funnel: list[tuple[StrOrPromise, int]] = []
     for label, states in FUNNEL:
         rows = submitted if states is None else submitted.filter(state__in=states)
         funnel.append((label, rows.count()))

@@ -45,7 +45,7 @@ def _pdf_objects(data: bytes) -> dict[int, tuple[bytes, bytes | None]]:
             pos = end
             continue
         dictionary = data[start : stream.start() + 2]
-        length = int(re.search(rb"/Length (\d+)", dictionary).group(1))
+        length = int(re.search(rb"/Length (\d+)", dictionary).group(1))  # type: ignore[union-attr]  # every stream has one
         raw = data[stream.end() : stream.end() + length]
         if b"/ASCII85Decode" in dictionary:
             raw = base64.a85decode(raw.strip(), adobe=True)
@@ -90,7 +90,7 @@ def _own_pdf_text(data: bytes) -> str:
     for number, (dictionary, _stream) in objects.items():
         found = re.search(rb"/ToUnicode (\d+) 0 R", dictionary)
         if found:
-            cmap = objects[int(found.group(1))][1].decode()
+            cmap = objects[int(found.group(1))][1].decode()  # type: ignore[union-attr]  # a CMap has a stream
             cmaps[number] = {
                 int(code, 16): chr(int(char, 16))
                 for code, char in re.findall(r"<([0-9A-F]{2})> <([0-9A-F]{4,})>", cmap)

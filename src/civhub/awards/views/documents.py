@@ -18,7 +18,8 @@ from civhub.core.services import audit
 
 
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
+    # never None for an attachment (as_attachment=True)
+    response.headers["Content-Disposition"] = content_disposition_header(True, filename)  # type: ignore[assignment]
     return response
 
 

@@ -85,7 +85,7 @@ def rewrite(archive: Path, target: Path, change) -> None:
     members = {}
     with tarfile.open(archive) as tar:
         for member in tar:
-            members[member.name] = tar.extractfile(member).read()
+            members[member.name] = tar.extractfile(member).read()  # type: ignore[union-attr]  # files only
     manifest = json.loads(members.pop(backup.MANIFEST))
     for name in list(members):
         members[name] = change(name, members[name])

@@ -22,7 +22,7 @@ KK_POSITION = "Бөлім басшысы"
 
 
 def h1(page: str) -> str:
-    return re.sub(r"<[^>]+>", "", re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)).strip()
+    return re.sub(r"<[^>]+>", "", re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)).strip()  # type: ignore[union-attr]  # every page has an h1
 
 
 def notice(page: str):

@@ -125,7 +125,8 @@ class AnswerForm(forms.Form):
         value = value_field(country, question)
         if question.help_text:
             value.help_text = question.help_text
-        if question.answer_type == AnswerType.LEGAL_ACT and not value.queryset.exists():
+        # a ModelChoiceField for a legal act
+        if question.answer_type == AnswerType.LEGAL_ACT and not value.queryset.exists():  # type: ignore[attr-defined]
             value.help_text = _(
                 "No laws of this country are recorded yet. Add the law first, then answer."
             )

@@ -13,19 +13,22 @@ import decimal
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.serializers.base import DeserializationError
+from django.core.serializers.base import DeserializationError, DeserializedObject
 from django.core.serializers.python import Serializer as PythonSerializer
 from django.core.validators import validate_email
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
+from django.db.models import Field, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civhub.core.services import audit
+from civhub.core.types import Viewer
 from civhub.directory.models import Country, Organization, SdgTarget, Topic
 from civhub.knowledge.choices import ContentLanguage, PracticeState
 from civhub.knowledge.importers import KEYS
@@ -37,6 +40,8 @@ from civhub.knowledge.models import (
     PracticeContact,
 )
 from civhub.search import services as search
+
+M = TypeVar("M", bound=Model)
 
 CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
 TRANSLATED_KEYS = {
@@ -82,7 +87,7 @@ class ImportReport:
         self.results += other.results
 
 
-def can_import(actor) -> bool:
+def can_import(actor: Viewer) -> bool:
     """Editors import; `None` is the system (the command line without --user)."""
     return actor is None or (actor.is_authenticated and actor.is_editor)
 
@@ -102,7 +107,7 @@ SQLITE_PAUSE = 0.12
 
 
 def import_records(
-    actor,
+    actor: Viewer,
     records: list[dict],
     *,
     publish: bool = False,
@@ -134,7 +139,12 @@ def import_records(
     report = ImportReport(file=file_name, dry_run=dry_run)
     lines = list(lines or [])
     lines += [None] * (len(records) - len(lines))
-    options = {"publish": publish, "update": update, "file_name": file_name, "source": source}
+    options: dict[str, Any] = {
+        "publish": publish,
+        "update": update,
+        "file_name": file_name,
+        "source": source,
+    }
     lookups = _Lookups()
 
     # 1. Check: nothing is written, so nothing is locked.
@@ -239,7 +249,7 @@ class _Journal:
     created and the ones it updated as they were before (with `keep`, i.e. on SQLite; on
     PostgreSQL the one transaction is its own undo, and the run only records the import)."""
 
-    def __init__(self, actor, file_name: str, *, keep: bool):
+    def __init__(self, actor: Viewer, file_name: str, *, keep: bool) -> None:
         self.actor = actor if getattr(actor, "is_authenticated", False) else None
         self.file_name = file_name
         self.keep = keep
@@ -274,7 +284,9 @@ class _Journal:
             for entry in pending:
                 entry.version = practice.version
             if not pending:
-                self.run.entries.filter(practice_id=practice.pk).update(version=practice.version)
+                self.run.entries.filter(  # type: ignore[union-attr]  # made by begin()
+                    practice_id=practice.pk
+                ).update(version=practice.version)
             return
         self.journaled.add(practice.pk)
         self.entries.append(
@@ -313,8 +325,9 @@ class _JSONSafe(PythonSerializer):
     microsecond), so that its output can be kept in a JSONField and read back by the python
     deserializer, which parses them again."""
 
-    def _value_from_field(self, obj, field):
-        value = super()._value_from_field(obj, field)
+    def _value_from_field(self, obj: Model, field: Field) -> Any:
+        # a private method of Django's serializer, which the stubs leave out
+        value = super()._value_from_field(obj, field)  # type: ignore[misc]
         if isinstance(value, datetime.date | datetime.time):
             return value.isoformat()
         if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -339,7 +352,7 @@ class Recovery:
     error: str = ""
 
 
-def recover_abandoned_runs(actor=None) -> list[Recovery]:
+def recover_abandoned_runs(actor: Viewer = None) -> list[Recovery]:
     """Undo every run left "running" by a process that is gone (`ImportRun.is_abandoned`).
     Called at the start of every import, by a periodic task and by `import-practices
     --recover`. Cheap when there is nothing to do: one read, no write lock."""
@@ -393,14 +406,17 @@ def describe_recovery(recovery: Recovery) -> list[str]:
     return lines + recovery.problems
 
 
-def undo_run(run: ImportRun, actor=None, *, only_if_abandoned: bool = False) -> Recovery | None:
+def undo_run(
+    run: ImportRun, actor: Viewer = None, *, only_if_abandoned: bool = False
+) -> Recovery | None:
     """Undo what `run` wrote, in one transaction: delete the practices it created, put back
     those it updated, mark it undone and audit it (`import.undone`). A journal entry that
     cannot be applied is left out and named in `problems`; the rest is undone. None when the
     run is no longer running (or, with `only_if_abandoned`, no longer looks abandoned: its
     process committed a batch since it was read)."""
     with transaction.atomic(), search.batched():
-        run = ImportRun.objects.select_for_update().filter(pk=run.pk).first()
+        # None when the run is gone, which the next line checks
+        run = ImportRun.objects.select_for_update().filter(pk=run.pk).first()  # type: ignore[assignment]
         if (
             run is None
             or run.state != ImportRunState.RUNNING
@@ -479,7 +495,7 @@ def _restore(entry: ImportRunEntry, current_version: int) -> None:
     targets = list(before.get("sdg_targets") or [])
     _check_pks(SdgTarget, targets)
     PracticeContact.objects.filter(practice_id=entry.practice_id).delete()
-    practice = practices[0].object
+    practice = cast(Practice, practices[0].object)
     if current_version != entry.version:
         # changed since the import by someone else: a form opened on that change is refused
         practice.version = max(practice.version, current_version) + 1
@@ -492,7 +508,7 @@ def _restore(entry: ImportRunEntry, current_version: int) -> None:
     search.reindex(practice)
 
 
-def _check_references(obj) -> None:
+def _check_references(obj: DeserializedObject) -> None:
     """The records a snapshot points to still exist (SQLite checks foreign keys only at the
     commit, which would fail the whole recovery instead of this entry)."""
     for f in obj.object._meta.concrete_fields:
@@ -504,7 +520,7 @@ def _check_references(obj) -> None:
         _check_pks(obj.object._meta.get_field(name).related_model, pks)
 
 
-def _check_pks(model, pks) -> None:
+def _check_pks(model: Any, pks: Iterable[int]) -> None:
     wanted = set(pks)
     found = set(model._default_manager.filter(pk__in=wanted).values_list("pk", flat=True))
     if wanted - found:
@@ -517,7 +533,7 @@ def _check_pks(model, pks) -> None:
         )
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: BaseException) -> str:
     if isinstance(exc, DeserializationError):
         # the value's own error, not the deserializer's wrapping of it
         exc = exc.__cause__ or exc.__context__ or exc
@@ -546,7 +562,7 @@ def _messages(exc: ValidationError) -> list[str]:
         out = []
         for name, messages in exc.message_dict.items():
             try:
-                label = str(Practice._meta.get_field(name).verbose_name)
+                label = str(Practice._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
             except Exception:  # not a model field, e.g. __all__
                 label = ""
             out += [f"{label}: {m}" if label else m for m in messages]
@@ -568,7 +584,7 @@ class _Lookups:
     """Names to records, read once per file and compared case-insensitively in Python (SQLite
     folds case for ASCII only)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.countries: dict[str, Country] = {}
         for country in Country.objects.all():
             for language in LANGUAGES:
@@ -619,7 +635,17 @@ def _columns(practice: Practice) -> dict:
     return {f.attname: getattr(practice, f.attname) for f in Practice._meta.concrete_fields}
 
 
-def _import_one(actor, record, lookups, *, publish, update, file_name, source, check=False):
+def _import_one(
+    actor: Viewer,
+    record: dict,
+    lookups: _Lookups,
+    *,
+    publish: bool,
+    update: bool,
+    file_name: str,
+    source: str,
+    check: bool = False,
+) -> tuple[str, Practice]:
     """Save one record (with `check`, only check it: every error it can have is raised, and
     nothing is written)."""
     for key in KEYS:
@@ -631,7 +657,7 @@ def _import_one(actor, record, lookups, *, publish, update, file_name, source, c
     if practice is not None and not update:
         return SKIPPED, practice
     creating = practice is None
-    stored = {} if creating else _columns(practice)
+    stored = {} if practice is None else _columns(practice)
     language = record.get("language") or (practice.language if practice else ContentLanguage.EN)
     if language not in LANGUAGES:
         raise ValidationError(_("Unknown language “%(value)s”.") % {"value": language})
@@ -679,6 +705,7 @@ def _import_one(actor, record, lookups, *, publish, update, file_name, source, c
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             state=PracticeState.DRAFT,
         )
+    assert practice is not None  # found, or made just now
     practice.language = language
     for key, column in TRANSLATED_KEYS.items():
         if key in KEYS or key in record:
@@ -748,8 +775,9 @@ def _import_one(actor, record, lookups, *, publish, update, file_name, source, c
     return (CREATED if creating else UPDATED), practice
 
 
-def _unique(items):
-    seen, out = set(), []
+def _unique(items: Iterable[M]) -> list[M]:
+    seen: set[Any] = set()
+    out: list[M] = []
     for item in items:
         if item.pk not in seen:
             seen.add(item.pk)
@@ -760,7 +788,7 @@ def _unique(items):
 # --- The way back --------------------------------------------------------------------------
 
 
-def practice_to_record(practice: Practice, viewer=None) -> dict:
+def practice_to_record(practice: Practice, viewer: Viewer = None) -> dict:
     """A practice as a record (the keys of `importers.KEYS` plus the optional ones), in the
     practice's original language. What the record lacks is None. Where the "as written" lists
     are empty (a practice entered on the site), the linked records' names stand in."""
@@ -772,7 +800,7 @@ def practice_to_record(practice: Practice, viewer=None) -> dict:
             value = getattr(practice, column)
         return value or None
 
-    def names(as_written: list, related) -> list[str] | None:
+    def names(as_written: list, related: Any) -> list[str] | None:
         if as_written:
             return list(as_written)
         return [str(getattr(obj, "name", obj)) for obj in related.all()] or None
@@ -819,7 +847,7 @@ def _targets_in_order(practice: Practice) -> list[SdgTarget]:
     return [link.sdgtarget for link in links.select_related("sdgtarget").order_by("pk")]
 
 
-def export_records(queryset=None, viewer=None) -> list[dict]:
+def export_records(queryset: QuerySet[Practice] | None = None, viewer: Viewer = None) -> list[dict]:
     """The practices of `queryset` (all by default) as records, in a fixed number of queries.
     With a `viewer` (a page's user), contacts are as that user may read them
     (`Practice.contacts_for`); without one (the command line, run by an operator), whole."""
@@ -834,5 +862,6 @@ def export_records(queryset=None, viewer=None) -> list[dict]:
     for link in links.select_related("sdgtarget").order_by("pk"):
         targets[link.practice_id].append(link.sdgtarget)
     for practice in practices:
-        practice._ordered_targets = targets[practice.pk]
+        # read back by practice_to_record (the targets in the record's order)
+        practice._ordered_targets = targets[practice.pk]  # type: ignore[attr-defined]
     return [practice_to_record(p, viewer) for p in practices]

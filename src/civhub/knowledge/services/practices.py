@@ -96,10 +96,10 @@ def create_published_practice(
     actor: Viewer,
     fields: dict[str, Any],
     *,
-    countries: Iterable[Country] = (),
-    implementing_entities: Iterable[Organization] = (),
-    topics: Iterable[Topic] = (),
-    sdg_targets: Iterable[SdgTarget] = (),
+    countries: Iterable[Country | int] = (),
+    implementing_entities: Iterable[Organization | int] = (),
+    topics: Iterable[Topic | int] = (),
+    sdg_targets: Iterable[SdgTarget | int] = (),
     attachments: Iterable[Attachment] = (),
 ) -> Practice:
     """A practice published at once by the secretariat, from a record of another app (an

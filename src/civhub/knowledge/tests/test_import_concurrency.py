@@ -89,7 +89,7 @@ def test_twenty_writers_save_while_a_thousand_records_import(shared_database, mo
     def writer(practice: Practice):
         assert importing.wait(300), "the import did not start"
         practice = Practice.objects.get(pk=practice.pk)
-        practice.summary_en = "Edited during the import."
+        practice.summary_en = "Edited during the import."  # type: ignore[attr-defined]  # modeltranslation
         services.save_practice(editor, practice)
         return imported.is_set()  # True: this write had to wait for the import's end
 

@@ -89,8 +89,8 @@ def _reading_notice(act: LegalAct, language: str, shown: str) -> str:
 
 class _LegalActFormMixin(VersionedEditMixin):
     model = LegalAct
-    form_class = LegalActForm
-    template_name = "knowledge/legal_form.html"
+    form_class: type[LegalActForm] | None = LegalActForm
+    template_name: str | None = "knowledge/legal_form.html"
     form_takes_user = True
     invalid_status = 400
 

@@ -130,8 +130,8 @@ def _json_ld(request, practice: Practice) -> dict:
 
 class _PracticeFormMixin(VersionedEditMixin):
     model = Practice
-    form_class = PracticeForm
-    template_name = "knowledge/practice_form.html"
+    form_class: type[PracticeForm] | None = PracticeForm
+    template_name: str | None = "knowledge/practice_form.html"
     saved_message = gettext_lazy("Saved as a draft. You can come back and finish it later.")
 
     def save_record(self, form):

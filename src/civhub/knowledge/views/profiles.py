@@ -27,7 +27,7 @@ def _country(code: str) -> Country:
 
 def _link(answer: ProfileAnswer | None) -> str:
     """Where a law or organization answer points, when that page exists."""
-    target = answer and (answer.legal_act or answer.organization)
+    target = (answer.legal_act or answer.organization) if answer else None
     if target is None:
         return ""
     try:

@@ -91,8 +91,8 @@ class TransferDetailView(DetailView):
 
 class _TransferFormMixin(VersionedEditMixin):
     model = KnowledgeTransfer
-    form_class = TransferForm
-    template_name = "knowledge/transfer_form.html"
+    form_class: type[TransferForm] | None = TransferForm
+    template_name: str | None = "knowledge/transfer_form.html"
     form_takes_user = True
     invalid_status = 400
 

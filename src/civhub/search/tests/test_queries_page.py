@@ -27,6 +27,7 @@ def log(text: str, results: int, days_ago: int = 0, times: int = 1) -> None:
 
 def rows(html: str, heading_id: str) -> list[list[str]]:
     section = re.search(rf'<section aria-labelledby="{heading_id}">(.*?)</section>', html, re.S)
+    assert section is not None, heading_id
     body = re.search(r"<tbody>(.*?)</tbody>", section.group(1), re.S)
     if body is None:
         return []

@@ -207,7 +207,7 @@ def test_facet_labels_follow_a_renamed_topic_at_once(corpus):
 
 def counted(rows) -> list[Counter]:
     """The facet counts of rows read from the database, as the vector index counts them."""
-    counts = [Counter() for _ in range(6)]
+    counts: list[Counter] = [Counter() for _ in range(6)]
     for kind, year, language, countries, topics, targets in rows:
         counts[0][kind] += 1
         counts[1].update([year] if year else [])

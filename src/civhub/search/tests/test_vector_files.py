@@ -75,7 +75,7 @@ def manifest(directory: Path) -> dict:
 
 def mapped_from_file(array: np.ndarray) -> bool:
     """Whether the array is a view of a memory map (no copy of its own)."""
-    base = array
+    base: object = array
     while isinstance(base, np.ndarray):
         base = base.base
     if isinstance(base, memoryview):
