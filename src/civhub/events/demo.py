@@ -60,7 +60,7 @@ def _events(today: datetime.date) -> list[dict]:
             "format": EventFormat.IN_PERSON,
             "starts_at": _at(datetime.date(2013, 5, 22), 10),
             "ends_at": _at(datetime.date(2013, 5, 23), 18),
-            "city": "Astana",
+            "city": ("Astana", "Астана", "Астана"),
             "country": "KZ",
             "state": EventState.HELD,
             "is_demo": False,
@@ -84,7 +84,7 @@ def _events(today: datetime.date) -> list[dict]:
             "format": EventFormat.IN_PERSON,
             "starts_at": _at(datetime.date(2014, 3, 12), 9),
             "ends_at": _at(datetime.date(2014, 3, 13), 17),
-            "city": "Astana",
+            "city": ("Astana", "Астана", "Астана"),
             "country": "KZ",
             "state": EventState.HELD,
             "is_demo": False,
@@ -107,7 +107,7 @@ def _events(today: datetime.date) -> list[dict]:
             "format": EventFormat.IN_PERSON,
             "starts_at": _at(datetime.date(2014, 10, 7), 9),
             "ends_at": _at(datetime.date(2014, 10, 9), 17),
-            "city": "Astana",
+            "city": ("Astana", "Астана", "Астана"),
             "country": "KZ",
             "state": EventState.HELD,
             "is_demo": False,
@@ -143,7 +143,7 @@ def _events(today: datetime.date) -> list[dict]:
             "format": EventFormat.HYBRID,
             "starts_at": _at(later, 9),
             "ends_at": _at(later + datetime.timedelta(days=1), 17),
-            "city": "Almaty",
+            "city": ("Almaty", "Алматы", "Алматы"),
             "country": "KZ",
             "online_link": "https://meet.example.org/civhub-appraisal",
             "state": EventState.REGISTRATION_OPEN,
@@ -164,7 +164,7 @@ def _events(today: datetime.date) -> list[dict]:
             "format": EventFormat.IN_PERSON,
             "starts_at": _at(held, 9),
             "ends_at": _at(held + datetime.timedelta(days=2), 17),
-            "city": "Astana",
+            "city": ("Astana", "Астана", "Астана"),
             "country": "KZ",
             "state": EventState.HELD,
             "capacity": 20,
@@ -172,6 +172,19 @@ def _events(today: datetime.date) -> list[dict]:
             "topics": ["public-service-delivery"],
         },
     ]
+
+
+#: invented participants' names (proper names, the same in every language)
+NAMES = [
+    "Айгерим Сапарова",
+    "Нурлан Ахметов",
+    "Бакыт Осмонов",
+    "Дана Ермекова",
+    "Фарход Рахимов",
+    "Мадина Касымова",
+    "Ерлан Жумабаев",
+    "Алия Туленова",
+]
 
 
 def _participants(count: int):
@@ -182,9 +195,7 @@ def _participants(count: int):
         email = f"participant{n}@demo.civhub.example"
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(
-                email=email, password=None, display_name=f"Demo participant {n}"
-            )
+            user = User.objects.create_user(email=email, password=None, display_name=NAMES[n - 1])
         users.append(user)
     return users
 
@@ -200,7 +211,9 @@ def load(log=print) -> None:
         item = dict(item)
         slug, topic_slugs = item.pop("slug"), item.pop("topics")
         country = item.pop("country", None)
+        city = item.pop("city", ("", "", ""))
         defaults = {
+            **_tr("city", city),
             **_tr("title", item.pop("title")),
             **_tr("description", item.pop("description")),
             **item,
@@ -235,7 +248,7 @@ def load(log=print) -> None:
                 **_tr("title", title),
                 "starts_at": conference.starts_at.replace(hour=start),
                 "ends_at": conference.starts_at.replace(hour=end),
-                "room": "Main hall",
+                **_tr("room", ("Main hall", "Главный зал", "Үлкен зал")),
             },
         )
 

@@ -8,9 +8,9 @@ from civhub.events.models import Event, Session
 
 @register(Event)
 class EventTranslation(TranslationOptions):
-    fields = ("title", "description")
+    fields = ("title", "description", "venue", "city")
 
 
 @register(Session)
 class SessionTranslation(TranslationOptions):
-    fields = ("title", "description")
+    fields = ("title", "description", "room")
