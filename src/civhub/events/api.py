@@ -114,7 +114,7 @@ class SessionOut(Schema):
 
 @router.get("/events", response={200: list[EventOut], **ERRORS_LIST}, openapi_extra=PUBLIC)
 @paginate(Pagination)
-def list_events(request, params: Query[EventQuery]):
+def list_events(request, params: Query[EventQuery]):  # type: ignore[valid-type]
     """Events the caller may see, filtered like the events page."""
     return _filtered_events(request, params)
 
@@ -125,7 +125,7 @@ def _filtered_events(request, params):
 
 
 @router.get("/events.csv", openapi_extra=PUBLIC, response={400: ERRORS_LIST[400]})
-def export_events(request, params: Query[EventQuery]):
+def export_events(request, params: Query[EventQuery]):  # type: ignore[valid-type]
     """The filtered events as CSV, every row."""
     return csv_response(request, _filtered_events(request, params), EventOut, "events.csv")
 

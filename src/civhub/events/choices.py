@@ -4,6 +4,7 @@ event workflow's transitions, written once (EVENT_TRANSITIONS)."""
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -51,7 +52,7 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     actor: str
-    label: str
+    label: str | Promise
     needs_message: bool = False
 
 

@@ -4,6 +4,7 @@ agenda's sessions."""
 import uuid
 import zoneinfo
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -101,16 +102,16 @@ class Event(DemoMarkedModel, TimeStampedModel):
         blank=True,
         related_name="events_organized",
     )
-    partners = models.ManyToManyField(
+    partners: "models.ManyToManyField[Any, Any]" = models.ManyToManyField(
         "directory.Organization",
         verbose_name=_("partners"),
         blank=True,
         related_name="events_partnered",
     )
-    topics = models.ManyToManyField(
+    topics: "models.ManyToManyField[Any, Any]" = models.ManyToManyField(
         "directory.Topic", verbose_name=_("topics"), blank=True, related_name="events"
     )
-    sdg_targets = models.ManyToManyField(
+    sdg_targets: "models.ManyToManyField[Any, Any]" = models.ManyToManyField(
         "directory.SdgTarget", verbose_name=_("SDG targets"), blank=True, related_name="events"
     )
     contact = models.ForeignKey(
@@ -121,7 +122,7 @@ class Event(DemoMarkedModel, TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    managers = models.ManyToManyField(
+    managers: "models.ManyToManyField[Any, Any]" = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("organizers with an account"),
         blank=True,

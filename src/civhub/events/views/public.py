@@ -4,6 +4,7 @@ agenda, and the calendars (.ics) of an event and of a filtered list."""
 import calendar
 import datetime
 import json
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -83,17 +84,18 @@ def event_month(request, year=None, month=None):
 
 def _json_ld(request, event: Event, sessions) -> dict:
     """schema.org Event metadata."""
-    attendance = {
+    modes: dict[str, str] = {
         EventFormat.IN_PERSON: "https://schema.org/OfflineEventAttendanceMode",
         EventFormat.ONLINE: "https://schema.org/OnlineEventAttendanceMode",
         EventFormat.HYBRID: "https://schema.org/MixedEventAttendanceMode",
-    }[event.format]
+    }
+    attendance = modes[event.format]
     status = (
         "https://schema.org/EventCancelled"
         if event.is_cancelled
         else "https://schema.org/EventScheduled"
     )
-    data = {
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": event.title,
@@ -107,7 +109,7 @@ def _json_ld(request, event: Event, sessions) -> dict:
         "about": [t.name for t in event.topics.all()],
     }
     if event.format != EventFormat.ONLINE:
-        place = {"@type": "Place", "name": event.venue or event.city}
+        place: dict[str, Any] = {"@type": "Place", "name": event.venue or event.city}
         address = {"@type": "PostalAddress", "addressLocality": event.city}
         if event.country:
             address["addressCountry"] = event.country.code
@@ -145,7 +147,7 @@ def sessions_of(event: Event) -> list[Session]:
     )
     for session in sessions:
         session.event = event
-        session.materials = list(attachments.attachments_of(session))
+        setattr(session, "materials", list(attachments.attachments_of(session)))  # noqa: B010
     return sessions
 
 
