@@ -172,3 +172,12 @@ def test_list_query_count_is_bounded(client, django_assert_max_num_queries):
         assert client.get("/en/events/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/en/events/?when=upcoming").status_code == 200
+
+
+def test_organizer_page_gives_each_rows_fields_their_own_ids(editor):
+    event = make_event(capacity=1)
+    for _ in range(3):
+        services.register(new_user(), event)
+    page = editor.get(f"/en/events/{event.slug}/registrations/").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))

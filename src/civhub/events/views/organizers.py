@@ -29,13 +29,20 @@ def managed_event(request, slug):
 
 def _page(request, event, status=200, **forms):
     regs = event.registrations.select_related("user", "country").order_by("created_at", "pk")
+    waiting = list(event.registrations.waiting_list().select_related("user", "country"))
+    posted = request.POST.get("row") if request.method == "POST" else None
+    for r in [*regs, *waiting]:
+        # Each row's forms have ids of their own; the row just posted shows its errors.
+        mine = posted == str(r.pk)
+        r.reason_form = (mine and forms.get("reason_form")) or ReasonForm(auto_id=f"id_%s_{r.pk}")
+        r.position_form = (mine and forms.get("position_form")) or PositionForm(
+            auto_id=f"id_%s_{r.pk}"
+        )
     context = {
         "event": event,
         "registrations": [r for r in regs if r.status != R.WAITING],
-        "waiting": list(event.registrations.waiting_list().select_related("user", "country")),
+        "waiting": waiting,
         "places_left": services.places_left(event),
-        "reason_form": forms.get("reason_form") or ReasonForm(),
-        "position_form": forms.get("position_form") or PositionForm(),
     }
     return render(request, "events/registrations.html", context, status=status)
 
@@ -76,7 +83,7 @@ def approve(request, slug, pk):
 @require_POST
 def decline(request, slug, pk):
     event, registration = _registration(request, slug, pk)
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, auto_id=f"id_%s_{pk}")
     if not form.is_valid():
         return _page(request, event, status=400, reason_form=form)
     try:
@@ -101,7 +108,7 @@ def promote(request, slug, pk):
 @require_POST
 def move(request, slug, pk):
     event, registration = _registration(request, slug, pk)
-    form = PositionForm(request.POST)
+    form = PositionForm(request.POST, auto_id=f"id_%s_{pk}")
     if not form.is_valid():
         return _page(request, event, status=400, position_form=form)
     try:
