@@ -181,3 +181,17 @@ def test_organizer_page_gives_each_rows_fields_their_own_ids(editor):
     page = editor.get(f"/en/events/{event.slug}/registrations/").content.decode()
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
+
+
+def test_month_view_links_only_towards_more_events(client):
+    import datetime
+
+    from civhub.events.tests.conftest import NOW
+
+    assert b'rel="prev"' not in client.get("/en/events/month/").content
+    make_event("later", starts_at=NOW + datetime.timedelta(days=70))
+    page = client.get("/en/events/month/").content
+    assert b'rel="next"' in page and b'rel="prev"' not in page
+    later = NOW + datetime.timedelta(days=70)
+    page = client.get(f"/en/events/month/{later.year}/{later.month}/").content.decode()
+    assert "/events/later/" in page and 'rel="next"' not in page and 'rel="prev"' not in page

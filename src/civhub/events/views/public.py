@@ -76,8 +76,10 @@ def event_month(request, year=None, month=None):
         "days": days,
         "filter": filterset,
         "query_string": query.urlencode(),
-        "previous": previous,
-        "following": following,
+        # Links lead only to months that have events before or after this one, so the
+        # months end where the events do (and a crawler's walk does too).
+        "previous": previous if found.filter(starts_at__lt=start).exists() else None,
+        "following": following if found.filter(ends_at__gt=end).exists() else None,
     }
     return render(request, "events/event_month.html", context)
 
