@@ -10,7 +10,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_loads_twice_and_its_pages_answer(client):
-
     demo.load(log=lambda *_: None)
     demo.load(log=lambda *_: None)
     assert Event.objects.count() == 6
