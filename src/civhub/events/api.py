@@ -11,7 +11,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from civhub.accounts.api import PUBLIC
+from civhub.accounts.auth import PUBLIC
 from civhub.core.api import (
     ERRORS_LIST,
     ERRORS_READ,

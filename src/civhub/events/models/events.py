@@ -1,10 +1,11 @@
 """A capacity-building event (a workshop, a training, a conference, a study visit …) and its
 agenda's sessions."""
 
+import datetime
 import uuid
 import zoneinfo
 from functools import cache
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civhub.core.models import DemoMarkedModel, TimeStampedModel
+from civhub.core.types import Viewer
 from civhub.events.choices import (
     EVENT_TRANSITIONS,
     PUBLIC_STATES,
@@ -40,11 +42,11 @@ def validate_time_zone(value: str) -> None:
         )
 
 
-class EventQuerySet(models.QuerySet):
-    def public(self):
+class EventQuerySet(models.QuerySet["Event"]):
+    def public(self) -> Self:
         return self.filter(state__in=PUBLIC_STATES)
 
-    def visible_to(self, user):
+    def visible_to(self, user: Viewer) -> Self:
         """Editors see every event; an event's organizers see it as a draft too; everyone
         else sees it once published."""
         if user.is_authenticated and user.is_editor:
@@ -54,10 +56,10 @@ class EventQuerySet(models.QuerySet):
             return self.filter(Q(state__in=PUBLIC_STATES) | Exists(managed))
         return self.public()
 
-    def upcoming(self, now=None):
+    def upcoming(self, now: datetime.datetime | None = None) -> Self:
         return self.filter(ends_at__gte=now or timezone.now())
 
-    def past(self, now=None):
+    def past(self, now: datetime.datetime | None = None) -> Self:
         return self.filter(ends_at__lt=now or timezone.now())
 
 
@@ -199,7 +201,7 @@ class Event(DemoMarkedModel, TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("events:event", kwargs={"slug": self.slug})
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": _("An event cannot end before it starts.")})
@@ -214,18 +216,18 @@ class Event(DemoMarkedModel, TimeStampedModel):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     @property
-    def local_start(self):
+    def local_start(self) -> datetime.datetime:
         return timezone.localtime(self.starts_at, self.zone)
 
     @property
-    def local_end(self):
+    def local_end(self) -> datetime.datetime:
         return timezone.localtime(self.ends_at, self.zone)
 
     @property
     def is_cancelled(self) -> bool:
         return self.state == EventState.CANCELLED
 
-    def registration_is_open(self, now=None) -> bool:
+    def registration_is_open(self, now: datetime.datetime | None = None) -> bool:
         """Registration open: the state says so, the dates (server clock) allow it, and the
         event has not started."""
         now = now or timezone.now()
@@ -236,10 +238,10 @@ class Event(DemoMarkedModel, TimeStampedModel):
         return not (self.registration_closes_at and now >= self.registration_closes_at)
 
     # Permissions, asked by the pages and the API alike.
-    def can_view(self, user) -> bool:
+    def can_view(self, user: Viewer) -> bool:
         return Event.objects.visible_to(user).filter(pk=self.pk).exists()
 
-    def can_manage(self, user) -> bool:
+    def can_manage(self, user: Viewer) -> bool:
         """Editors run every event; the organizers it names run this one."""
         if not user.is_authenticated:
             return False
@@ -247,10 +249,10 @@ class Event(DemoMarkedModel, TimeStampedModel):
 
     can_edit = can_manage  # attachments and other shared code ask `can_edit`
 
-    def can_register(self, user) -> bool:
+    def can_register(self, user: Viewer) -> bool:
         return bool(user.is_authenticated and self.registration_is_open())
 
-    def can_transition(self, user, name: str) -> bool:
+    def can_transition(self, user: Viewer, name: str) -> bool:
         step = EVENT_TRANSITIONS.get(name)
         if step is None or not user.is_authenticated or self.state not in step.sources:
             return False
@@ -258,7 +260,7 @@ class Event(DemoMarkedModel, TimeStampedModel):
             return user.is_editor
         return self.can_manage(user)
 
-    def allowed_transitions(self, user) -> list[Transition]:
+    def allowed_transitions(self, user: Viewer) -> list[Transition]:
         return [t for t in EVENT_TRANSITIONS.values() if self.can_transition(user, t.name)]
 
 
@@ -300,7 +302,7 @@ class Session(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": _("A session cannot end before it starts.")})
@@ -317,15 +319,15 @@ class Session(TimeStampedModel):
             )
 
     @property
-    def local_start(self):
+    def local_start(self) -> datetime.datetime:
         return timezone.localtime(self.starts_at, self.event.zone)
 
     @property
-    def local_end(self):
+    def local_end(self) -> datetime.datetime:
         return timezone.localtime(self.ends_at, self.event.zone)
 
-    def can_view(self, user) -> bool:
+    def can_view(self, user: Viewer) -> bool:
         return self.event.can_view(user)
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: Viewer) -> bool:
         return self.event.can_manage(user)

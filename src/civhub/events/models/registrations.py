@@ -1,22 +1,25 @@
 """A person's registration for an event: confirmed, pending approval, on the waiting list
 (in order) or offered a freed place for a while."""
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civhub.core.models import DemoMarkedModel, TimeStampedModel
+from civhub.core.types import Viewer
 from civhub.events.choices import LIVE, RegistrationStatus
 
 R = RegistrationStatus
 
 
-class RegistrationQuerySet(models.QuerySet):
-    def live(self):
+class RegistrationQuerySet(models.QuerySet["Registration"]):
+    def live(self) -> Self:
         return self.filter(status__in=LIVE)
 
-    def waiting_list(self):
+    def waiting_list(self) -> Self:
         return self.filter(status=R.WAITING).order_by("waiting_position")
 
 
@@ -100,5 +103,5 @@ class Registration(DemoMarkedModel, TimeStampedModel):
     def holds_place(self) -> bool:
         return self.status in (R.CONFIRMED, R.OFFERED)
 
-    def can_view(self, user) -> bool:
+    def can_view(self, user: Viewer) -> bool:
         return user.is_authenticated and (user.pk == self.user_id or self.event.can_manage(user))

@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from civhub.core.services import audit
+from civhub.core.types import Viewer
 from civhub.events.choices import EVENT_TRANSITIONS, HOLDS_PLACE
 from civhub.events.models import Event
 from civhub.events.services.mail import notify
@@ -16,7 +17,7 @@ CALENDAR_FIELDS = ["sequence", "updated_at"]
 
 
 @transaction.atomic
-def change_state(actor, event: Event, name: str, message: str = "") -> Event:
+def change_state(actor: Viewer, event: Event, name: str, message: str = "") -> Event:
     event = Event.objects.select_for_update().get(pk=event.pk)
     step = EVENT_TRANSITIONS.get(name)
     if step is None:
@@ -50,21 +51,21 @@ def change_state(actor, event: Event, name: str, message: str = "") -> Event:
     return event
 
 
-def publish(actor, event: Event) -> Event:
+def publish(actor: Viewer, event: Event) -> Event:
     return change_state(actor, event, "publish")
 
 
-def open_registration(actor, event: Event) -> Event:
+def open_registration(actor: Viewer, event: Event) -> Event:
     return change_state(actor, event, "open_registration")
 
 
-def close_registration(actor, event: Event) -> Event:
+def close_registration(actor: Viewer, event: Event) -> Event:
     return change_state(actor, event, "close_registration")
 
 
-def mark_held(actor, event: Event) -> Event:
+def mark_held(actor: Viewer, event: Event) -> Event:
     return change_state(actor, event, "mark_held")
 
 
-def cancel(actor, event: Event, reason: str) -> Event:
+def cancel(actor: Viewer, event: Event, reason: str) -> Event:
     return change_state(actor, event, "cancel", reason)

@@ -5,12 +5,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civhub.core.mail import mail_user
+from civhub.events.models import Registration
 
 
 def notify(registration_id: int, kind: str) -> None:
     """Queue the e-mail `kind` about a registration, once the current transaction commits."""
 
-    def queue():
+    def queue() -> None:
         from civhub.events.tasks import send_registration_mail
 
         send_registration_mail(registration_id, kind)
@@ -18,7 +19,7 @@ def notify(registration_id: int, kind: str) -> None:
     transaction.on_commit(queue)
 
 
-def _messages(registration) -> dict:
+def _messages(registration: Registration) -> dict[str, tuple[str, str]]:
     event = registration.event
     title = event.title
     when = registration.offer_expires_at

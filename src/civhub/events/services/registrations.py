@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civhub.core.services import audit
+from civhub.core.types import Viewer
+from civhub.directory.models import Country, Person
 from civhub.events.choices import HOLDS_PLACE, LIVE, RegistrationStatus
 from civhub.events.models import Event, Registration
 from civhub.events.services.mail import notify
@@ -76,7 +78,7 @@ def _join_line(event: Event, registration: Registration) -> None:
     registration.waiting_position = _next_position(event)
 
 
-def _confirm(registration: Registration, now) -> None:
+def _confirm(registration: Registration, now: datetime.datetime) -> None:
     registration.status = R.CONFIRMED
     registration.confirmed_at = now
     registration.offer_expires_at = None
@@ -84,7 +86,13 @@ def _confirm(registration: Registration, now) -> None:
 
 @transaction.atomic
 def register(
-    user, event: Event, *, country=None, person=None, consent_public: bool = False, now=None
+    user: Viewer,
+    event: Event,
+    *,
+    country: Country | None = None,
+    person: Person | None = None,
+    consent_public: bool = False,
+    now: datetime.datetime | None = None,
 ) -> Registration:
     """Register `user`: confirmed while places (and the country's quota) are left, pending
     when the organizer approves registrations, else on the waiting list, in order."""
@@ -126,13 +134,15 @@ def register(
     return registration
 
 
-def _check_manager(actor, event: Event) -> None:
+def _check_manager(actor: Viewer, event: Event) -> None:
     if not event.can_manage(actor):
         raise PermissionDenied(_("Only the event's organizers may do this."))
 
 
 @transaction.atomic
-def approve(actor, registration: Registration, now=None) -> Registration:
+def approve(
+    actor: Viewer, registration: Registration, now: datetime.datetime | None = None
+) -> Registration:
     """A pending registration is confirmed if a place is left, else it joins the line."""
     now = now or timezone.now()
     event, registration = _locked(registration)
@@ -160,7 +170,7 @@ def approve(actor, registration: Registration, now=None) -> Registration:
 
 
 @transaction.atomic
-def decline(actor, registration: Registration, reason: str) -> Registration:
+def decline(actor: Viewer, registration: Registration, reason: str) -> Registration:
     event, registration = _locked(registration)
     _check_manager(actor, event)
     if registration.status not in (R.PENDING, R.WAITING):
@@ -181,7 +191,9 @@ def decline(actor, registration: Registration, reason: str) -> Registration:
 
 
 @transaction.atomic
-def withdraw(user, registration: Registration, now=None) -> Registration:
+def withdraw(
+    user: Viewer, registration: Registration, now: datetime.datetime | None = None
+) -> Registration:
     """The registrant withdraws, until the event starts; a freed place is offered on."""
     now = now or timezone.now()
     event, registration = _locked(registration)
@@ -206,7 +218,7 @@ def withdraw(user, registration: Registration, now=None) -> Registration:
     return registration
 
 
-def offer_next(event: Event, now=None) -> list[Registration]:
+def offer_next(event: Event, now: datetime.datetime | None = None) -> list[Registration]:
     """Offer every free place to the first in line whose country's quota allows it, each
     for the event's `offer_hours`. Call with the event's row locked."""
     now = now or timezone.now()
@@ -237,14 +249,17 @@ def offer_next(event: Event, now=None) -> list[Registration]:
 
 
 @transaction.atomic
-def accept_offer(user, registration: Registration, now=None) -> Registration:
+def accept_offer(
+    user: Viewer, registration: Registration, now: datetime.datetime | None = None
+) -> Registration:
     now = now or timezone.now()
     event, registration = _locked(registration)
     if not user.is_authenticated or registration.user_id != user.pk:
         raise PermissionDenied(_("This offer is not yours."))
     if registration.status != R.OFFERED:
         raise ValidationError({"status": _("There is no offer to accept.")})
-    if registration.offer_expires_at <= now:
+    expires = registration.offer_expires_at  # every offer is made with its time limit
+    if expires is not None and expires <= now:
         raise ValidationError({"status": _("The offer has lapsed.")})
     _confirm(registration, now)
     registration.save(update_fields=["status", "confirmed_at", "offer_expires_at", "updated_at"])
@@ -253,7 +268,7 @@ def accept_offer(user, registration: Registration, now=None) -> Registration:
     return registration
 
 
-def expire_offers(now=None) -> int:
+def expire_offers(now: datetime.datetime | None = None) -> int:
     """Lapse every offer past its time and offer the place to the next in line; one event at
     a time, each in its own transaction. The number of offers lapsed."""
     now = now or timezone.now()
@@ -283,7 +298,7 @@ def expire_offers(now=None) -> int:
 
 
 @transaction.atomic
-def move_in_line(actor, registration: Registration, position: int) -> Registration:
+def move_in_line(actor: Viewer, registration: Registration, position: int) -> Registration:
     """The organizer moves a waiting registration to `position` (1 is first in line)."""
     event, registration = _locked(registration)
     _check_manager(actor, event)
@@ -318,7 +333,9 @@ def move_in_line(actor, registration: Registration, position: int) -> Registrati
 
 
 @transaction.atomic
-def promote(actor, registration: Registration, now=None) -> Registration:
+def promote(
+    actor: Viewer, registration: Registration, now: datetime.datetime | None = None
+) -> Registration:
     """The organizer confirms a waiting or pending registration at once, ahead of the line,
     even beyond the places (the organizer makes room); never beyond a country's quota."""
     now = now or timezone.now()
@@ -361,7 +378,7 @@ def promote(actor, registration: Registration, now=None) -> Registration:
     return registration
 
 
-def registration_of(user, event: Event) -> Registration | None:
+def registration_of(user: Viewer, event: Event) -> Registration | None:
     if not user.is_authenticated:
         return None
     return Registration.objects.filter(event=event, user=user).first()

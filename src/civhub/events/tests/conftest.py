@@ -6,9 +6,9 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from civhub.core.testing import make_user
 from civhub.events.choices import EventFormat, EventKind, EventState
 from civhub.events.models import Event
+from civhub.testing import make_user
 
 NOW = timezone.now()
 _numbers = itertools.count(1)

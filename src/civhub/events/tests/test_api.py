@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from civhub.core.testing import bearer
 from civhub.events.choices import EventState
 from civhub.events.models import Session
 from civhub.events.tests.conftest import make_event
+from civhub.testing import bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,11 @@ allows one writer anyway)."""
 import pytest
 from django.db import connection
 
-from civhub.core.testing import run_in_threads
 from civhub.events.choices import RegistrationStatus
 from civhub.events.models import Registration
 from civhub.events.services import registrations as services
 from civhub.events.tests.conftest import make_event, new_user
+from civhub.testing import run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 R = RegistrationStatus
