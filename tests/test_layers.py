@@ -27,7 +27,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 PACKAGE = SRC / "civhub"
-APPS = {"core", "accounts", "directory", "knowledge", "insights", "search", "awards"}
+APPS = {"core", "accounts", "directory", "knowledge", "insights", "search", "awards", "events"}
 WRITES = {
     "save",
     "delete",

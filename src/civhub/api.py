@@ -16,6 +16,7 @@ from civhub.accounts.auth import OPTIONAL_TOKEN, PUBLIC
 from civhub.awards.api import router as awards_router
 from civhub.core.api import document_answers, in_requested_language, install_error_handlers
 from civhub.directory.api import router as directory_router
+from civhub.events.api import router as events_router
 from civhub.knowledge.api import router as knowledge_router
 from civhub.search.api import router as search_router
 
@@ -70,6 +71,7 @@ api.add_router("", directory_router)
 api.add_router("", knowledge_router)
 api.add_router("", search_router)
 api.add_router("", awards_router)
+api.add_router("", events_router)
 
 
 class IndexOut(Schema):

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "civhub.insights",
     "civhub.search",
     "civhub.awards",
+    "civhub.events",
     "huey.contrib.djhuey",
 ]
 

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("civhub.knowledge.urls")),
     path("", include("civhub.search.urls")),
     path("awards/", include("civhub.awards.urls")),
+    path("events/", include("civhub.events.urls")),
     path("accounts/", include("allauth.urls")),
     path("members/", include("civhub.accounts.urls")),
     path("admin/", admin.site.urls),

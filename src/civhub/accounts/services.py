@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 EDITORS_GROUP = "Secretariat editors"
 # Editors work in the Django admin on these apps' records.
-EDITOR_APPS = ("directory", "knowledge", "insights", "awards")
+EDITOR_APPS = ("directory", "knowledge", "insights", "awards", "events")
 
 
 def editors_group() -> Group:

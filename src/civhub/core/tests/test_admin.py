@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
-OUR_APPS = {"core", "accounts", "directory", "knowledge", "insights", "search", "awards"}
+OUR_APPS = {"core", "accounts", "directory", "knowledge", "insights", "search", "awards", "events"}
 
 
 def our_models():

@@ -10,6 +10,7 @@ from django.test import Client
 
 from civhub.core.api import LANGUAGE_CODES, Language
 from civhub.directory.filters import CountryFilter, ExpertFilter, OrganizationFilter
+from civhub.events.filters import EventFilter
 from civhub.knowledge.filters.legal import LegalActFilter
 from civhub.knowledge.filters.practices import PracticeFilter
 from civhub.knowledge.filters.transfers import TransferFilter
@@ -49,6 +50,10 @@ ENDPOINTS = {
     "/api/v1/transfers.csv": {"get"},
     "/api/v1/transfers/{id}": {"get", "patch"},
     "/api/v1/search": {"get"},
+    "/api/v1/events": {"get"},
+    "/api/v1/events.csv": {"get"},
+    "/api/v1/events/{slug}": {"get"},
+    "/api/v1/events/{slug}/sessions": {"get"},
 }
 # Each list and the filter class of its page: the API takes exactly the page's parameters.
 LISTS = {
@@ -58,6 +63,7 @@ LISTS = {
     "/api/v1/practices": PracticeFilter,
     "/api/v1/laws": LegalActFilter,
     "/api/v1/transfers": TransferFilter,
+    "/api/v1/events": EventFilter,
 }
 WRITES = {
     # not writes, but read by role: they need a token too

@@ -23,6 +23,7 @@ def test_the_demo_steps_come_in_their_registered_order():
         ("profiles", "country profiles"),
         ("practices", "good practices"),
         ("awards", "innovative solutions scheme"),
+        ("events", "events"),
     ]
 
 
