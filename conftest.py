@@ -1,11 +1,23 @@
 """One persona per role, so every permission is tested by who asks (see ../shared/CONVENTIONS.md)."""
 
 from io import StringIO
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
 
 from civhub.testing import make_user
+
+if TYPE_CHECKING:
+    from civhub.accounts.models import User
+
+
+class Persona(Client):
+    """A test client signed in as one persona (none for the visitor), with its user and role."""
+
+    user: "User | None"
+    role: str
+
 
 ROLES = ["member", "focal_point", "evaluator", "editor", "steering", "admin"]
 
@@ -51,12 +63,12 @@ def georgia(db):
     return Country.objects.get(code="GE")
 
 
-def _persona(role: str) -> Client:
+def _persona(role: str) -> Persona:
     extra = ("member",) if role != "member" else ()
     user = make_user(
         f"{role}@test.example", role, *extra, country="KZ" if role == "focal_point" else None
     )
-    client = Client()
+    client = Persona()
     client.force_login(user)
     client.user = user
     client.role = role
@@ -64,41 +76,41 @@ def _persona(role: str) -> Client:
 
 
 @pytest.fixture
-def visitor(db) -> Client:
-    client = Client()
+def visitor(db) -> Persona:
+    client = Persona()
     client.user = None
     client.role = "visitor"
     return client
 
 
 @pytest.fixture
-def member(db) -> Client:
+def member(db) -> Persona:
     return _persona("member")
 
 
 @pytest.fixture
-def focal_point(db) -> Client:
+def focal_point(db) -> Persona:
     """The focal point of Kazakhstan."""
     return _persona("focal_point")
 
 
 @pytest.fixture
-def evaluator(db) -> Client:
+def evaluator(db) -> Persona:
     return _persona("evaluator")
 
 
 @pytest.fixture
-def editor(db) -> Client:
+def editor(db) -> Persona:
     return _persona("editor")
 
 
 @pytest.fixture
-def steering(db) -> Client:
+def steering(db) -> Persona:
     return _persona("steering")
 
 
 @pytest.fixture
-def admin(db) -> Client:
+def admin(db) -> Persona:
     return _persona("admin")
 
 

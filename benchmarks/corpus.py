@@ -159,7 +159,7 @@ def build_pool() -> Pool:
             pool.add((language, "general"), sentence)
         for slug in TOPICS:
             topic = phrases["topics"][slug]
-            combos = set()
+            combos: set[tuple[int, int, int, int, int]] = set()
             while len(combos) < ACTIONS_PER_TOPIC:
                 combos.add(
                     (
@@ -403,6 +403,7 @@ def plan(n: int, seed: int, pool: Pool) -> list[Plan]:
 
 def vector_of(pool: Pool, parts: list[int]) -> np.ndarray:
     """The normalized mean of the title's (counted twice) and the sentences' vectors."""
+    assert pool.vectors is not None, "embed the pool first"
     rows = pool.vectors[[parts[0], *parts]]
     mean = rows.mean(axis=0)
     return (mean / max(float(np.linalg.norm(mean)), 1e-6)).astype(np.float32)

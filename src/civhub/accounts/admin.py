@@ -1,12 +1,22 @@
+from typing import Any, cast
+
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from civhub.accounts import services
 from civhub.accounts.models import ApiToken, MembershipRequest, RoleAssignment, User
+
+
+def _actor(request: HttpRequest) -> User:
+    """Who is at the admin site: a signed-in staff member (it lets no one else in)."""
+    return cast(User, request.user)
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -15,10 +25,10 @@ class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     fk_name = "user"
     extra = 0
-    fields = readonly_fields = ["role", "country", "granted_by", "granted_at"]
+    fields = readonly_fields = ("role", "country", "granted_by", "granted_at")
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -48,15 +58,24 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "country"]
     fields = ["user", "role", "country"]
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: RoleAssignment | None = None
+    ) -> bool:
         return obj is None and super().has_change_permission(request, obj)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        actor = request.user
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: RoleAssignment | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[ModelForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        actor = _actor(request)
 
-        class GrantForm(form):
-            def clean(self):
+        # The admin's form class, made at run time.
+        class GrantForm(form):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
                 data = super().clean()
                 role = data.get("role")
                 if role and not actor.can_grant(role):
@@ -65,16 +84,18 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
         return GrantForm
 
-    def save_model(self, request, obj, form, change) -> None:
-        assignment = services.grant_role(request.user, obj.user, obj.role, obj.country)
+    def save_model(
+        self, request: HttpRequest, obj: RoleAssignment, form: Any, change: bool
+    ) -> None:
+        assignment = services.grant_role(_actor(request), obj.user, obj.role, obj.country)
         obj.pk = assignment.pk
 
-    def delete_model(self, request, obj) -> None:
-        services.revoke_role(request.user, obj)
+    def delete_model(self, request: HttpRequest, obj: RoleAssignment) -> None:
+        services.revoke_role(_actor(request), obj)
 
-    def delete_queryset(self, request, queryset) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RoleAssignment]) -> None:
         for assignment in queryset.select_related("user"):
-            services.revoke_role(request.user, assignment)
+            services.revoke_role(_actor(request), assignment)
 
 
 @admin.register(ApiToken)
@@ -94,7 +115,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = [("revoked_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["name", "prefix", "user__email"]
     list_select_related = ["user"]
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "user",
         "name",
         "prefix",
@@ -103,24 +124,24 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "last_used_at",
         "expires_at",
         "revoked_at",
-    ]
+    )
     actions = ["revoke"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
         # The change page is a read-only view; nothing is edited here.
         return obj is None and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
         return False
 
     @admin.action(description=_("Revoke the selected tokens"))
-    def revoke(self, request, queryset) -> None:
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         revoked = 0
         for token in queryset.filter(revoked_at__isnull=True).select_related("user"):
-            services.revoke_token(request.user, token)
+            services.revoke_token(_actor(request), token)
             revoked += 1
         self.message_user(
             request,
@@ -142,24 +163,24 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     list_filter = ["type", "created_at", "last_used_at"]
     search_fields = ["user__email"]
     list_select_related = ["user"]
-    fields = readonly_fields = ["user", "type", "created_at", "last_used_at"]
+    fields = readonly_fields = ("user", "type", "created_at", "last_used_at")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Authenticator | None = None) -> bool:
         # The change page is a read-only view, without the secret.
         return obj is None and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_site_admin and super().has_delete_permission(request, obj)
+    def has_delete_permission(self, request: HttpRequest, obj: Authenticator | None = None) -> bool:
+        return _actor(request).is_site_admin and super().has_delete_permission(request, obj)
 
-    def delete_model(self, request, obj) -> None:
-        services.remove_authenticator(request.user, obj)
+    def delete_model(self, request: HttpRequest, obj: Authenticator) -> None:
+        services.remove_authenticator(_actor(request), obj)
 
-    def delete_queryset(self, request, queryset) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Authenticator]) -> None:
         for authenticator in queryset.select_related("user"):
-            services.remove_authenticator(request.user, authenticator)
+            services.remove_authenticator(_actor(request), authenticator)
 
 
 @admin.register(MembershipRequest)
@@ -170,7 +191,7 @@ class MembershipRequestAdmin(admin.ModelAdmin):
     list_filter = ["state", "country__region"]
     search_fields = ["user__email", "organization"]
     list_select_related = ["user", "country", "decided_by"]
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "user",
         "country",
         "organization",
@@ -181,13 +202,17 @@ class MembershipRequestAdmin(admin.ModelAdmin):
         "decided_by",
         "decided_at",
         "reason",
-    ]
+    )
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: MembershipRequest | None = None
+    ) -> bool:
         return obj is None and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: MembershipRequest | None = None
+    ) -> bool:
         return False

@@ -1,8 +1,12 @@
 """`/me`: the caller's account. Who is calling (personal tokens) is accounts/auth.py."""
 
+from typing import Any, cast
+
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from civhub.accounts.auth import token_auth
+from civhub.accounts.models import ApiToken, User
 from civhub.core.api import ERRORS_WRITE, LanguageQuery
 
 
@@ -26,9 +30,10 @@ router = Router(tags=["accounts"])
 
 
 @router.get("/me", response={200: MeOut, **ERRORS_WRITE}, auth=token_auth, url_name="me")
-def me(request, params: Query[LanguageQuery]):
+def me(request: HttpRequest, params: Query[LanguageQuery]) -> dict[str, Any]:
     """The caller (needs a token): e-mail, roles, and what the roles allow."""
-    user = request.user
+    user = cast(User, request.user)  # token_auth signed the token's user in
+    token: ApiToken = request.api_token  # type: ignore[attr-defined]  # set by token_auth
     assignments = user.role_assignments.select_related("country").order_by("role")
     return {
         "email": user.email,
@@ -37,12 +42,12 @@ def me(request, params: Query[LanguageQuery]):
             {
                 "role": a.role,
                 "label": str(a.get_role_display()),
-                "country": a.country.code if a.country_id else None,
+                "country": a.country.code if a.country is not None else None,
             }
             for a in assignments
         ],
         "is_member": user.is_member,
         "is_editor": user.is_editor,
-        "focal_countries": sorted(a.country.code for a in assignments if a.country_id),
-        "token": request.api_token.prefix,
+        "focal_countries": sorted(a.country.code for a in assignments if a.country is not None),
+        "token": token.prefix,
     }

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civhub.accounts.choices import Role, TokenScope
 from civhub.accounts.models import MembershipRequest, User
+from civhub.core.types import Viewer
 from civhub.directory.models import Country
 
 
@@ -20,15 +22,17 @@ class GrantRoleForm(forms.Form):
         help_text=_("Only for country focal points."),
     )
 
-    def __init__(self, *args, actor=None, **kwargs) -> None:
+    def __init__(self, *args: Any, actor: Viewer = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = Country.objects.order_by("name")
+        country = self.fields["country"]
+        assert isinstance(country, forms.ModelChoiceField)
+        country.queryset = Country.objects.order_by("name")
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
         if actor is not None:
-            self.fields["role"].choices = [
-                (v, label) for v, label in Role.choices if actor.can_grant(v)
-            ]
+            role.choices = [(v, label) for v, label in Role.choices if actor.can_grant(v)]
 
-    def clean_email(self):
+    def clean_email(self) -> str:
         email = self.cleaned_data["email"].lower()
         try:
             self.cleaned_data["user"] = User.objects.get(email__iexact=email)
@@ -51,9 +55,11 @@ class MembershipRequestForm(forms.ModelForm):
         fields = ["country", "organization", "position", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = Country.objects.in_hub().order_by("name")
+        country = self.fields["country"]
+        assert isinstance(country, forms.ModelChoiceField)
+        country.queryset = Country.objects.in_hub().order_by("name")
 
 
 class ApiTokenForm(forms.Form):
@@ -83,7 +89,7 @@ class ApiTokenForm(forms.Form):
         help_text=_("Give a program only the access it needs."),
     )
 
-    def expires_at(self):
+    def expires_at(self) -> datetime.datetime | None:
         days = self.cleaned_data.get("expires_in")
         if not days:
             return None

@@ -1,11 +1,17 @@
+from typing import Any
+
 from allauth.account.signals import user_logged_in, user_signed_up
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from civhub.accounts.choices import InterfaceLanguage
+from civhub.accounts.models import User
 
 
 @receiver(user_signed_up)
-def remember_the_language_of_sign_up(sender, request, user, **kwargs) -> None:
+def remember_the_language_of_sign_up(
+    sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
     # A new account is a registered user, not yet a member: membership is asked for on the
     # account page and confirmed by the country's focal point or the secretariat
     # (services.request_membership). Its e-mails come in the language it signed up in.
@@ -18,7 +24,9 @@ def remember_the_language_of_sign_up(sender, request, user, **kwargs) -> None:
 
 
 @receiver(user_logged_in)
-def count_the_login_as_recent_authentication(sender, request, user, **kwargs) -> None:
+def count_the_login_as_recent_authentication(
+    sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
     # allauth asks for the password again before TOTP set-up or recovery codes unless a step
     # is marked "reauthenticated"; a login's own steps are not, so staff sent straight from
     # the login to the TOTP set-up would type their password twice. The steps of this login
@@ -26,7 +34,9 @@ def count_the_login_as_recent_authentication(sender, request, user, **kwargs) ->
     from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 
     session = getattr(request, "session", None)
-    records = session.get(AUTHENTICATION_METHODS_SESSION_KEY) if session is not None else None
+    if session is None:
+        return
+    records = session.get(AUTHENTICATION_METHODS_SESSION_KEY)
     if not isinstance(records, list) or not records:
         return
     session[AUTHENTICATION_METHODS_SESSION_KEY] = [
@@ -35,7 +45,7 @@ def count_the_login_as_recent_authentication(sender, request, user, **kwargs) ->
     ]
 
 
-def refresh_editors_group(sender=None, using="default", **kwargs) -> None:
+def refresh_editors_group(sender: Any = None, using: str = "default", **kwargs: Any) -> None:
     from civhub.accounts.services import editors_group
 
     editors_group()

@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,7 +23,19 @@ from civhub.core.forms import add_errors, read_version
 from civhub.core.services import Conflict
 
 
-def _profile_page(request, form, membership_form=None, status=200, form_version=None):
+class SignedInRequest(HttpRequest):
+    """A request past `login_required`: its user is an accounts.User (for mypy)."""
+
+    user: User
+
+
+def _profile_page(
+    request: SignedInRequest,
+    form: BaseForm,
+    membership_form: BaseForm | None = None,
+    status: int = 200,
+    form_version: int | None = None,
+) -> HttpResponse:
     """The account page: roles, profile form, membership (asked for or to ask) and, for
     deciders, the requests waiting for them."""
     user = request.user
@@ -42,7 +56,7 @@ def _profile_page(request, form, membership_form=None, status=200, form_version=
 
 
 @login_required
-def profile(request):
+def profile(request: SignedInRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         version = read_version(request)
@@ -62,7 +76,7 @@ def profile(request):
 
 @login_required
 @require_POST
-def request_membership(request):
+def request_membership(request: SignedInRequest) -> HttpResponse:
     form = MembershipRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -86,7 +100,7 @@ def request_membership(request):
 
 
 @login_required
-def membership_requests(request):
+def membership_requests(request: SignedInRequest) -> HttpResponse:
     """The requests the user may decide (focal points: their country's; the secretariat:
     all), pending first, with the decided ones below."""
     user = request.user
@@ -109,7 +123,7 @@ def membership_requests(request):
 
 @login_required
 @require_POST
-def decide_membership(request, pk):
+def decide_membership(request: SignedInRequest, pk: int) -> HttpResponse:
     membership_request = get_object_or_404(MembershipRequest.objects.select_related("user"), pk=pk)
     approve = request.POST.get("decision") == "approve"
     reason = "" if approve else request.POST.get("reason", "")
@@ -129,13 +143,13 @@ def decide_membership(request, pk):
     return redirect("accounts:membership_requests")
 
 
-def _require_role_manager(user) -> None:
+def _require_role_manager(user: User) -> None:
     if not (user.is_authenticated and user.is_editor):
         raise PermissionDenied
 
 
 @login_required
-def roles(request):
+def roles(request: SignedInRequest) -> HttpResponse:
     _require_role_manager(request.user)
     query = request.GET.get("q", "").strip()
     users = User.objects.prefetch_related(
@@ -150,7 +164,7 @@ def roles(request):
 
 @login_required
 @require_POST
-def grant(request):
+def grant(request: SignedInRequest) -> HttpResponse:
     _require_role_manager(request.user)
     form = GrantRoleForm(request.POST, actor=request.user)
     if form.is_valid():
@@ -172,7 +186,7 @@ def grant(request):
 
 @login_required
 @require_POST
-def revoke(request, pk):
+def revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     _require_role_manager(request.user)
     assignment = get_object_or_404(RoleAssignment.objects.select_related("user"), pk=pk)
     try:
@@ -186,7 +200,7 @@ def revoke(request, pk):
 
 @never_cache
 @login_required
-def tokens(request):
+def tokens(request: SignedInRequest) -> HttpResponse:
     """The user's personal API tokens: list, make one (its secret shown once), revoke."""
     form = ApiTokenForm(request.POST or None)
     secret = new_token = None
@@ -222,7 +236,7 @@ def tokens(request):
 
 @login_required
 @require_POST
-def revoke_token(request, pk):
+def revoke_token(request: SignedInRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     try:
         services.revoke_token(request.user, token)

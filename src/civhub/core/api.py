@@ -231,6 +231,23 @@ def _schema_of(f: django_filters.Filter) -> tuple[Any, dict[str, Any]]:
     return str, {}
 
 
+# Schemas made at run time (filter_query, patch_schema) and types alike: mypy takes a class
+# made by a call as a value (`type[Schema]`, which is checked), never as a type. So an app
+# names each one `…Type` for its handlers' annotations, in an `if TYPE_CHECKING:` block: to
+# mypy the name is the class it is made from (LanguageQuery, Schema; `str` for a Literal made
+# from a list), at run time it is the made class itself, which django-ninja reads:
+#
+#     PracticeQuery = filter_query(PracticeFilter, "PracticeQuery")
+#     if TYPE_CHECKING:
+#         PracticeQueryType: TypeAlias = LanguageQuery
+#     else:
+#         PracticeQueryType = PracticeQuery
+#
+#     def list_practices(request: HttpRequest, params: Query[PracticeQueryType]) -> ...
+#
+# The handlers read such a schema only as its base class (`model_dump`, `filtered`).
+
+
 def filter_query(filterset_class: type[django_filters.FilterSet], name: str) -> type[Schema]:
     """The query parameters of a list, made from the page's filter class, so the API filters
     exactly like the page and the OpenAPI schema lists every parameter with its values.
@@ -311,14 +328,14 @@ def patch_schema(
                 raise TypeError(f"{name}.{field_name}: a PATCH's field needs a default.")
             if given.description is None:
                 given = FieldInfo.merge_field_infos(given, description=shown.description)
-            definitions[field_name] = (shown.annotation | None, given)
+            definitions[field_name] = (_or_null(shown.annotation), given)
         elif given is not None and not isinstance(given, FieldInfo):
             definitions[field_name] = (given | None, None)
         elif shown is not None:
             copied = Field(
                 None, description=shown.description, json_schema_extra=shown.json_schema_extra
             )
-            definitions[field_name] = (shown.annotation | None, copied)
+            definitions[field_name] = (_or_null(shown.annotation), copied)
         else:
             raise TypeError(f"{read.__name__} has no field {field_name!r}: give its type.")
     if declared:
@@ -326,6 +343,11 @@ def patch_schema(
     return create_model(
         name, __base__=Schema, __doc__=doc, __module__=read.__module__, **definitions
     )
+
+
+def _or_null(annotation: Any) -> Any:
+    """`annotation | None`: a field's annotation is a type form mypy takes as `type | None`."""
+    return annotation | None
 
 
 # --- Errors ---------------------------------------------------------------------------------
@@ -405,14 +427,17 @@ class SchemaErrors(Schema):
 
 
 # What every operation may answer besides what it declares (document_answers).
-_ANSWERS = {
+_ANSWERS: dict[str, tuple[str, type[Schema]]] = {
     "401": ("A token that is wrong, revoked or expired, or whose owner's roles changed.", Message),
     "422": ("The request does not fit the schema: `loc` says where.", SchemaErrors),
     "500": ("A fault on the server's side (logged, and mailed to the administrators).", Message),
     "503": ("The database cannot be reached for now: try again later (`Retry-After`).", Message),
 }
-_FORBIDDEN = ("The caller's roles, or a read-only token, do not allow this.", Message)
-_NOT_FOUND = ("No such record, or one the caller may not see.", Message)
+_FORBIDDEN: tuple[str, type[Schema]] = (
+    "The caller's roles, or a read-only token, do not allow this.",
+    Message,
+)
+_NOT_FOUND: tuple[str, type[Schema]] = ("No such record, or one the caller may not see.", Message)
 _CSV = "Every matching record as CSV (UTF-8 with a byte-order mark), the list's columns."
 _WRITE_METHODS = {"post", "put", "patch", "delete"}
 
@@ -448,8 +473,8 @@ def document_answers(schema: dict[str, Any]) -> dict[str, Any]:
                 wanted["403"] = _FORBIDDEN
             if "{" in path:
                 wanted["404"] = _NOT_FOUND
-            for status, (description, model) in wanted.items():
-                responses.setdefault(status, answer(description, model))
+            for status, (description, body) in wanted.items():
+                responses.setdefault(status, answer(description, body))
             if path.endswith(".csv"):
                 responses["200"] = {
                     "description": _CSV,

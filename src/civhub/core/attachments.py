@@ -5,6 +5,7 @@ import errno
 import os
 import re
 import unicodedata
+from typing import Any, TypeAlias
 
 import filetype
 from django.conf import settings
@@ -12,11 +13,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import QuerySet
+from django.forms import BaseForm
+from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from civhub.core.models import Attachment, AttachmentKind
 from civhub.core.services import audit
+from civhub.core.types import Viewer
+
+# A record of any app that takes files: a model with `can_edit(user)` (core names no app).
+Record: TypeAlias = Any
 
 ALLOWED_TYPES = {
     "application/pdf": "pdf",
@@ -43,7 +51,7 @@ def safe_filename(name: str, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
-def sniff(uploaded) -> str:
+def sniff(uploaded: File) -> str:
     """The file's real type from its first bytes, or a ValidationError naming what is allowed."""
     if uploaded.size == 0:
         raise ValidationError({"file": _("The file is empty.")})
@@ -74,12 +82,17 @@ def sniff(uploaded) -> str:
 
 @transaction.atomic
 def attach(
-    actor, record, uploaded, *, title: str = "", kind: str = AttachmentKind.DOCUMENT
+    actor: Viewer,
+    record: Record,
+    uploaded: File,
+    *,
+    title: str = "",
+    kind: str = AttachmentKind.DOCUMENT,
 ) -> Attachment:
     if not record.can_edit(actor):
         raise PermissionDenied(_("You may not add files to this record."))
     mime = sniff(uploaded)
-    filename = safe_filename(uploaded.name, ALLOWED_TYPES[mime])
+    filename = safe_filename(uploaded.name or "", ALLOWED_TYPES[mime])
     attachment = Attachment(
         content_type=ContentType.objects.get_for_model(record),
         object_id=record.pk,
@@ -102,7 +115,7 @@ def attach(
 
 
 @transaction.atomic
-def copy_to(actor, attachment: Attachment, record) -> Attachment:
+def copy_to(actor: Viewer, attachment: Attachment, record: Record) -> Attachment:
     """Attach a copy of `attachment` to `record`, with a stored file of its own: removing
     either attachment later never takes the other's file with it."""
     if not record.can_edit(actor):
@@ -139,7 +152,7 @@ def copy_to(actor, attachment: Attachment, record) -> Attachment:
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
-def _store(attachment: Attachment, filename: str, uploaded) -> None:
+def _store(attachment: Attachment, filename: str, uploaded: File) -> None:
     field = attachment.file.field
     storage = attachment.file.storage
     name = storage.get_available_name(
@@ -163,21 +176,22 @@ def _store(attachment: Attachment, filename: str, uploaded) -> None:
         raise
 
 
-def attachments_of(record):
+def attachments_of(record: Record) -> QuerySet[Attachment]:
     return Attachment.objects.filter(
         content_type=ContentType.objects.get_for_model(record), object_id=record.pk
     )
 
 
 @transaction.atomic
-def remove(actor, attachment: Attachment) -> None:
-    if not attachment.target.can_edit(actor):
+def remove(actor: Viewer, attachment: Attachment) -> None:
+    target: Record = attachment.target
+    if not target.can_edit(actor):
         raise PermissionDenied(_("You may not remove this file."))
-    audit(actor, "attachment.removed", attachment.target, summary=attachment.filename)
+    audit(actor, "attachment.removed", target, summary=attachment.filename)
     attachment.delete()  # the post_delete signal removes the file
 
 
-def attach_from_form(request, record, form) -> bool:
+def attach_from_form(request: HttpRequest, record: Record, form: BaseForm) -> bool:
     """Attach the file of a posted attachment form to `record`, telling the user how it went
     (on success, or with every error by message). Returns whether a file was attached."""
     from django.contrib import messages
@@ -185,7 +199,7 @@ def attach_from_form(request, record, form) -> bool:
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))  # an ErrorList gives its messages
         return False
     try:
         attach(

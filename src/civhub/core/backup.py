@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -54,6 +54,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import FileField, Model, QuerySet
@@ -139,10 +140,11 @@ def saved_models(using: str = DEFAULT_DB_ALIAS) -> list[type[Model]]:
             return  # done, or a cycle (deferred constraints allow it)
         state[label] = 1
         for f in model._meta.local_concrete_fields:
-            target = f.related_model if f.is_relation else None
-            if target is not None and target is not model:
-                target = target._meta.concrete_model
-                if target._meta.label_lower in by_label:
+            related = f.related_model if f.is_relation else None
+            # Resolved by now: a model class ("self" is only for the field's declaration).
+            if isinstance(related, type) and related is not model:
+                target = related._meta.concrete_model
+                if target is not None and target._meta.label_lower in by_label:
                     visit(by_label[target._meta.label_lower])
         state[label] = 2
         ordered.append(model)
@@ -236,7 +238,7 @@ def snapshot(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
 class _Hashing:
     """A file object that hashes what is read through it."""
 
-    def __init__(self, raw) -> None:
+    def __init__(self, raw: IO[bytes]) -> None:
         self.raw = raw
         self.sha256 = hashlib.sha256()
         self.size = 0
@@ -365,7 +367,14 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def _dump(tar, stage: Path, connection, using: str, report: BackupReport, progress) -> dict:
+def _dump(
+    tar: tarfile.TarFile,
+    stage: Path,
+    connection: BaseDatabaseWrapper,
+    using: str,
+    report: BackupReport,
+    progress: Progress | None,
+) -> dict:
     models = saved_models(using)
     manifest: dict[str, Any] = {
         "format": FORMAT,
@@ -380,9 +389,10 @@ def _dump(tar, stage: Path, connection, using: str, report: BackupReport, progre
     referenced: set[str] = set()
     with snapshot(using):
         manifest["database"]["version"] = (
-            str(connection.pg_version)
+            # attributes of the backend's own wrapper, not of BaseDatabaseWrapper
+            str(connection.pg_version)  # type: ignore[attr-defined]
             if connection.vendor == "postgresql"
-            else connection.Database.sqlite_version
+            else connection.Database.sqlite_version  # type: ignore[attr-defined]
         )
         manifest["migrations"] = migration_state(using)
         counts = {m: plain_rows(m, using).count() for m in models}
@@ -447,7 +457,9 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _add_media(tar, manifest: dict, report: BackupReport, progress) -> None:
+def _add_media(
+    tar: tarfile.TarFile, manifest: dict, report: BackupReport, progress: Progress | None
+) -> None:
     root = Path(settings.MEDIA_ROOT)
     files = _media_files(root)
     total = sum(_size(p) for _name, p in files)
@@ -551,6 +563,7 @@ def open_archive(path: str | os.PathLike, *, staging_dir: Path | None = None) ->
                 if not member.isfile():
                     raise damaged(source, _("unexpected entry %(name)s") % {"name": name})
                 extracted = tar.extractfile(member)
+                assert extracted is not None  # a regular file, as checked above
                 if name == MANIFEST:
                     if member.size > MANIFEST_LIMIT:
                         raise damaged(source, _("the manifest is too large"))
@@ -568,7 +581,9 @@ def open_archive(path: str | os.PathLike, *, staging_dir: Path | None = None) ->
                 found[name] = {"sha256": digest.hexdigest(), "size": size}
             # The members end before the compressed stream does: read it to its end, so that
             # an archive cut in its last bytes (the gzip trailer with its checksum) is refused.
-            while tar.fileobj.read(COPY_BLOCK):
+            stream = tar.fileobj
+            assert stream is not None  # the archive was opened from its path
+            while stream.read(COPY_BLOCK):
                 pass
     except BackupError:
         shutil.rmtree(staging, ignore_errors=True)
@@ -794,7 +809,12 @@ def restore(
 
 
 def _load(
-    archive: Archive, models, connection, using: str, report: RestoreReport, progress
+    archive: Archive,
+    models: list[type[Model]],
+    connection: BaseDatabaseWrapper,
+    using: str,
+    report: RestoreReport,
+    progress: Progress | None,
 ) -> None:
     manifest = archive.manifest
     total = sum(t["rows"] for t in manifest["tables"].values())

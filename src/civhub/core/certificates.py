@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -137,7 +137,7 @@ class CertificateKind:
         return self.find(code) if self.find else verify(self.model, code)
 
     def verification_url(
-        self, certificate: Model, request_or_base_url: HttpRequest | str, language: str
+        self, certificate: CertificateBase, request_or_base_url: HttpRequest | str, language: str
     ) -> str:
         """The absolute address of the certificate's public verification page, in `language`
         (the base URL, e.g. "https://hub.example.org", when there is no request)."""
@@ -145,7 +145,9 @@ class CertificateKind:
             path = reverse(self.verify_url_name, kwargs={"code": certificate.code})
         return _absolute(request_or_base_url, path)
 
-    def pdf(self, certificate: Model, request_or_base_url: HttpRequest | str, language: str):
+    def pdf(
+        self, certificate: CertificateBase, request_or_base_url: HttpRequest | str, language: str
+    ):
         """The certificate as an A4 landscape PDF in `language`: the hub, the programme, what
         it was given in and for, whom it names, the date, and the verification URL in full
         and as a QR code, with the certificate's code."""
@@ -156,13 +158,17 @@ class CertificateKind:
             buffer = io.BytesIO()
             width, height = landscape(A4)
             canvas = pdf_canvas.Canvas(
-                buffer, pagesize=(width, height), lang=language, initialFontName=FONT
+                buffer,
+                pagesize=(width, height),
+                lang=language,
+                # reportlab-stubs type the font's name as a float: it is the name, a str
+                initialFontName=FONT,  # type: ignore[arg-type]
             )
             canvas.setTitle(_("Certificate: %(title)s") % {"title": statement.title})
             canvas.setAuthor(AUTHOR)
             canvas.setCreator(AUTHOR)
             canvas.setSubject(str(self.scheme))
-            canvas.setKeywords([certificate.code])
+            canvas.setKeywords(certificate.code)
             _draw(canvas, statement, str(self.scheme), url, width, height)
             canvas.showPage()
             canvas.save()
@@ -241,7 +247,7 @@ def _draw(canvas, statement: Statement, scheme: str, url: str, width: float, hei
     renderPDF.draw(drawing, canvas, qr_x, qr_y)
     certificate = statement.certificate
     code_label = capfirst(certificate._meta.get_field("code").verbose_name)
-    y = qr_y + qr_size
+    y: float = qr_y + qr_size
     for text, style in (
         (
             markup(_("Anyone can check this certificate at:")),
@@ -282,6 +288,6 @@ def _draw(canvas, statement: Statement, scheme: str, url: str, width: float, hei
         if sum(h + gap for _p, h, gap in placed) <= top - bottom:
             break
     y = top
-    for paragraph, h, gap in placed:
+    for paragraph, h, space in placed:
         paragraph.drawOn(canvas, inner, y - h)
-        y -= h + gap
+        y -= h + space

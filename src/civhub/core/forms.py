@@ -1,13 +1,27 @@
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
-from django.http import HttpResponseRedirect
+from django.db.models import Model
+from django.forms import BaseForm, ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy
 
 from civhub.core.services import Conflict
 
+if TYPE_CHECKING:
+    from django.views.generic.base import TemplateResponseMixin
+    from django.views.generic.edit import ModelFormMixin
 
-def add_errors(form: Form, error: ValidationError) -> None:
+    # What the mixin is mixed into (a CreateView or an UpdateView), for mypy only.
+    class _EditView(TemplateResponseMixin, ModelFormMixin[Any, Any]):
+        object: Any
+
+else:
+    _EditView = object
+
+
+def add_errors(form: BaseForm, error: ValidationError) -> None:
     """Show a service's validation error on the form: on the field it names when the form has
     that field, otherwise above the form, always naming the field."""
     if not hasattr(error, "error_dict"):
@@ -27,7 +41,7 @@ def add_errors(form: Form, error: ValidationError) -> None:
             form.add_error(None, [f"{label}: {message}" for message in errors])
 
 
-def read_version(request) -> int | None:
+def read_version(request: HttpRequest) -> int | None:
     """The version of the record a form was opened on (its hidden `version` input), or None
     (a new record, or a form without it)."""
     try:
@@ -36,7 +50,7 @@ def read_version(request) -> int | None:
         return None
 
 
-class VersionedEditMixin:
+class VersionedEditMixin(_EditView):
     """For the create and update views of a `VersionedModel` (with the hidden input of
     `includes/version_input.html`): the service's Conflict becomes the page again, status
     409, with the message above the form and what was typed kept. A form posted back keeps
@@ -52,26 +66,26 @@ class VersionedEditMixin:
     #: the form is given `user=` (its choices depend on who edits: a focal point's country)
     form_takes_user = False
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         if self.form_takes_user:
             kwargs["user"] = self.request.user
         return kwargs
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs.setdefault("form_version", read_version(self.request))
         return super().get_context_data(**kwargs)
 
-    def edit_conflict(self, form, exc):
+    def edit_conflict(self, form: ModelForm, exc: Conflict) -> HttpResponse:
         form.add_error(None, exc.message)
         return self.render_to_response(self.get_context_data(form=form), status=409)
 
-    def save_record(self, form):
+    def save_record(self, form: ModelForm) -> Model:
         """The saved record: the app's service given `form.save(commit=False)` (the unsaved
         record) and the version the form was opened on (`read_version`)."""
         raise NotImplementedError
 
-    def form_valid(self, form):
+    def form_valid(self, form: ModelForm) -> HttpResponse:
         try:
             self.object = self.save_record(form)
         except Conflict as exc:

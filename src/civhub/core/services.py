@@ -19,7 +19,7 @@ class Conflict(Exception):
     edit is refused whole (409 in the API; the page shows the message and keeps what was
     typed)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 

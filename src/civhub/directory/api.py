@@ -6,9 +6,12 @@ PATCH it here (a read-and-write token), through the page's form and the same ser
 `version` you read and a record changed since is refused with 409."""
 
 import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -30,20 +33,31 @@ from civhub.core.api import (
     related_code,
     related_codes,
 )
+from civhub.core.models import VersionedTextMixin
 from civhub.directory import services
 from civhub.directory.choices import OrganizationKind
 from civhub.directory.filters import CountryFilter, ExpertFilter, OrganizationFilter
 from civhub.directory.forms import CountryForm, OrganizationForm, PersonForm
-from civhub.directory.models import Country, Organization, Person, SdgTarget, Topic
+from civhub.directory.models import (
+    Country,
+    Membership,
+    Organization,
+    Person,
+    SdgTarget,
+    Topic,
+)
+
+# A record the API edits (services.save_record).
+Record = Country | Organization | Person
 
 router = Router(tags=["directory"])
 
 
-def _html_url(obj, context) -> str:
+def _html_url(obj: Record, context: dict[str, Any]) -> str:
     return context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
-def _shown(obj, field: str) -> str:
+def _shown(obj: VersionedTextMixin, field: str) -> str:
     """`field` in the version the record's page shows for the `lang` asked."""
     return obj.shown_text(field, translation.get_language())
 
@@ -63,11 +77,11 @@ class VersionedOut(Schema):
     version: int = Field(description=VERSION)
 
     @staticmethod
-    def resolve_reading_language(obj):
+    def resolve_reading_language(obj: VersionedTextMixin) -> str:
         return obj.reading_language(translation.get_language())
 
     @staticmethod
-    def resolve_translations(obj):
+    def resolve_translations(obj: VersionedTextMixin) -> list[str]:
         return obj.available_languages
 
 
@@ -87,7 +101,7 @@ class CountryOut(Schema):
     html_url: str
 
     @staticmethod
-    def resolve_html_url(obj, context):
+    def resolve_html_url(obj: Country, context: dict[str, Any]) -> str:
         return _html_url(obj, context)
 
 
@@ -104,11 +118,11 @@ class CountryDetailOut(CountryOut, VersionedOut):
     memberships: list[MembershipOut]
 
     @staticmethod
-    def resolve_summary(obj):
+    def resolve_summary(obj: Country) -> str:
         return _shown(obj, "summary")
 
     @staticmethod
-    def resolve_memberships(obj):
+    def resolve_memberships(obj: Country) -> QuerySet[Membership]:
         return obj.memberships.order_by("joined_on")
 
 
@@ -124,7 +138,7 @@ class OrganizationOut(Schema):
     html_url: str
 
     @staticmethod
-    def resolve_name(obj):
+    def resolve_name(obj: Organization) -> str:
         return _shown(obj, "name")
 
     resolve_country = related_code("country")
@@ -132,7 +146,7 @@ class OrganizationOut(Schema):
     resolve_parent = related_code("parent", "slug")
 
     @staticmethod
-    def resolve_html_url(obj, context):
+    def resolve_html_url(obj: Organization, context: dict[str, Any]) -> str:
         return _html_url(obj, context)
 
 
@@ -140,7 +154,7 @@ class OrganizationDetailOut(OrganizationOut, VersionedOut):
     description: str
 
     @staticmethod
-    def resolve_description(obj):
+    def resolve_description(obj: Organization) -> str:
         return _shown(obj, "description")
 
 
@@ -158,11 +172,11 @@ class ExpertOut(Schema):
     html_url: str
 
     @staticmethod
-    def resolve_position(obj):
+    def resolve_position(obj: Person) -> str:
         return _shown(obj, "position")
 
     @staticmethod
-    def resolve_bio(obj):
+    def resolve_bio(obj: Person) -> str:
         return _shown(obj, "bio")
 
     resolve_organization = related_code("organization", "slug")
@@ -174,15 +188,15 @@ class ExpertOut(Schema):
     # Contact details: only with the person's consent, and only to a caller with a token
     # (Person.contact_visible_to, the rule of the pages).
     @staticmethod
-    def resolve_email(obj, context):
+    def resolve_email(obj: Person, context: dict[str, Any]) -> str | None:
         return (obj.email or None) if obj.contact_visible_to(context["request"].user) else None
 
     @staticmethod
-    def resolve_phone(obj, context):
+    def resolve_phone(obj: Person, context: dict[str, Any]) -> str | None:
         return (obj.phone or None) if obj.contact_visible_to(context["request"].user) else None
 
     @staticmethod
-    def resolve_html_url(obj, context):
+    def resolve_html_url(obj: Person, context: dict[str, Any]) -> str:
         return _html_url(obj, context)
 
 
@@ -203,26 +217,26 @@ class SdgTargetOut(Schema):
     text: str
 
     @staticmethod
-    def resolve_goal(obj):
+    def resolve_goal(obj: SdgTarget) -> int:
         return obj.goal.number
 
     @staticmethod
-    def resolve_goal_name(obj):
+    def resolve_goal_name(obj: SdgTarget) -> str:
         return obj.goal.short_name
 
 
 # --- Querysets: the same as the pages' ------------------------------------------------------
 
 
-def countries():
+def countries() -> QuerySet[Country]:
     return Country.objects.in_hub().with_status().select_related("region")
 
 
-def organizations():
+def organizations() -> QuerySet[Organization]:
     return Organization.objects.select_related("country", "parent")
 
 
-def experts():
+def experts() -> QuerySet[Person]:
     return (
         Person.objects.experts()
         .select_related("country", "organization")
@@ -233,6 +247,14 @@ def experts():
 CountryQuery = filter_query(CountryFilter, "CountryQuery")
 OrganizationQuery = filter_query(OrganizationFilter, "OrganizationQuery")
 ExpertQuery = filter_query(ExpertFilter, "ExpertQuery")
+if TYPE_CHECKING:  # made at run time: see core/api.py, "Schemas made at run time"
+    CountryQueryType: TypeAlias = LanguageQuery
+    OrganizationQueryType: TypeAlias = LanguageQuery
+    ExpertQueryType: TypeAlias = LanguageQuery
+else:
+    CountryQueryType = CountryQuery
+    OrganizationQueryType = OrganizationQuery
+    ExpertQueryType = ExpertQuery
 
 
 # --- Countries ------------------------------------------------------------------------------
@@ -240,13 +262,13 @@ ExpertQuery = filter_query(ExpertFilter, "ExpertQuery")
 
 @router.get("/countries", response={200: list[CountryOut], **ERRORS_LIST}, openapi_extra=PUBLIC)
 @paginate(Pagination)
-def list_countries(request, params: Query[CountryQuery]):
+def list_countries(request: HttpRequest, params: Query[CountryQueryType]) -> QuerySet[Country]:
     """The hub's countries (members now or before), filtered like the Countries page."""
     return filtered(request, CountryFilter, countries(), params)
 
 
 @router.get("/countries.csv", openapi_extra=PUBLIC, response={400: ERRORS_LIST[400]})
-def export_countries(request, params: Query[CountryQuery]):
+def export_countries(request: HttpRequest, params: Query[CountryQueryType]) -> HttpResponse:
     """The filtered countries as CSV, every row."""
     rows = filtered(request, CountryFilter, countries(), params)
     return csv_response(request, rows, CountryOut, "countries.csv")
@@ -255,7 +277,7 @@ def export_countries(request, params: Query[CountryQuery]):
 @router.get(
     "/countries/{code}", response={200: CountryDetailOut, **ERRORS_READ}, openapi_extra=PUBLIC
 )
-def get_country(request, code: str, params: Query[LanguageQuery]):
+def get_country(request: HttpRequest, code: str, params: Query[LanguageQuery]) -> Country:
     """One country by ISO code, with its membership history."""
     return get_object_or_404(
         Country.objects.with_status().select_related("region"), code=code.upper()
@@ -269,13 +291,17 @@ def get_country(request, code: str, params: Query[LanguageQuery]):
     "/organizations", response={200: list[OrganizationOut], **ERRORS_LIST}, openapi_extra=PUBLIC
 )
 @paginate(Pagination)
-def list_organizations(request, params: Query[OrganizationQuery]):
+def list_organizations(
+    request: HttpRequest, params: Query[OrganizationQueryType]
+) -> QuerySet[Organization]:
     """Organizations, filtered like the Organizations page."""
     return filtered(request, OrganizationFilter, organizations(), params)
 
 
 @router.get("/organizations.csv", openapi_extra=PUBLIC, response={400: ERRORS_LIST[400]})
-def export_organizations(request, params: Query[OrganizationQuery]):
+def export_organizations(
+    request: HttpRequest, params: Query[OrganizationQueryType]
+) -> HttpResponse:
     """The filtered organizations as CSV, every row."""
     rows = filtered(request, OrganizationFilter, organizations(), params)
     return csv_response(request, rows, OrganizationOut, "organizations.csv")
@@ -286,7 +312,7 @@ def export_organizations(request, params: Query[OrganizationQuery]):
     response={200: OrganizationDetailOut, **ERRORS_READ},
     openapi_extra=PUBLIC,
 )
-def get_organization(request, slug: str, params: Query[LanguageQuery]):
+def get_organization(request: HttpRequest, slug: str, params: Query[LanguageQuery]) -> Organization:
     return get_object_or_404(organizations(), slug=slug)
 
 
@@ -295,14 +321,14 @@ def get_organization(request, slug: str, params: Query[LanguageQuery]):
 
 @router.get("/experts", response={200: list[ExpertOut], **ERRORS_LIST}, openapi_extra=PUBLIC)
 @paginate(Pagination)
-def list_experts(request, params: Query[ExpertQuery]):
+def list_experts(request: HttpRequest, params: Query[ExpertQueryType]) -> QuerySet[Person]:
     """The expert roster, filtered like the Experts page. E-mail and phone are given only
     with the expert's consent, and only to a caller with a token."""
     return filtered(request, ExpertFilter, experts(), params)
 
 
 @router.get("/experts.csv", openapi_extra=PUBLIC, response={400: ERRORS_LIST[400]})
-def export_experts(request, params: Query[ExpertQuery]):
+def export_experts(request: HttpRequest, params: Query[ExpertQueryType]) -> HttpResponse:
     """The filtered expert roster as CSV, every row (contact details as in the list)."""
     rows = filtered(request, ExpertFilter, experts(), params)
     return csv_response(request, rows, ExpertOut, "experts.csv")
@@ -313,14 +339,14 @@ def export_experts(request, params: Query[ExpertQuery]):
 
 @router.get("/topics", response=list[TopicOut], openapi_extra=PUBLIC)
 @paginate(Pagination)
-def list_topics(request, params: Query[LanguageQuery]):
+def list_topics(request: HttpRequest, params: Query[LanguageQuery]) -> QuerySet[Topic]:
     """The topics records are tagged with (the `topic` filter takes their slug)."""
     return Topic.objects.all()
 
 
 @router.get("/sdg-targets", response=list[SdgTargetOut], openapi_extra=PUBLIC)
 @paginate(Pagination)
-def list_sdg_targets(request, params: Query[LanguageQuery]):
+def list_sdg_targets(request: HttpRequest, params: Query[LanguageQuery]) -> QuerySet[SdgTarget]:
     """The SDG targets (the `sdg` filter takes their code)."""
     return SdgTarget.objects.select_related("goal")
 
@@ -331,13 +357,13 @@ def list_sdg_targets(request, params: Query[LanguageQuery]):
 # body has the read schema's fields (core.api.patch_schema), each optional.
 
 
-def _version_in():
+def _version_in() -> Any:  # a pydantic Field
     return Field(
         None, ge=1, description="The version you read; a record changed since is refused with 409."
     )
 
 
-def _translations(texts: type[Schema], example: str):
+def _translations(texts: type[Schema], example: str) -> tuple[Any, Any]:
     return (dict[Language, texts] | None, Field(None, description=example))  # type: ignore[valid-type]
 
 
@@ -378,6 +404,14 @@ PersonChange = patch_schema(
     ),
     contact_consent=bool,
 )
+if TYPE_CHECKING:  # made at run time: see core/api.py, "Schemas made at run time"
+    CountryChangeType: TypeAlias = Schema
+    OrganizationChangeType: TypeAlias = Schema
+    PersonChangeType: TypeAlias = Schema
+else:
+    CountryChangeType = CountryChange
+    OrganizationChangeType = OrganizationChange
+    PersonChangeType = PersonChange
 
 
 # The API names related records by code or slug; the page's forms take primary keys.
@@ -389,7 +423,7 @@ RELATIONS: dict[str, tuple[Any, str]] = {
 }
 
 
-def _primary_key(errors: dict, name: str, value):
+def _primary_key(errors: dict[str, list[str]], name: str, value: Any) -> list[int] | int | str:
     model, key = RELATIONS[name]
     values = value if isinstance(value, list) else [value]
     wanted = [str(v).upper() if model is Country else str(v) for v in values if v]
@@ -401,13 +435,15 @@ def _primary_key(errors: dict, name: str, value):
     return keys if isinstance(value, list) else (keys[0] if keys else "")
 
 
-def _patch(request, record, form_class, change: dict[str, Any]):
+def _patch(
+    request: HttpRequest, record: Record, form_class: type[ModelForm], change: dict[str, Any]
+) -> Record:
     """Fill the page's form with the record as stored and the change over it, and save it
     through the service. Errors name the API's fields (`translations.ru.name`)."""
     if not record.can_edit(request.user):
         raise PermissionDenied(_("You may not edit this record."))
     version = change.pop("version", None)
-    kwargs = {} if form_class is CountryForm else {"user": request.user}
+    kwargs: dict[str, Any] = {} if form_class is CountryForm else {"user": request.user}
     stored = form_class(instance=record, **kwargs)
     data = {name: stored[name].value() for name in stored.fields}
     data = {name: "" if value is None else value for name, value in data.items()}
@@ -442,7 +478,9 @@ def _patch(request, record, form_class, change: dict[str, Any]):
     response={200: CountryDetailOut, **ERRORS_EDIT},
     url_name="update_country",
 )
-def update_country(request, code: str, payload: CountryChange, params: Query[LanguageQuery]):
+def update_country(
+    request: HttpRequest, code: str, payload: CountryChangeType, params: Query[LanguageQuery]
+) -> Country:
     """Change a country's summary (editors; a focal point its own country)."""
     country = get_object_or_404(Country, code=code.upper())
     saved = _patch(request, country, CountryForm, payload.model_dump(exclude_unset=True))
@@ -456,20 +494,20 @@ def update_country(request, code: str, payload: CountryChange, params: Query[Lan
     url_name="update_organization",
 )
 def update_organization(
-    request, slug: str, payload: OrganizationChange, params: Query[LanguageQuery]
-):
+    request: HttpRequest, slug: str, payload: OrganizationChangeType, params: Query[LanguageQuery]
+) -> Organization:
     """Change the fields sent (editors; a focal point its own country's organizations)."""
     organization = get_object_or_404(Organization, slug=slug)
     saved = _patch(request, organization, OrganizationForm, payload.model_dump(exclude_unset=True))
     return organizations().get(pk=saved.pk)
 
 
-def people():
+def people() -> QuerySet[Person]:
     return Person.objects.select_related("country", "organization").prefetch_related("topics")
 
 
 @router.get("/people/{slug}", response={200: PersonOut, **ERRORS_READ}, openapi_extra=PUBLIC)
-def get_person(request, slug: str, params: Query[LanguageQuery]):
+def get_person(request: HttpRequest, slug: str, params: Query[LanguageQuery]) -> Person:
     """One person, as on the person's page (contact details as in the expert list)."""
     return get_object_or_404(people(), slug=slug)
 
@@ -480,7 +518,9 @@ def get_person(request, slug: str, params: Query[LanguageQuery]):
     response={200: PersonOut, **ERRORS_EDIT},
     url_name="update_person",
 )
-def update_person(request, slug: str, payload: PersonChange, params: Query[LanguageQuery]):
+def update_person(
+    request: HttpRequest, slug: str, payload: PersonChangeType, params: Query[LanguageQuery]
+) -> Person:
     """Change the fields sent (the person themself, editors, their country's focal points)."""
     person = get_object_or_404(Person, slug=slug)
     saved = _patch(request, person, PersonForm, payload.model_dump(exclude_unset=True))

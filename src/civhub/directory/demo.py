@@ -8,6 +8,7 @@ UNPAN, ASPA and AAPA. Which countries joined on which day is illustrative, hence
 """
 
 import datetime
+from collections.abc import Callable
 
 from civhub.directory.choices import BodyKind, MembershipStatus, OrganizationKind, SeatRole
 from civhub.directory.models import (
@@ -605,7 +606,7 @@ def loaded() -> bool:
     return Membership.objects.exists()
 
 
-def load(log=print) -> None:
+def load(log: Callable[[str], object] = print) -> None:
     countries = {c.code: c for c in Country.objects.all()}
     for code in FOUNDERS:
         Membership.objects.update_or_create(
@@ -648,13 +649,13 @@ def load(log=print) -> None:
     log(f"  organizations: {Organization.objects.count()}")
 
     bodies = {}
-    for order, (slug, names, kind, descriptions) in enumerate(BODIES):
+    for order, (slug, names, body_kind, descriptions) in enumerate(BODIES):
         bodies[slug], _created = GoverningBody.objects.update_or_create(
             slug=slug,
             defaults={
                 **_tr("name", names),
                 **_tr("description", descriptions),
-                "kind": kind,
+                "kind": body_kind,
                 "order": order,
             },
         )
@@ -680,10 +681,10 @@ def load(log=print) -> None:
         people[slug] = person
     log(f"  people: {Person.objects.count()}")
 
-    for body, person, role, country, start, end, demo in SEATS:
+    for body_slug, person_slug, role, country, start, end, demo in SEATS:
         Seat.objects.update_or_create(
-            body=bodies[body],
-            person=people[person],
+            body=bodies[body_slug],
+            person=people[person_slug],
             started_on=start,
             defaults={
                 "role": role,

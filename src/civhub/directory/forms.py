@@ -1,3 +1,5 @@
+from typing import Any
+
 import pycountry
 from django import forms
 from django.conf import settings
@@ -5,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civhub.core.templatetags.civhub import text_language
+from civhub.core.types import Viewer
 from civhub.directory.models import (
     Country,
     Membership,
@@ -15,7 +18,7 @@ from civhub.directory.models import (
 )
 
 
-def language_choices():
+def language_choices() -> list[tuple[str, str]]:
     """Every ISO 639-1 language, named in the reader's language as on people's pages (read
     at each rendering, so each reader gets their own), in alphabetical order."""
     languages = [
@@ -30,7 +33,16 @@ class LanguagesWidget(forms.SelectMultiple):
     """A language whose name has no translation in the reader's language keeps its English
     name: its option says so (`lang="en"`), for screen readers' voices."""
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+    def create_option(
+        self,
+        name: str,
+        value: Any,
+        label: int | str,
+        selected: bool,
+        index: int,
+        subindex: int | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         active = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
         shown = text_language(str(label), active)
@@ -58,8 +70,10 @@ class MembershipForm(forms.ModelForm):
 class _CountryScopedForm(forms.ModelForm):
     """A focal point may only file records under its own country."""
 
-    def __init__(self, *args, user=None, **kwargs) -> None:
+    def __init__(self, *args: Any, user: Viewer = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        country = self.fields["country"]
+        assert isinstance(country, forms.ModelChoiceField)
         own_record = (
             user is not None
             and self.instance.pk is not None
@@ -68,14 +82,14 @@ class _CountryScopedForm(forms.ModelForm):
         )
         if own_record and not user.is_editor:
             # A person editing their own record keeps the country the hub filed it under.
-            self.fields["country"].disabled = True
+            country.disabled = True
         elif user is not None and not user.is_editor:
             own = Country.objects.filter(pk__in=user.focal_country_ids)
-            self.fields["country"].queryset = own
-            self.fields["country"].required = True
-            self.fields["country"].empty_label = None
+            country.queryset = own
+            country.required = True
+            country.empty_label = None
         else:
-            self.fields["country"].queryset = Country.objects.order_by("name")
+            country.queryset = Country.objects.order_by("name")
 
 
 class OrganizationForm(_CountryScopedForm):
@@ -95,13 +109,15 @@ class OrganizationForm(_CountryScopedForm):
             "description_kk",
         ]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name_en"].required = True
         parents = Organization.objects.order_by("name")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.ModelChoiceField)
+        parent.queryset = parents
 
 
 class PersonForm(_CountryScopedForm):

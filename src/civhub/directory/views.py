@@ -1,9 +1,12 @@
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
-from django.http import HttpResponseRedirect
+from django.db.models import Count, Model, Prefetch, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,14 +15,23 @@ from django.views.generic import CreateView, DetailView, UpdateView
 
 from civhub.core.forms import VersionedEditMixin, add_errors, read_version
 from civhub.core.lists import FilteredListView
+from civhub.core.models import VersionedTextMixin
 from civhub.core.permissions import CanEditObjectMixin
+from civhub.core.types import Viewer
 from civhub.directory import services
 from civhub.directory.filters import CountryFilter, ExpertFilter, OrganizationFilter
 from civhub.directory.forms import CountryForm, MembershipForm, OrganizationForm, PersonForm
 from civhub.directory.models import Country, GoverningBody, Organization, Person, Seat
 
+if TYPE_CHECKING:
+    from django.views.generic import View
 
-def reading_context(record) -> dict:
+    _ViewBase = View  # what _CanCreateMixin is mixed into, for mypy only
+else:
+    _ViewBase = object
+
+
+def reading_context(record: VersionedTextMixin) -> dict[str, Any]:
     """The one language version of `record` the page shows, title and body alike (core's
     VersionedTextMixin, the rule of the API and the search index too), and its language's name
     for the notice shown when it is not the reader's language."""
@@ -31,7 +43,7 @@ class CountryListView(FilteredListView):
     template_name = "directory/country_list.html"
     filterset_class = CountryFilter
 
-    def get_base_queryset(self):
+    def get_base_queryset(self) -> QuerySet[Country]:
         return (
             Country.objects.in_hub()
             .with_status()
@@ -45,15 +57,15 @@ class CountryDetailView(DetailView):
     slug_field = "code"
     slug_url_kwarg = "code"
 
-    def get_object(self, queryset=None):
+    def get_object(self, queryset: QuerySet[Country] | None = None) -> Country:
         return get_object_or_404(
             Country.objects.with_status().select_related("region"),
             code=self.kwargs["code"].upper(),
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         country = self.object
-        user = self.request.user
+        user: Viewer = self.request.user
         context = super().get_context_data(**kwargs)
         context.update(
             **reading_context(country),
@@ -79,7 +91,7 @@ class CountryDetailView(DetailView):
 
 
 class _RecordFormMixin(VersionedEditMixin):
-    def save_record(self, form):
+    def save_record(self, form: ModelForm) -> Model:
         return services.save_record(
             self.request.user,
             form.save(commit=False),
@@ -92,7 +104,7 @@ class CountryUpdateView(CanEditObjectMixin, _RecordFormMixin, UpdateView):
     template_name = "directory/form.html"
     form_class = CountryForm
 
-    def get_object(self, queryset=None):
+    def get_object(self, queryset: QuerySet[Country] | None = None) -> Country:
         country = get_object_or_404(Country, code=self.kwargs["code"].upper())
         if not country.can_edit(self.request.user):
             raise PermissionDenied
@@ -101,7 +113,7 @@ class CountryUpdateView(CanEditObjectMixin, _RecordFormMixin, UpdateView):
 
 @login_required
 @require_POST
-def add_membership(request, code):
+def add_membership(request: HttpRequest, code: str) -> HttpResponse:
     country = get_object_or_404(Country, code=code.upper())
     form = MembershipForm(request.POST, instance=None)
     if form.is_valid():
@@ -132,7 +144,7 @@ class OrganizationDetailView(DetailView):
     template_name = "directory/organization_detail.html"
     queryset = Organization.objects.select_related("country", "parent")
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(reading_context(self.object))
         context["children"] = self.object.children.order_by("name")
@@ -145,11 +157,11 @@ class _CountryScopedFormMixin(_RecordFormMixin):
     form_takes_user = True
 
 
-class _CanCreateMixin:
+class _CanCreateMixin(_ViewBase):
     """Editors, and focal points (for their own country), may add directory records."""
 
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user: Viewer = request.user
         if not user.is_authenticated:
             from django.contrib.auth.views import redirect_to_login
 
@@ -185,9 +197,9 @@ class PersonDetailView(DetailView):
     template_name = "directory/person_detail.html"
     queryset = Person.objects.select_related("country", "organization").prefetch_related("topics")
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user: Viewer = self.request.user
         context.update(reading_context(self.object))
         context["show_contact"] = self.object.contact_visible_to(user)
         context["can_edit"] = self.object.can_edit(user)
@@ -207,7 +219,7 @@ class PersonUpdateView(CanEditObjectMixin, _CountryScopedFormMixin, UpdateView):
     model = Person
 
 
-def governance(request):
+def governance(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     current_seats = Seat.objects.current(today).select_related(
         "person", "country", "person__organization"
@@ -218,5 +230,5 @@ def governance(request):
         )
     )
     for body in bodies:
-        body.reading = reading_context(body)
+        body.reading = reading_context(body)  # type: ignore[attr-defined]  # for the template
     return render(request, "directory/governance.html", {"bodies": bodies, "today": today})

@@ -10,7 +10,7 @@ accept exactly the same records.
 
 import copy
 import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic.config import JsonDict
 
 from civhub.accounts.auth import PUBLIC, token_auth
 from civhub.core.api import (
@@ -226,10 +227,10 @@ ProjectStatusValue = Literal[("", *ProjectStatus.values)]  # type: ignore[valid-
 
 
 # What the submission form accepts, written into the schema (the form stays the judge: 400).
-TITLE = {"maxLength": 300}
-YEAR_RANGE = {"minimum": 1900, "maximum": 2100}
+TITLE: JsonDict = {"maxLength": 300}
+YEAR_RANGE: JsonDict = {"minimum": 1900, "maximum": 2100}
 # A web address Django's URLValidator takes (http or https, a host with a top-level domain).
-URL = {
+URL: JsonDict = {
     "maxLength": 500,
     "pattern": r"^$|^https?://[a-z0-9]+(\.[a-z0-9]+)*\.[a-z]{2,63}(/[A-Za-z0-9._~-]*)*$",
 }
@@ -247,6 +248,10 @@ def _enum_items(values):
 PracticeTexts = patch_schema(
     "PracticeTexts", PracticeDetailOut, TEXT_FIELDS, title=Field(None, json_schema_extra=TITLE)
 )
+if TYPE_CHECKING:  # made at run time: see core/api.py, "Schemas made at run time"
+    PracticeTextsType: TypeAlias = Schema
+else:
+    PracticeTextsType = PracticeTexts
 PracticeChange = patch_schema(
     "PracticeChange",
     PracticeDetailOut,
@@ -263,7 +268,7 @@ PracticeChange = patch_schema(
     ),
     language=Language,
     title=Field(None, json_schema_extra=TITLE),
-    translations=dict[Language, PracticeTexts],  # type: ignore[valid-type]
+    translations=dict[Language, PracticeTextsType],
     countries=Field(
         None,
         json_schema_extra=_enum_items(
@@ -284,9 +289,13 @@ PracticeChange = patch_schema(
     url=Field(None, json_schema_extra=URL),
     source=Field(None, json_schema_extra={"maxLength": 300}),
 )
+if TYPE_CHECKING:  # made at run time: see core/api.py, "Schemas made at run time"
+    PracticeChangeType: TypeAlias = Schema
+else:
+    PracticeChangeType = PracticeChange
 
 
-class PracticeIn(PracticeChange):
+class PracticeIn(PracticeChangeType):
     """A new practice; it is saved as a draft of the caller's."""
 
     language: Language = "en"
@@ -298,6 +307,10 @@ class TransitionIn(Schema):
 
 
 TransitionName = Literal[tuple(PRACTICE_TRANSITIONS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # made at run time: see core/api.py, "Schemas made at run time"
+    TransitionNameType: TypeAlias = str
+else:
+    TransitionNameType = TransitionName
 
 
 # --- Practices: reading ---------------------------------------------------------------------
@@ -312,6 +325,10 @@ DETAIL_RELATED = (
 )
 
 PracticeQuery = filter_query(PracticeFilter, "PracticeQuery")
+if TYPE_CHECKING:  # made at run time: see core/api.py, "Schemas made at run time"
+    PracticeQueryType: TypeAlias = LanguageQuery
+else:
+    PracticeQueryType = PracticeQuery
 
 
 def practices_for(user):
@@ -331,13 +348,13 @@ def _reloaded(practice: Practice) -> Practice:
 
 @router.get("/practices", response={200: list[PracticeOut], **ERRORS_LIST}, openapi_extra=PUBLIC)
 @paginate(Pagination)
-def list_practices(request, params: Query[PracticeQuery]):
+def list_practices(request, params: Query[PracticeQueryType]):
     """Good practices the caller may see, filtered and sorted like the Good practices page."""
     return filtered(request, PracticeFilter, practices_for(request.user), params)
 
 
 @router.get("/practices.csv", openapi_extra=PUBLIC, response={400: ERRORS_LIST[400]})
-def export_practices(request, params: Query[PracticeQuery]):
+def export_practices(request, params: Query[PracticeQueryType]):
     """The filtered practices as CSV, every row."""
     rows = filtered(request, PracticeFilter, practices_for(request.user), params)
     return csv_response(request, rows, PracticeOut, "practices.csv")
@@ -445,7 +462,7 @@ def create_practice(request, payload: PracticeIn, params: Query[LanguageQuery]):
     response={200: PracticeDetailOut, **ERRORS_EDIT},
     url_name="update_practice",
 )
-def update_practice(request, slug: str, payload: PracticeChange, params: Query[LanguageQuery]):
+def update_practice(request, slug: str, payload: PracticeChangeType, params: Query[LanguageQuery]):
     """Change the fields sent (`can_edit`: the author while it is a draft, and editors); the
     others stay as they are, whatever else changes them meanwhile. Send the `version` you
     read to be refused (409) when someone changed the practice since; a practice that can no
@@ -475,7 +492,7 @@ def _may_ever_take(practice: Practice, user, name: str) -> bool:
 def transition_practice(
     request,
     slug: str,
-    name: TransitionName,
+    name: TransitionNameType,
     params: Query[LanguageQuery],
     payload: TransitionIn | None = None,
 ):
@@ -578,6 +595,10 @@ class LegalActDetailOut(LegalActOut):
 
 
 LegalActQuery = filter_query(LegalActFilter, "LegalActQuery")
+if TYPE_CHECKING:  # made at run time: see core/api.py, "Schemas made at run time"
+    LegalActQueryType: TypeAlias = LanguageQuery
+else:
+    LegalActQueryType = LegalActQuery
 
 
 def legal_acts_for(user):
@@ -602,13 +623,13 @@ def _filtered_acts(request, params):
 
 @router.get("/laws", response={200: list[LegalActOut], **ERRORS_LIST}, openapi_extra=PUBLIC)
 @paginate(Pagination)
-def list_legal_acts(request, params: Query[LegalActQuery]):
+def list_legal_acts(request, params: Query[LegalActQueryType]):
     """Laws and by-laws the caller may see, filtered like the Laws page."""
     return _filtered_acts(request, params)
 
 
 @router.get("/laws.csv", openapi_extra=PUBLIC, response={400: ERRORS_LIST[400]})
-def export_legal_acts(request, params: Query[LegalActQuery]):
+def export_legal_acts(request, params: Query[LegalActQueryType]):
     """The filtered laws and by-laws as CSV, every row."""
     return csv_response(request, _filtered_acts(request, params), LegalActOut, "laws.csv")
 
@@ -669,6 +690,10 @@ LAW_PLAIN = ("kind", "number", "adopted_on", "effective_on", "status", "official
 
 
 LegalActTexts = patch_schema("LegalActTexts", LegalActDetailOut, LAW_TEXTS)
+if TYPE_CHECKING:  # made at run time: see core/api.py, "Schemas made at run time"
+    LegalActTextsType: TypeAlias = Schema
+else:
+    LegalActTextsType = LegalActTexts
 SAME_COUNTRY = "Slugs of acts of the same country."
 LegalActChange = patch_schema(
     "LegalActChange",
@@ -682,7 +707,7 @@ LegalActChange = patch_schema(
     version=Field(None, ge=1, description=STALE),
     kind=LegalActKindValue,
     language=Language,
-    translations=dict[Language, LegalActTexts],  # type: ignore[valid-type]
+    translations=dict[Language, LegalActTextsType],
     status=LegalActStatusValue,
     state=(
         PublicationStateValue | None,
@@ -692,6 +717,10 @@ LegalActChange = patch_schema(
     repeals=(list[str] | None, Field(None, description=SAME_COUNTRY)),
     drew_on=(list[str] | None, Field(None, description="Slugs of other countries' acts.")),
 )
+if TYPE_CHECKING:  # made at run time: see core/api.py, "Schemas made at run time"
+    LegalActChangeType: TypeAlias = Schema
+else:
+    LegalActChangeType = LegalActChange
 
 
 @router.patch(
@@ -700,7 +729,7 @@ LegalActChange = patch_schema(
     response={200: LegalActDetailOut, **ERRORS_EDIT},
     url_name="update_legal_act",
 )
-def update_legal_act(request, slug: str, payload: LegalActChange, params: Query[LanguageQuery]):
+def update_legal_act(request, slug: str, payload: LegalActChangeType, params: Query[LanguageQuery]):
     """Change the fields sent (`can_edit`: editors, and the focal points of the act's
     country); the others stay as they are, whatever else changes them meanwhile. Send the
     `version` you read to be refused (409) when someone changed the act since."""
@@ -812,6 +841,10 @@ class TransferOut(Schema):
 
 
 TransferQuery = filter_query(TransferFilter, "TransferQuery")
+if TYPE_CHECKING:  # made at run time: see core/api.py, "Schemas made at run time"
+    TransferQueryType: TypeAlias = LanguageQuery
+else:
+    TransferQueryType = TransferQuery
 
 
 def _filtered_transfers(request, params):
@@ -825,13 +858,13 @@ def _filtered_transfers(request, params):
 
 @router.get("/transfers", response={200: list[TransferOut], **ERRORS_LIST}, openapi_extra=PUBLIC)
 @paginate(Pagination)
-def list_transfers(request, params: Query[TransferQuery]):
+def list_transfers(request, params: Query[TransferQueryType]):
     """Knowledge transfers the caller may see, filtered like the Knowledge transfers page."""
     return _filtered_transfers(request, params)
 
 
 @router.get("/transfers.csv", openapi_extra=PUBLIC, response={400: ERRORS_LIST[400]})
-def export_transfers(request, params: Query[TransferQuery]):
+def export_transfers(request, params: Query[TransferQueryType]):
     """The filtered knowledge transfers as CSV, every row."""
     return csv_response(request, _filtered_transfers(request, params), TransferOut, "transfers.csv")
 
@@ -878,6 +911,10 @@ TRANSFER_PLAIN = ("subject_kind", "kind", "stage", "started_on", "ended_on", "so
 
 
 TransferTexts = patch_schema("TransferTexts", TransferDetailOut, TRANSFER_TEXTS)
+if TYPE_CHECKING:  # made at run time: see core/api.py, "Schemas made at run time"
+    TransferTextsType: TypeAlias = Schema
+else:
+    TransferTextsType = TransferTexts
 TransferChange = patch_schema(
     "TransferChange",
     TransferDetailOut,
@@ -891,7 +928,7 @@ TransferChange = patch_schema(
     slug; null clears one.""",
     version=Field(None, ge=1, description=STALE),
     language=(Language, "en"),
-    translations=dict[Language, TransferTexts],  # type: ignore[valid-type]
+    translations=dict[Language, TransferTextsType],
     subject_kind=TransferSubjectValue,
     # The read's "if the caller may see it" is about reading.
     practice=Field(None, description="The practice's slug."),
@@ -901,6 +938,10 @@ TransferChange = patch_schema(
     source_note=str,
     state=PublicationStateValue,
 )
+if TYPE_CHECKING:  # made at run time: see core/api.py, "Schemas made at run time"
+    TransferChangeType: TypeAlias = Schema
+else:
+    TransferChangeType = TransferChange
 
 
 @router.patch(
@@ -912,7 +953,7 @@ TransferChange = patch_schema(
 def update_transfer(
     request,
     id: int,
-    payload: TransferChange,
+    payload: TransferChangeType,
     params: Query[LanguageQuery],
 ):
     """Change the fields sent (`can_edit`: editors, and the focal points of its two

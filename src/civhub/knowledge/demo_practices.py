@@ -2,7 +2,9 @@
 would, and a few invented practices (marked demo) in the three languages."""
 
 import datetime
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.utils import timezone
 
@@ -14,7 +16,7 @@ from civhub.knowledge.services.imports import import_records
 SEED = Path(__file__).resolve().parent / "data" / "regional-hub-good-practice.txt"
 SEED_TOPICS = ["institutional-design", "training-academies", "innovation", "legal-framework"]
 
-DEMO = [
+DEMO: list[dict[str, Any]] = [
     {
         "slug": "demo-e-recruitment-testing-azerbaijan",
         "language": "ru",
@@ -107,7 +109,7 @@ def _fields(name: str, values: dict[str, str]) -> dict[str, str]:
     return {f"{name}_{lang}": text for lang, text in values.items()}
 
 
-def load(log=print) -> None:
+def load(log: Callable[[str], object] = print) -> None:
     parsed = read(SEED.read_bytes(), UN_TEXT, SEED.name)
     report = import_records(
         None, parsed.records, publish=True, file_name=parsed.name, lines=parsed.lines

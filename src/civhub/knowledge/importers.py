@@ -347,7 +347,9 @@ def split_list(value: str | None, *, countries: bool = False) -> list[str] | Non
     value = _blank(value)
     if value is None:
         return None
-    items, depth, current = [], 0, []
+    items: list[str] = []
+    depth = 0
+    current: list[str] = []
     for char in value:
         if char in "([":
             depth += 1
@@ -538,7 +540,9 @@ def _date_of(match: re.Match) -> datetime.date:
         month_name = (g["m1"] or g["m2"]).rstrip(".").lower()
         month = _MONTH_NUMBER[month_name if month_name in _MONTH_NUMBER else month_name[:3]]
         year = int(g["y1"] or g["y2"])
-        day = int(re.match(r"\d+", g["d1"] or g["d2"]).group(0))
+        digits = re.match(r"\d+", g["d1"] or g["d2"])
+        assert digits is not None  # the pattern's day starts with a digit
+        day = int(digits.group(0))
     return datetime.date(year, month, day)
 
 
@@ -915,8 +919,9 @@ def _parse_record(
                 % {"title": title},
             )
         )
-    if following and _is_date(following[0].text):
-        match, rest = _date_match(following[0].text)
+    dated = _date_match(following[0].text) if following else None
+    if dated is not None:
+        match, rest = dated
         try:
             record["date"] = _date_of(match).isoformat()
         except ValueError:
@@ -987,6 +992,7 @@ def _parse_record(
     seen: set[str] = set()
     for n, match in enumerate(fields):
         key = match.lastgroup
+        assert key is not None  # every alternative of the pattern is a named group
         line = stream.line_at(match.start())
         if key in seen:
             raise ParseError(
@@ -1035,7 +1041,8 @@ def _find_solution(body: str, start: int) -> re.Match | None:
 def _leading_contact_records(lines: list[_Line]) -> list[dict] | None:
     """Contact lines before the title: a line with an e-mail address ends a contact, and the
     lines before it (name, position) belong to it."""
-    contacts, pieces = [], []
+    contacts: list[str] = []
+    pieces: list[str] = []
     for line in lines:
         text = BULLET.sub("", _CONTACT_LABEL.sub("", line.text, count=1), count=1).strip()
         if line.text and _CONTACT_LABEL.fullmatch(line.text):
@@ -1174,19 +1181,28 @@ def _first_line(text: str) -> int:
     return text[: len(text) - len(stripped)].count("\n") + 1
 
 
+_WHITESPACE = re.compile(r"\s*")
+
+
+def _past_whitespace(text: str, index: int) -> int:
+    """Where the whitespace from `index` on ends (`index` itself when there is none)."""
+    match = _WHITESPACE.match(text, index)
+    assert match is not None  # r"\s*" matches everywhere, if only the empty string
+    return match.end()
+
+
 def _json_item_lines(text: str) -> list[int]:
     """The line each element of a top-level JSON list starts on."""
     decoder = json.JSONDecoder()
     lines: list[int] = []
     index = text.index("[") + 1
-    whitespace = re.compile(r"\s*")
     while True:
-        index = whitespace.match(text, index).end()
+        index = _past_whitespace(text, index)
         if text[index] == "]":
             return lines
         lines.append(text.count("\n", 0, index) + 1)
         _value, index = decoder.raw_decode(text, index)
-        index = whitespace.match(text, index).end()
+        index = _past_whitespace(text, index)
         if text[index] == ",":
             index += 1
 

@@ -13,6 +13,7 @@ import re
 from collections import deque
 from html.parser import HTMLParser
 from io import StringIO
+from typing import Any
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit
 
 import polib
@@ -145,9 +146,10 @@ class FormLinks:
     def __init__(self, action: str):
         self.action = action
         self.fixed: list[tuple[str, str]] = []  # hidden and typed-in values, as submitted
-        self.choices: dict[str, list[str]] = {}  # a list's, radio's or checkbox's values
+        # a list's, radio's or checkbox's options, each [value or None, text]
+        self.choices: dict[str, list[list[Any]]] = {}
         self.select: str | None = None
-        self.option: list | None = None  # [value or None, text] of the <option> being read
+        self.option: list[Any] | None = None  # [value or None, text] of the <option> being read
 
     def read(self, tag: str, attrs: dict):
         name = attrs.get("name")
@@ -156,7 +158,7 @@ class FormLinks:
             self.choices.setdefault(name, [])
         elif tag == "option" and self.select:
             self.option = [attrs.get("value"), ""]
-            self.choices[self.select].append(self.option)  # type: ignore[arg-type]
+            self.choices[self.select].append(self.option)
         elif tag == "input" and name and "disabled" not in attrs:
             kind = (attrs.get("type") or "text").lower()
             if kind in ("checkbox", "radio"):
