@@ -24,6 +24,7 @@ from civhub.events.choices import (
     EventFormat,
     EventKind,
     EventState,
+    RegistrationStatus,
     Transition,
 )
 
@@ -248,6 +249,15 @@ class Event(DemoMarkedModel, TimeStampedModel):
         return user.is_editor or self.managers.filter(pk=user.pk).exists()
 
     can_edit = can_manage  # attachments and other shared code ask `can_edit`
+
+    def shows_online_link_to(self, user: Viewer) -> bool:
+        """The online link is for confirmed participants and the event's managers only."""
+        if not self.online_link or not user.is_authenticated:
+            return False
+        return (
+            self.can_manage(user)
+            or self.registrations.filter(user=user, status=RegistrationStatus.CONFIRMED).exists()
+        )
 
     def can_register(self, user: Viewer) -> bool:
         return bool(user.is_authenticated and self.registration_is_open())

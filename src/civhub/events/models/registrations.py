@@ -1,7 +1,7 @@
 """A person's registration for an event: confirmed, pending approval, on the waiting list
 (in order) or offered a freed place for a while."""
 
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +12,9 @@ from civhub.core.models import DemoMarkedModel, TimeStampedModel
 from civhub.core.types import Viewer
 from civhub.events.choices import LIVE, RegistrationStatus
 
+if TYPE_CHECKING:
+    from civhub.events.models.events import Event
+
 R = RegistrationStatus
 
 
@@ -21,6 +24,14 @@ class RegistrationQuerySet(models.QuerySet["Registration"]):
 
     def waiting_list(self) -> Self:
         return self.filter(status=R.WAITING).order_by("waiting_position")
+
+    def public_list(self, event: "Event") -> Self:
+        """The participants an event's page names: confirmed, and agreed to be listed."""
+        return (
+            self.filter(event=event, status=R.CONFIRMED, consent_public=True)
+            .select_related("user", "country")
+            .order_by("user__display_name")
+        )
 
 
 class Registration(DemoMarkedModel, TimeStampedModel):

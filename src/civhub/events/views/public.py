@@ -17,7 +17,7 @@ from civhub.core import attachments
 from civhub.core.lists import FilteredListView
 from civhub.core.permissions import visible_or_404
 from civhub.events import ical
-from civhub.events.choices import LIVE, EventFormat, EventState, RegistrationStatus
+from civhub.events.choices import LIVE, EventFormat, EventState
 from civhub.events.filters import EventFilter
 from civhub.events.forms import MessageForm, RegistrationForm
 from civhub.events.models import Event, Registration, Session
@@ -158,14 +158,7 @@ def detail_context(request, event: Event, form=None) -> dict:
     sessions = sessions_of(event)
     registration = services.registration_of(user, event)
     can_manage = event.can_manage(user)
-    confirmed = registration is not None and registration.status == RegistrationStatus.CONFIRMED
-    participants = (
-        Registration.objects.filter(
-            event=event, status=RegistrationStatus.CONFIRMED, consent_public=True
-        )
-        .select_related("user", "country")
-        .order_by("user__display_name")
-    )
+    participants = Registration.objects.public_list(event)
     reader_zone = timezone.get_current_timezone()
     return {
         "event": event,
@@ -179,7 +172,7 @@ def detail_context(request, event: Event, form=None) -> dict:
         "live": registration is not None and registration.status in LIVE,
         "form": form or RegistrationForm(),
         "can_manage": can_manage,
-        "show_link": bool(event.online_link) and (confirmed or can_manage),
+        "show_link": event.shows_online_link_to(user),
         "participants": participants,
         "transitions": event.allowed_transitions(user),
         "message_form": MessageForm(),
